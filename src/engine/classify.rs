@@ -1,0 +1,60 @@
+//! Which errors are worth another attempt, from the policy's `retryOn` / `abortOn` lists.
+
+use super::policy::Policy;
+
+/// The name an attempt's timeout error carries; `abortOn` may name it to stop on timeouts.
+pub const TIMEOUT_ERROR_NAME: &str = "TimeoutError";
+
+impl Policy {
+    /// Whether an error identified by `identifiers` (its name, code and class name, in any
+    /// order) may be retried. `abortOn` wins over everything; an attempt that timed out is
+    /// retryable unless `abortOn` names `TimeoutError`; otherwise an empty `retryOn` retries
+    /// every error and a non-empty one only the errors it names.
+    pub fn is_retryable(&self, identifiers: &[&str], timed_out: bool) -> bool {
+        let named_in = |list: &[String]| identifiers.iter().any(|id| list.iter().any(|n| n == id));
+        if named_in(self.abort_on()) {
+            return false;
+        }
+        if timed_out {
+            return !self.abort_on().iter().any(|n| n == TIMEOUT_ERROR_NAME);
+        }
+        self.retry_on().is_empty() || named_in(self.retry_on())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::policy::PolicyOptions;
+
+    fn policy(retry_on: &[&str], abort_on: &[&str]) -> crate::engine::Policy {
+        PolicyOptions {
+            retry_on: Some(retry_on.iter().map(|s| s.to_string()).collect()),
+            abort_on: Some(abort_on.iter().map(|s| s.to_string()).collect()),
+            ..Default::default()
+        }
+        .build()
+        .unwrap()
+    }
+
+    #[test]
+    fn empty_lists_retry_everything() {
+        assert!(policy(&[], &[]).is_retryable(&["Error", "", "Error"], false));
+    }
+
+    #[test]
+    fn retry_on_limits_retries_to_the_errors_it_names() {
+        let p = policy(&["ECONNRESET", "ThrottlingError"], &[]);
+        assert!(p.is_retryable(&["Error", "ECONNRESET", "Error"], false));
+        assert!(p.is_retryable(&["ThrottlingError", "", "ThrottlingError"], false));
+        assert!(!p.is_retryable(&["ValidationError", "", "Error"], false));
+        // A timeout is retryable even when retryOn does not name it.
+        assert!(p.is_retryable(&["TimeoutError", "", "Error"], true));
+    }
+
+    #[test]
+    fn abort_on_wins() {
+        let p = policy(&["Error"], &["AuthError", "TimeoutError"]);
+        assert!(!p.is_retryable(&["AuthError", "", "Error"], false));
+        assert!(!p.is_retryable(&["TimeoutError", "", "Error"], true));
+    }
+}

@@ -1,0 +1,189 @@
+//! Policies from environment variables, with the seeds' names and units: `RETRY_MAX_ATTEMPTS`,
+//! `RETRY_INITIAL_DELAY` and `RETRY_MAX_DELAY`, durations in seconds.
+
+use super::backoff::Backoff;
+use super::error::{ErrorKind, PolicyError, Value};
+use super::field::{Field, FieldKind};
+use super::jitter::Jitter;
+use super::policy::PolicyOptions;
+
+/// The prefix used when the caller names none.
+pub const DEFAULT_PREFIX: &str = "RETRY_";
+
+/// Reads every field from `lookup(prefix + name)`. Unset and empty variables leave the field
+/// to its default; durations are seconds; lists are comma-separated.
+pub fn options_from_env(
+    prefix: &str,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<PolicyOptions, PolicyError> {
+    let mut options = PolicyOptions::default();
+    for field in Field::ALL {
+        let mut name = String::with_capacity(prefix.len() + 16);
+        name.push_str(prefix);
+        name.push_str(field.env_name());
+        let Some(raw) = lookup(&name) else { continue };
+        let text = raw.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let type_error = |expected| PolicyError {
+            kind: ErrorKind::Type,
+            name: name.clone(),
+            field,
+            expected,
+            value: Value::Text(raw.clone()),
+        };
+        let number = || match field.kind() {
+            FieldKind::Duration => seconds_to_ms(text),
+            _ => text.parse::<f64>().ok(),
+        };
+        match field {
+            Field::Backoff => {
+                options.backoff = Some(Backoff::from_name(text).ok_or_else(|| rename(PolicyError::unknown_name(field, text), &name))?)
+            }
+            Field::Jitter => {
+                options.jitter = Some(Jitter::from_name(text).ok_or_else(|| rename(PolicyError::unknown_name(field, text), &name))?)
+            }
+            Field::RetryOn => options.retry_on = Some(split_list(text)),
+            Field::AbortOn => options.abort_on = Some(split_list(text)),
+            _ => {
+                let expected = match field.kind() {
+                    FieldKind::Duration => "a number of seconds",
+                    _ => "a number",
+                };
+                let value = Some(number().ok_or_else(|| type_error(expected))?);
+                *number_slot(&mut options, field) = value;
+            }
+        }
+    }
+    // Range errors name the variable the user set, not the JSON field.
+    options.build().map_err(|err| {
+        let name = [prefix, err.field.env_name()].concat();
+        rename(err, &name)
+    })?;
+    Ok(options)
+}
+
+fn rename(mut err: PolicyError, name: &str) -> PolicyError {
+    err.name = name.into();
+    err
+}
+
+fn number_slot(options: &mut PolicyOptions, field: Field) -> &mut Option<f64> {
+    match field {
+        Field::MaxAttempts => &mut options.max_attempts,
+        Field::InitialDelay => &mut options.initial_delay,
+        Field::MaxDelay => &mut options.max_delay,
+        Field::Multiplier => &mut options.multiplier,
+        Field::JitterFactor => &mut options.jitter_factor,
+        Field::MaxElapsed => &mut options.max_elapsed,
+        Field::AttemptTimeout => &mut options.attempt_timeout,
+        Field::Seed => &mut options.seed,
+        Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => {
+            unreachable!("{field:?} is not a number")
+        }
+    }
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Decimal seconds to ms without the rounding error of `× 1000`: the decimal exponent is
+/// shifted by three and the text parsed once, so "0.1" gives exactly 100.
+fn seconds_to_ms(text: &str) -> Option<f64> {
+    if !text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) {
+        return None;
+    }
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], text[at + 1..].parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let shifted = [mantissa, "e", &(exponent.checked_add(3)?).to_string()].concat();
+    shifted.parse::<f64>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(vars: &[(&str, &str)]) -> Result<PolicyOptions, PolicyError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        options_from_env(DEFAULT_PREFIX, |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn reads_the_seed_variables_in_seconds() {
+        let options = from(&[
+            ("RETRY_MAX_ATTEMPTS", "3"),
+            ("RETRY_INITIAL_DELAY", "0.1"),
+            ("RETRY_MAX_DELAY", "10.0"),
+        ])
+        .unwrap();
+        assert_eq!(options.max_attempts, Some(3.0));
+        assert_eq!(options.initial_delay, Some(100.0));
+        assert_eq!(options.max_delay, Some(10_000.0));
+    }
+
+    #[test]
+    fn reads_every_other_field_and_skips_empty_ones() {
+        let options = from(&[
+            ("RETRY_BACKOFF", "linear"),
+            ("RETRY_JITTER", " decorrelated "),
+            ("RETRY_JITTER_FACTOR", "0.3"),
+            ("RETRY_MAX_ELAPSED", "2.5"),
+            ("RETRY_ATTEMPT_TIMEOUT", "1e-1"),
+            ("RETRY_SEED", "17"),
+            ("RETRY_RETRY_ON", "ECONNRESET, ThrottlingException,"),
+            ("RETRY_ABORT_ON", "ValidationException"),
+            ("RETRY_MULTIPLIER", ""),
+        ])
+        .unwrap();
+        assert_eq!(options.backoff, Some(Backoff::Linear));
+        assert_eq!(options.jitter, Some(Jitter::Decorrelated));
+        assert_eq!(options.jitter_factor, Some(0.3));
+        assert_eq!(options.max_elapsed, Some(2500.0));
+        assert_eq!(options.attempt_timeout, Some(100.0));
+        assert_eq!(options.seed, Some(17.0));
+        assert_eq!(options.retry_on.unwrap(), ["ECONNRESET", "ThrottlingException"]);
+        assert_eq!(options.abort_on.unwrap(), ["ValidationException"]);
+        assert_eq!(options.multiplier, None);
+    }
+
+    #[test]
+    fn seconds_convert_exactly() {
+        for (text, ms) in [("0.1", 100.0), ("0.05", 50.0), ("15", 15_000.0), ("2.5e-2", 25.0), ("1E1", 10_000.0), ("0.001", 1.0)] {
+            assert_eq!(seconds_to_ms(text), Some(ms), "{text}");
+        }
+        for text in ["abc", "1s", "", "1e", "e3", "0x10"] {
+            assert_eq!(seconds_to_ms(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_variable_and_the_value() {
+        let err = from(&[("RETRY_MAX_DELAY", "ten")]).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Type);
+        assert_eq!(err.to_string(), "`RETRY_MAX_DELAY` must be a number of seconds, got 'ten'");
+        let err = from(&[("RETRY_MAX_ATTEMPTS", "0")]).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Range);
+        assert_eq!(err.to_string(), "`RETRY_MAX_ATTEMPTS` must be an integer from 1 to 4294967295, got 0");
+        let err = from(&[("RETRY_JITTER", "lots")]).unwrap_err();
+        assert_eq!(err.name, "RETRY_JITTER");
+    }
+
+    #[test]
+    fn a_custom_prefix_is_honoured() {
+        let options = options_from_env("PAYMENTS_RETRY_", |name| {
+            (name == "PAYMENTS_RETRY_MAX_ATTEMPTS").then(|| "5".to_string())
+        })
+        .unwrap();
+        assert_eq!(options.max_attempts, Some(5.0));
+    }
+}

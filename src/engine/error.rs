@@ -1,0 +1,87 @@
+//! Why a policy was rejected: which field, what it must be, and the value it got.
+
+use super::field::Field;
+use core::fmt;
+
+/// Whether the value had the wrong type or a value out of range; the binding turns these into
+/// JavaScript's `TypeError` and `RangeError`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Type,
+    Range,
+}
+
+/// The value that was rejected.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Number(f64),
+    Text(String),
+}
+
+/// A rejected policy field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyError {
+    pub kind: ErrorKind,
+    /// The name the user wrote: the field's JSON name, or the environment variable.
+    pub name: String,
+    pub field: Field,
+    /// What the field must be, e.g. "an integer from 1 to 4294967295".
+    pub expected: &'static str,
+    pub value: Value,
+}
+
+impl PolicyError {
+    pub(crate) fn range(field: Field, expected: &'static str, value: f64) -> Self {
+        PolicyError {
+            kind: ErrorKind::Range,
+            name: field.name().into(),
+            field,
+            expected,
+            value: Value::Number(value),
+        }
+    }
+
+    /// An unknown backoff or jitter name.
+    pub fn unknown_name(field: Field, text: &str) -> Self {
+        let expected = match field {
+            Field::Backoff => "one of 'constant', 'linear', 'exponential', 'fibonacci'",
+            _ => "one of 'none', 'full', 'equal', 'decorrelated', 'proportional', 'additive'",
+        };
+        PolicyError {
+            kind: ErrorKind::Range,
+            name: field.name().into(),
+            field,
+            expected,
+            value: Value::Text(text.into()),
+        }
+    }
+
+    /// The message, with numbers written by `number_text` so that each platform shows the
+    /// value the way its users wrote it (the binding passes JavaScript's `String(value)`).
+    /// Written without `format!` to keep float formatting out of the WebAssembly module.
+    pub fn message_with(&self, number_text: impl Fn(f64) -> String) -> String {
+        let value = match &self.value {
+            Value::Number(n) => number_text(*n),
+            Value::Text(t) => {
+                let mut quoted = String::with_capacity(t.len() + 2);
+                quoted.push('\'');
+                quoted.push_str(t);
+                quoted.push('\'');
+                quoted
+            }
+        };
+        let mut message = String::with_capacity(64);
+        for part in ["`", &self.name, "` must be ", self.expected, ", got ", &value] {
+            message.push_str(part);
+        }
+        message
+    }
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message_with(|n| n.to_string()))
+    }
+}
+
+impl std::error::Error for PolicyError {}

@@ -1,0 +1,121 @@
+//! The names of a policy's fields: one table for the JSON/JavaScript name, the environment
+//! variable and the unit, so that every reader and writer of policies agrees on them.
+
+/// Every field a policy has, in the order the binding passes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    MaxAttempts,
+    InitialDelay,
+    MaxDelay,
+    Multiplier,
+    Backoff,
+    Jitter,
+    JitterFactor,
+    MaxElapsed,
+    AttemptTimeout,
+    Seed,
+    RetryOn,
+    AbortOn,
+}
+
+/// What kind of value a field holds, as plain data (JSON) sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// A number; durations are milliseconds.
+    Number,
+    /// A duration: milliseconds in JSON and JavaScript, seconds in environment variables.
+    Duration,
+    /// One name out of a fixed set (backoff, jitter).
+    Name,
+    /// A list of error names or codes.
+    Names,
+}
+
+impl Field {
+    pub const ALL: [Field; 12] = [
+        Field::MaxAttempts,
+        Field::InitialDelay,
+        Field::MaxDelay,
+        Field::Multiplier,
+        Field::Backoff,
+        Field::Jitter,
+        Field::JitterFactor,
+        Field::MaxElapsed,
+        Field::AttemptTimeout,
+        Field::Seed,
+        Field::RetryOn,
+        Field::AbortOn,
+    ];
+
+    /// The field's name in JSON and JavaScript.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::MaxAttempts => "maxAttempts",
+            Field::InitialDelay => "initialDelay",
+            Field::MaxDelay => "maxDelay",
+            Field::Multiplier => "multiplier",
+            Field::Backoff => "backoff",
+            Field::Jitter => "jitter",
+            Field::JitterFactor => "jitterFactor",
+            Field::MaxElapsed => "maxElapsed",
+            Field::AttemptTimeout => "attemptTimeout",
+            Field::Seed => "seed",
+            Field::RetryOn => "retryOn",
+            Field::AbortOn => "abortOn",
+        }
+    }
+
+    /// The environment variable's name after the prefix (`RETRY_` by default), as in the
+    /// seeds: `RETRY_MAX_ATTEMPTS`, `RETRY_INITIAL_DELAY`, `RETRY_MAX_DELAY`.
+    pub fn env_name(self) -> &'static str {
+        match self {
+            Field::MaxAttempts => "MAX_ATTEMPTS",
+            Field::InitialDelay => "INITIAL_DELAY",
+            Field::MaxDelay => "MAX_DELAY",
+            Field::Multiplier => "MULTIPLIER",
+            Field::Backoff => "BACKOFF",
+            Field::Jitter => "JITTER",
+            Field::JitterFactor => "JITTER_FACTOR",
+            Field::MaxElapsed => "MAX_ELAPSED",
+            Field::AttemptTimeout => "ATTEMPT_TIMEOUT",
+            Field::Seed => "SEED",
+            Field::RetryOn => "RETRY_ON",
+            Field::AbortOn => "ABORT_ON",
+        }
+    }
+
+    pub fn kind(self) -> FieldKind {
+        match self {
+            Field::MaxAttempts | Field::Multiplier | Field::JitterFactor | Field::Seed => {
+                FieldKind::Number
+            }
+            Field::InitialDelay | Field::MaxDelay | Field::MaxElapsed | Field::AttemptTimeout => {
+                FieldKind::Duration
+            }
+            Field::Backoff | Field::Jitter => FieldKind::Name,
+            Field::RetryOn | Field::AbortOn => FieldKind::Names,
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The field's position in [`Field::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_matches_position_in_all() {
+        for (i, field) in Field::ALL.into_iter().enumerate() {
+            assert_eq!(field.index(), i);
+            assert_eq!(Field::from_name(field.name()), Some(field));
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! How a delay is randomised so that clients who failed together do not retry together.
+
+use super::rng::Rng;
+
+/// The randomisation applied to the base delay `d` from the backoff. Every result is then
+/// clamped to `[0, maxDelay]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jitter {
+    /// `d`. Range `[d, d]`.
+    None,
+    /// `uniform(0, d)`. Range `[0, d)`. AWS Architecture Blog, "Exponential Backoff And
+    /// Jitter" (Brooker, 2015).
+    Full,
+    /// `d/2 + uniform(0, d/2)`. Range `[d/2, d)`. Same source.
+    Equal,
+    /// `min(maxDelay, uniform(initialDelay, previous × 3))`, where `previous` is the last
+    /// delay drawn (`initialDelay` before the first). Ignores the backoff kind. Range
+    /// `[initialDelay, maxDelay]`. Same source.
+    Decorrelated,
+    /// `d × (1 + uniform(−f, f))` with f = `jitterFactor`. Range `[d(1−f), d(1+f))`.
+    /// Seed 003 (f = 0.25).
+    Proportional,
+    /// `d + d × f × uniform(0, 1)` with f = `jitterFactor`. Range `[d, d(1+f))`.
+    /// Seeds 000/001 (f = 0.3).
+    Additive,
+}
+
+impl Jitter {
+    pub const ALL: [Jitter; 6] = [
+        Jitter::None,
+        Jitter::Full,
+        Jitter::Equal,
+        Jitter::Decorrelated,
+        Jitter::Proportional,
+        Jitter::Additive,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Jitter::None => "none",
+            Jitter::Full => "full",
+            Jitter::Equal => "equal",
+            Jitter::Decorrelated => "decorrelated",
+            Jitter::Proportional => "proportional",
+            Jitter::Additive => "additive",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Jitter> {
+        Jitter::ALL.into_iter().find(|j| j.name() == name)
+    }
+
+    /// The jittered delay in ms, in `[0, max]`.
+    ///
+    /// `base` is the backoff's delay (already `<= max`), `previous` the last delay drawn in
+    /// this call (`initial` before the first), `factor` the `jitterFactor`.
+    pub fn apply(
+        self,
+        base: f64,
+        previous: f64,
+        initial: f64,
+        max: f64,
+        factor: f64,
+        rng: &mut Rng,
+    ) -> f64 {
+        let delay = match self {
+            Jitter::None => base,
+            Jitter::Full => rng.uniform(0.0, base),
+            Jitter::Equal => base / 2.0 + rng.uniform(0.0, base / 2.0),
+            Jitter::Decorrelated => {
+                let high = (previous * 3.0).max(initial);
+                rng.uniform(initial, high)
+            }
+            // Near the cap, the base is lowered so that the jittered range ends at `max`:
+            // clamping instead would put every client that reached the cap on the same delay.
+            Jitter::Proportional => {
+                let centre = base.min(max / (1.0 + factor));
+                centre * (1.0 + rng.uniform(-factor, factor))
+            }
+            Jitter::Additive => {
+                let low = base.min(max / (1.0 + factor));
+                low + low * factor * rng.next_unit()
+            }
+        };
+        delay.clamp(0.0, max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for kind in Jitter::ALL {
+            assert_eq!(Jitter::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(Jitter::from_name("FULL"), None);
+    }
+
+    /// Draw many delays for one base and check each against the documented range.
+    fn assert_range(kind: Jitter, base: f64, factor: f64, low: f64, high: f64) {
+        let (initial, max) = (10.0, 1000.0);
+        for seed in 0..2_000u64 {
+            let mut rng = Rng::new(seed);
+            let d = kind.apply(base, base, initial, max, factor, &mut rng);
+            assert!(d >= low && d <= high, "{kind:?} base={base} seed={seed}: {d} not in [{low}, {high}]");
+        }
+    }
+
+    #[test]
+    fn each_formula_stays_in_its_documented_range() {
+        let d = 400.0;
+        assert_range(Jitter::None, d, 0.25, d, d);
+        assert_range(Jitter::Full, d, 0.25, 0.0, d);
+        assert_range(Jitter::Equal, d, 0.25, d / 2.0, d);
+        assert_range(Jitter::Decorrelated, d, 0.25, 10.0, 3.0 * d);
+        assert_range(Jitter::Proportional, d, 0.25, d * 0.75, d * 1.25);
+        assert_range(Jitter::Additive, d, 0.3, d, d * 1.3);
+    }
+
+    #[test]
+    fn jitter_never_exceeds_the_cap_and_stays_spread_near_it() {
+        let max = 1000.0;
+        for kind in [Jitter::Proportional, Jitter::Additive] {
+            let draws: Vec<f64> = (0..1000u64)
+                .map(|seed| kind.apply(max, max, 10.0, max, 0.25, &mut Rng::new(seed)))
+                .collect();
+            assert!(draws.iter().all(|&d| d <= max));
+            let at_cap = draws.iter().filter(|&&d| d == max).count();
+            assert!(at_cap < 5, "{kind:?}: {at_cap} of 1000 delays sit exactly on the cap");
+        }
+    }
+
+    #[test]
+    fn full_jitter_is_uniform_over_its_range() {
+        // Ten equal buckets over [0, d): each should hold about a tenth of 10,000 draws.
+        let mut rng = Rng::new(7);
+        let mut buckets = [0u32; 10];
+        for _ in 0..10_000 {
+            let d = Jitter::Full.apply(100.0, 100.0, 1.0, 100.0, 0.0, &mut rng);
+            buckets[(d / 10.0) as usize] += 1;
+        }
+        assert!(buckets.iter().all(|&b| (850..=1150).contains(&b)), "{buckets:?}");
+    }
+}

@@ -1,0 +1,21 @@
+//! The retry engine: pure Rust, no JavaScript types. It never sleeps, reads a clock or draws
+//! entropy; the caller hands it the time and the seed, so every schedule is reproducible.
+
+pub mod backoff;
+pub mod classify;
+pub mod env;
+pub mod error;
+pub mod field;
+pub mod jitter;
+pub mod policy;
+pub mod presets;
+pub mod rng;
+pub mod schedule;
+
+pub use backoff::Backoff;
+pub use error::{ErrorKind, PolicyError, Value};
+pub use field::{Field, FieldKind};
+pub use jitter::Jitter;
+pub use policy::{Policy, PolicyOptions, MAX_SEED, MAX_TIMER_MS};
+pub use rng::Rng;
+pub use schedule::{Decision, Failure, Schedule, StopReason};

@@ -1,0 +1,330 @@
+//! A retry policy: validated numbers and kinds, with their defaults and bounds.
+
+use super::backoff::Backoff;
+use super::error::PolicyError;
+use super::field::Field;
+use super::jitter::Jitter;
+
+/// The longest delay JavaScript timers honour (2^31 − 1 ms, about 24.8 days); a longer one
+/// fires at once, so no delay, cap or timeout may exceed it.
+pub const MAX_TIMER_MS: f64 = 2_147_483_647.0;
+/// The largest integer a JavaScript number holds exactly: seeds stay below it so that they
+/// survive JSON and environment variables unchanged.
+pub const MAX_SEED: f64 = 9_007_199_254_740_991.0;
+
+/// The fields of a policy as the user gave them: every one optional, numbers as raw `f64`
+/// (as JSON, JavaScript and environment variables provide them). [`PolicyOptions::build`]
+/// checks them and fills in the defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyOptions {
+    pub max_attempts: Option<f64>,
+    pub initial_delay: Option<f64>,
+    pub max_delay: Option<f64>,
+    pub multiplier: Option<f64>,
+    pub backoff: Option<Backoff>,
+    pub jitter: Option<Jitter>,
+    pub jitter_factor: Option<f64>,
+    pub max_elapsed: Option<f64>,
+    pub attempt_timeout: Option<f64>,
+    pub seed: Option<f64>,
+    pub retry_on: Option<Vec<String>>,
+    pub abort_on: Option<Vec<String>>,
+}
+
+/// A validated retry policy. Durations are milliseconds.
+///
+/// # Default
+/// - `max_attempts`: 3 — counts every attempt, the first included (3 = one call + two retries)
+/// - `initial_delay`: 100 ms
+/// - `max_delay`: 10,000 ms
+/// - `multiplier`: 2
+/// - `backoff`: exponential
+/// - `jitter`: full
+/// - `jitter_factor`: 0.25 (used by proportional and additive jitter)
+/// - `max_elapsed`: none (no total time budget)
+/// - `attempt_timeout`: none
+/// - `seed`: none (each call draws its own)
+/// - `retry_on`: empty (every error is retryable unless `abort_on` names it)
+/// - `abort_on`: empty
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    max_attempts: u32,
+    initial_delay: f64,
+    max_delay: f64,
+    multiplier: f64,
+    backoff: Backoff,
+    jitter: Jitter,
+    jitter_factor: f64,
+    max_elapsed: Option<f64>,
+    attempt_timeout: Option<f64>,
+    seed: Option<u64>,
+    retry_on: Vec<String>,
+    abort_on: Vec<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            max_attempts: 3,
+            initial_delay: 100.0,
+            max_delay: 10_000.0,
+            multiplier: 2.0,
+            backoff: Backoff::Exponential,
+            jitter: Jitter::Full,
+            jitter_factor: 0.25,
+            max_elapsed: None,
+            attempt_timeout: None,
+            seed: None,
+            retry_on: Vec::new(),
+            abort_on: Vec::new(),
+        }
+    }
+}
+
+fn is_integer(v: f64) -> bool {
+    v.is_finite() && v.fract() == 0.0
+}
+
+/// `Ok(value)` when `ok(value)` holds, else a range error naming `field`.
+fn check(field: Field, value: f64, ok: bool, expected: &'static str) -> Result<f64, PolicyError> {
+    if ok {
+        Ok(value)
+    } else {
+        Err(PolicyError::range(field, expected, value))
+    }
+}
+
+impl PolicyOptions {
+    /// Checks every field and fills in the defaults. The first bad field is reported.
+    pub fn build(&self) -> Result<Policy, PolicyError> {
+        let defaults = Policy::default();
+
+        let max_attempts = match self.max_attempts {
+            None => defaults.max_attempts,
+            Some(v) => check(
+                Field::MaxAttempts,
+                v,
+                is_integer(v) && (1.0..=u32::MAX as f64).contains(&v),
+                "an integer from 1 to 4294967295",
+            )? as u32,
+        };
+        let initial_delay = match self.initial_delay {
+            None => defaults.initial_delay,
+            Some(v) => check(
+                Field::InitialDelay,
+                v,
+                (0.0..=MAX_TIMER_MS).contains(&v),
+                "a number of ms from 0 to 2147483647",
+            )?,
+        };
+        let max_delay = match self.max_delay {
+            None => check(
+                Field::InitialDelay,
+                initial_delay,
+                initial_delay <= defaults.max_delay,
+                "at most `maxDelay` (10000 by default)",
+            )
+            .map(|_| defaults.max_delay)?,
+            Some(v) => check(
+                Field::MaxDelay,
+                v,
+                (initial_delay..=MAX_TIMER_MS).contains(&v),
+                "a number of ms from `initialDelay` to 2147483647",
+            )?,
+        };
+        let multiplier = match self.multiplier {
+            None => defaults.multiplier,
+            Some(v) => check(
+                Field::Multiplier,
+                v,
+                v.is_finite() && v >= 1.0,
+                "a finite number >= 1",
+            )?,
+        };
+        let jitter_factor = match self.jitter_factor {
+            None => defaults.jitter_factor,
+            Some(v) => check(
+                Field::JitterFactor,
+                v,
+                (0.0..=1.0).contains(&v),
+                "a number from 0 to 1",
+            )?,
+        };
+        let max_elapsed = match self.max_elapsed {
+            None => None,
+            Some(v) => Some(check(
+                Field::MaxElapsed,
+                v,
+                v.is_finite() && v > 0.0,
+                "a finite number of ms > 0",
+            )?),
+        };
+        let attempt_timeout = match self.attempt_timeout {
+            None => None,
+            Some(v) => Some(check(
+                Field::AttemptTimeout,
+                v,
+                v > 0.0 && v <= MAX_TIMER_MS,
+                "a number of ms > 0 and <= 2147483647",
+            )?),
+        };
+        let seed = match self.seed {
+            None => None,
+            Some(v) => Some(check(
+                Field::Seed,
+                v,
+                is_integer(v) && (0.0..=MAX_SEED).contains(&v),
+                "an integer from 0 to 9007199254740991",
+            )? as u64),
+        };
+
+        Ok(Policy {
+            max_attempts,
+            initial_delay,
+            max_delay,
+            multiplier,
+            backoff: self.backoff.unwrap_or(defaults.backoff),
+            jitter: self.jitter.unwrap_or(defaults.jitter),
+            jitter_factor,
+            max_elapsed,
+            attempt_timeout,
+            seed,
+            retry_on: self.retry_on.clone().unwrap_or_default(),
+            abort_on: self.abort_on.clone().unwrap_or_default(),
+        })
+    }
+}
+
+impl Policy {
+    /// Every attempt counts, the first included: 3 means one call and up to two retries.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+    pub fn initial_delay(&self) -> f64 {
+        self.initial_delay
+    }
+    pub fn max_delay(&self) -> f64 {
+        self.max_delay
+    }
+    pub fn multiplier(&self) -> f64 {
+        self.multiplier
+    }
+    pub fn backoff(&self) -> Backoff {
+        self.backoff
+    }
+    pub fn jitter(&self) -> Jitter {
+        self.jitter
+    }
+    pub fn jitter_factor(&self) -> f64 {
+        self.jitter_factor
+    }
+    pub fn max_elapsed(&self) -> Option<f64> {
+        self.max_elapsed
+    }
+    pub fn attempt_timeout(&self) -> Option<f64> {
+        self.attempt_timeout
+    }
+    pub fn seed(&self) -> Option<u64> {
+        self.seed
+    }
+    pub fn retry_on(&self) -> &[String] {
+        &self.retry_on
+    }
+    pub fn abort_on(&self) -> &[String] {
+        &self.abort_on
+    }
+
+    /// The options that rebuild this policy exactly (every field, defaults included).
+    pub fn to_options(&self) -> PolicyOptions {
+        PolicyOptions {
+            max_attempts: Some(f64::from(self.max_attempts)),
+            initial_delay: Some(self.initial_delay),
+            max_delay: Some(self.max_delay),
+            multiplier: Some(self.multiplier),
+            backoff: Some(self.backoff),
+            jitter: Some(self.jitter),
+            jitter_factor: Some(self.jitter_factor),
+            max_elapsed: self.max_elapsed,
+            attempt_timeout: self.attempt_timeout,
+            seed: self.seed.map(|s| s as f64),
+            retry_on: Some(self.retry_on.clone()),
+            abort_on: Some(self.abort_on.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::error::ErrorKind;
+
+    fn rejects(options: PolicyOptions, field: Field) -> PolicyError {
+        let err = options.build().expect_err("options should be rejected");
+        assert_eq!(err.field, field, "{err}");
+        assert_eq!(err.kind, ErrorKind::Range);
+        err
+    }
+
+    #[test]
+    fn empty_options_give_the_documented_defaults() {
+        assert_eq!(PolicyOptions::default().build().unwrap(), Policy::default());
+        let p = Policy::default();
+        assert_eq!((p.max_attempts(), p.initial_delay(), p.max_delay()), (3, 100.0, 10_000.0));
+        assert_eq!((p.backoff(), p.jitter()), (Backoff::Exponential, Jitter::Full));
+    }
+
+    #[test]
+    fn to_options_rebuilds_the_same_policy() {
+        let p = PolicyOptions {
+            max_attempts: Some(7.0),
+            initial_delay: Some(0.5),
+            max_elapsed: Some(900.0),
+            seed: Some(12.0),
+            retry_on: Some(vec!["ECONNRESET".into()]),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        assert_eq!(p.to_options().build().unwrap(), p);
+    }
+
+    #[test]
+    fn bad_numbers_name_the_field_and_the_value() {
+        let err = rejects(PolicyOptions { max_attempts: Some(0.0), ..Default::default() }, Field::MaxAttempts);
+        assert_eq!(err.to_string(), "`maxAttempts` must be an integer from 1 to 4294967295, got 0");
+        rejects(PolicyOptions { max_attempts: Some(2.5), ..Default::default() }, Field::MaxAttempts);
+        rejects(PolicyOptions { max_attempts: Some(f64::INFINITY), ..Default::default() }, Field::MaxAttempts);
+        rejects(PolicyOptions { initial_delay: Some(f64::NAN), ..Default::default() }, Field::InitialDelay);
+        rejects(PolicyOptions { initial_delay: Some(-1.0), ..Default::default() }, Field::InitialDelay);
+        let err = rejects(
+            PolicyOptions { initial_delay: Some(500.0), max_delay: Some(50.0), ..Default::default() },
+            Field::MaxDelay,
+        );
+        assert_eq!(err.to_string(), "`maxDelay` must be a number of ms from `initialDelay` to 2147483647, got 50");
+        rejects(PolicyOptions { initial_delay: Some(20_000.0), ..Default::default() }, Field::InitialDelay);
+        rejects(PolicyOptions { max_delay: Some(3e9), ..Default::default() }, Field::MaxDelay);
+        rejects(PolicyOptions { multiplier: Some(0.5), ..Default::default() }, Field::Multiplier);
+        rejects(PolicyOptions { jitter_factor: Some(1.5), ..Default::default() }, Field::JitterFactor);
+        rejects(PolicyOptions { max_elapsed: Some(0.0), ..Default::default() }, Field::MaxElapsed);
+        rejects(PolicyOptions { attempt_timeout: Some(f64::INFINITY), ..Default::default() }, Field::AttemptTimeout);
+        rejects(PolicyOptions { seed: Some(-1.0), ..Default::default() }, Field::Seed);
+        rejects(PolicyOptions { seed: Some(2f64.powi(53)), ..Default::default() }, Field::Seed);
+    }
+
+    #[test]
+    fn boundary_values_are_accepted() {
+        let p = PolicyOptions {
+            max_attempts: Some(u32::MAX as f64),
+            initial_delay: Some(0.0),
+            max_delay: Some(MAX_TIMER_MS),
+            multiplier: Some(1.0),
+            jitter_factor: Some(1.0),
+            attempt_timeout: Some(MAX_TIMER_MS),
+            seed: Some(MAX_SEED),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        assert_eq!(p.seed(), Some(9_007_199_254_740_991));
+    }
+}
