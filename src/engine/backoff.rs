@@ -73,15 +73,14 @@ mod tests {
     use super::*;
 
     fn sequence(kind: Backoff, initial: f64, multiplier: f64, max: f64) -> Vec<f64> {
-        (1..=8).map(|n| kind.delay(n, initial, multiplier, max)).collect()
+        (1..=8)
+            .map(|n| kind.delay(n, initial, multiplier, max))
+            .collect()
     }
 
     #[test]
     fn exact_sequences() {
-        assert_eq!(
-            sequence(Backoff::Constant, 100.0, 2.0, 1000.0),
-            [100.0; 8]
-        );
+        assert_eq!(sequence(Backoff::Constant, 100.0, 2.0, 1000.0), [100.0; 8]);
         assert_eq!(
             sequence(Backoff::Linear, 100.0, 2.0, 500.0),
             [100.0, 200.0, 300.0, 400.0, 500.0, 500.0, 500.0, 500.0]
@@ -120,7 +119,10 @@ mod tests {
             ] {
                 for n in (1..=10_000).chain([u32::MAX - 1, u32::MAX]) {
                     let d = kind.delay(n, initial, multiplier, max);
-                    assert!(d.is_finite() && (0.0..=max).contains(&d), "{kind:?} n={n} d={d}");
+                    assert!(
+                        d.is_finite() && (0.0..=max).contains(&d),
+                        "{kind:?} n={n} d={d}"
+                    );
                 }
             }
         }

@@ -12,9 +12,15 @@ pub const DEFAULT_PREFIX: &str = "RETRY_";
 
 /// Reads every field from `lookup(prefix + name)`. Unset and empty variables leave the field
 /// to its default; durations are seconds; lists are comma-separated.
+///
+/// Numbers must be plain decimals (`3`, `-0.5`, `2.5e-2`); `parse` turns such text into the
+/// nearest `f64`. Natively that is `str::parse`; the WebAssembly binding passes JavaScript's
+/// `Number`, which keeps Rust's float parser and its tables out of the module. Both round
+/// correctly, so they agree on every text the grammar admits.
 pub fn options_from_env(
     prefix: &str,
     lookup: impl Fn(&str) -> Option<String>,
+    parse: impl Fn(&str) -> Option<f64>,
 ) -> Result<PolicyOptions, PolicyError> {
     let mut options = PolicyOptions::default();
     for field in Field::ALL {
@@ -34,15 +40,21 @@ pub fn options_from_env(
             value: Value::Text(raw.clone()),
         };
         let number = || match field.kind() {
-            FieldKind::Duration => seconds_to_ms(text),
-            _ => text.parse::<f64>().ok(),
+            FieldKind::Duration => seconds_to_ms(text, &parse),
+            _ => is_decimal(text).then(|| parse(text)).flatten(),
         };
         match field {
             Field::Backoff => {
-                options.backoff = Some(Backoff::from_name(text).ok_or_else(|| rename(PolicyError::unknown_name(field, text), &name))?)
+                options.backoff = Some(
+                    Backoff::from_name(text)
+                        .ok_or_else(|| rename(PolicyError::unknown_name(field, text), &name))?,
+                )
             }
             Field::Jitter => {
-                options.jitter = Some(Jitter::from_name(text).ok_or_else(|| rename(PolicyError::unknown_name(field, text), &name))?)
+                options.jitter = Some(
+                    Jitter::from_name(text)
+                        .ok_or_else(|| rename(PolicyError::unknown_name(field, text), &name))?,
+                )
             }
             Field::RetryOn => options.retry_on = Some(split_list(text)),
             Field::AbortOn => options.abort_on = Some(split_list(text)),
@@ -51,8 +63,10 @@ pub fn options_from_env(
                     FieldKind::Duration => "a number of seconds",
                     _ => "a number",
                 };
-                let value = Some(number().ok_or_else(|| type_error(expected))?);
-                *number_slot(&mut options, field) = value;
+                let value = number().ok_or_else(|| type_error(expected))?;
+                if let Some(slot) = number_slot(&mut options, field) {
+                    *slot = Some(value);
+                }
             }
         }
     }
@@ -69,8 +83,8 @@ fn rename(mut err: PolicyError, name: &str) -> PolicyError {
     err
 }
 
-fn number_slot(options: &mut PolicyOptions, field: Field) -> &mut Option<f64> {
-    match field {
+fn number_slot(options: &mut PolicyOptions, field: Field) -> Option<&mut Option<f64>> {
+    Some(match field {
         Field::MaxAttempts => &mut options.max_attempts,
         Field::InitialDelay => &mut options.initial_delay,
         Field::MaxDelay => &mut options.max_delay,
@@ -79,10 +93,8 @@ fn number_slot(options: &mut PolicyOptions, field: Field) -> &mut Option<f64> {
         Field::MaxElapsed => &mut options.max_elapsed,
         Field::AttemptTimeout => &mut options.attempt_timeout,
         Field::Seed => &mut options.seed,
-        Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => {
-            unreachable!("{field:?} is not a number")
-        }
-    }
+        Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => return None,
+    })
 }
 
 fn split_list(text: &str) -> Vec<String> {
@@ -95,16 +107,61 @@ fn split_list(text: &str) -> Vec<String> {
 
 /// Decimal seconds to ms without the rounding error of `× 1000`: the decimal exponent is
 /// shifted by three and the text parsed once, so "0.1" gives exactly 100.
-fn seconds_to_ms(text: &str) -> Option<f64> {
-    if !text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) {
+fn seconds_to_ms(text: &str, parse: impl Fn(&str) -> Option<f64>) -> Option<f64> {
+    if !is_decimal(text) {
         return None;
     }
-    let (mantissa, exponent) = match text.find(['e', 'E']) {
-        Some(at) => (&text[..at], text[at + 1..].parse::<i32>().ok()?),
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().ok()?),
         None => (text, 0),
     };
-    let shifted = [mantissa, "e", &(exponent.checked_add(3)?).to_string()].concat();
-    shifted.parse::<f64>().ok()
+    let mut shifted = String::with_capacity(mantissa.len() + 12);
+    shifted.push_str(mantissa);
+    shifted.push('e');
+    push_integer(&mut shifted, exponent.checked_add(3)?);
+    parse(&shifted)
+}
+
+/// `[+-]digits[.digits][(e|E)[+-]digits]`, with digits on at least one side of the point.
+fn is_decimal(text: &str) -> bool {
+    fn digits(s: &str) -> bool {
+        s.bytes().all(|b| b.is_ascii_digit())
+    }
+    fn unsigned(s: &str) -> &str {
+        s.strip_prefix(['+', '-']).unwrap_or(s)
+    }
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e)),
+        None => (text, None),
+    };
+    let (whole, fraction) = unsigned(mantissa)
+        .split_once('.')
+        .unwrap_or((unsigned(mantissa), ""));
+    let mantissa_ok =
+        digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| !unsigned(e).is_empty() && digits(unsigned(e)));
+    mantissa_ok && exponent_ok
+}
+
+/// Appends the decimal digits of `n` (without `fmt`, which would grow the WebAssembly module).
+fn push_integer(out: &mut String, n: i32) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 10];
+    let mut rest = n.unsigned_abs();
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in digits[..len].iter().rev() {
+        out.push(char::from(d));
+    }
 }
 
 #[cfg(test)]
@@ -112,10 +169,16 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    fn parse(text: &str) -> Option<f64> {
+        text.parse().ok()
+    }
+
     fn from(vars: &[(&str, &str)]) -> Result<PolicyOptions, PolicyError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        options_from_env(DEFAULT_PREFIX, |name| map.get(name).cloned())
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        options_from_env(DEFAULT_PREFIX, |name| map.get(name).cloned(), parse)
     }
 
     #[test]
@@ -151,18 +214,30 @@ mod tests {
         assert_eq!(options.max_elapsed, Some(2500.0));
         assert_eq!(options.attempt_timeout, Some(100.0));
         assert_eq!(options.seed, Some(17.0));
-        assert_eq!(options.retry_on.unwrap(), ["ECONNRESET", "ThrottlingException"]);
+        assert_eq!(
+            options.retry_on.unwrap(),
+            ["ECONNRESET", "ThrottlingException"]
+        );
         assert_eq!(options.abort_on.unwrap(), ["ValidationException"]);
         assert_eq!(options.multiplier, None);
     }
 
     #[test]
     fn seconds_convert_exactly() {
-        for (text, ms) in [("0.1", 100.0), ("0.05", 50.0), ("15", 15_000.0), ("2.5e-2", 25.0), ("1E1", 10_000.0), ("0.001", 1.0)] {
-            assert_eq!(seconds_to_ms(text), Some(ms), "{text}");
+        for (text, ms) in [
+            ("0.1", 100.0),
+            ("0.05", 50.0),
+            ("15", 15_000.0),
+            ("2.5e-2", 25.0),
+            ("1E1", 10_000.0),
+            ("0.001", 1.0),
+        ] {
+            assert_eq!(seconds_to_ms(text, parse), Some(ms), "{text}");
         }
-        for text in ["abc", "1s", "", "1e", "e3", "0x10"] {
-            assert_eq!(seconds_to_ms(text), None, "{text}");
+        for text in [
+            "abc", "1s", "", "1e", "e3", "0x10", "inf", "NaN", ".", "1.2.3", "--1", "1e+-2",
+        ] {
+            assert_eq!(seconds_to_ms(text, parse), None, "{text}");
         }
     }
 
@@ -170,20 +245,29 @@ mod tests {
     fn errors_name_the_variable_and_the_value() {
         let err = from(&[("RETRY_MAX_DELAY", "ten")]).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Type);
-        assert_eq!(err.to_string(), "`RETRY_MAX_DELAY` must be a number of seconds, got 'ten'");
+        assert_eq!(
+            err.to_string(),
+            "`RETRY_MAX_DELAY` must be a number of seconds, got 'ten'"
+        );
         let err = from(&[("RETRY_MAX_ATTEMPTS", "0")]).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Range);
-        assert_eq!(err.to_string(), "`RETRY_MAX_ATTEMPTS` must be an integer from 1 to 4294967295, got 0");
+        assert_eq!(
+            err.to_string(),
+            "`RETRY_MAX_ATTEMPTS` must be an integer from 1 to 4294967295, got 0"
+        );
+        let err = from(&[("RETRY_MAX_ATTEMPTS", "Infinity")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`RETRY_MAX_ATTEMPTS` must be a number, got 'Infinity'"
+        );
         let err = from(&[("RETRY_JITTER", "lots")]).unwrap_err();
         assert_eq!(err.name, "RETRY_JITTER");
     }
 
     #[test]
     fn a_custom_prefix_is_honoured() {
-        let options = options_from_env("PAYMENTS_RETRY_", |name| {
-            (name == "PAYMENTS_RETRY_MAX_ATTEMPTS").then(|| "5".to_string())
-        })
-        .unwrap();
+        let lookup = |name: &str| (name == "PAYMENTS_RETRY_MAX_ATTEMPTS").then(|| "5".to_string());
+        let options = options_from_env("PAYMENTS_RETRY_", lookup, parse).unwrap();
         assert_eq!(options.max_attempts, Some(5.0));
     }
 }

@@ -71,7 +71,14 @@ impl PolicyError {
             }
         };
         let mut message = String::with_capacity(64);
-        for part in ["`", &self.name, "` must be ", self.expected, ", got ", &value] {
+        for part in [
+            "`",
+            &self.name,
+            "` must be ",
+            self.expected,
+            ", got ",
+            &value,
+        ] {
             message.push_str(part);
         }
         message

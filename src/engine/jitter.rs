@@ -82,7 +82,8 @@ impl Jitter {
                 low + low * factor * rng.next_unit()
             }
         };
-        delay.clamp(0.0, max)
+        // Not `clamp`: its panic path would pull float formatting into the WebAssembly module.
+        delay.max(0.0).min(max)
     }
 }
 
@@ -104,7 +105,10 @@ mod tests {
         for seed in 0..2_000u64 {
             let mut rng = Rng::new(seed);
             let d = kind.apply(base, base, initial, max, factor, &mut rng);
-            assert!(d >= low && d <= high, "{kind:?} base={base} seed={seed}: {d} not in [{low}, {high}]");
+            assert!(
+                d >= low && d <= high,
+                "{kind:?} base={base} seed={seed}: {d} not in [{low}, {high}]"
+            );
         }
     }
 
@@ -128,7 +132,10 @@ mod tests {
                 .collect();
             assert!(draws.iter().all(|&d| d <= max));
             let at_cap = draws.iter().filter(|&&d| d == max).count();
-            assert!(at_cap < 5, "{kind:?}: {at_cap} of 1000 delays sit exactly on the cap");
+            assert!(
+                at_cap < 5,
+                "{kind:?}: {at_cap} of 1000 delays sit exactly on the cap"
+            );
         }
     }
 
@@ -141,6 +148,9 @@ mod tests {
             let d = Jitter::Full.apply(100.0, 100.0, 1.0, 100.0, 0.0, &mut rng);
             buckets[(d / 10.0) as usize] += 1;
         }
-        assert!(buckets.iter().all(|&b| (850..=1150).contains(&b)), "{buckets:?}");
+        assert!(
+            buckets.iter().all(|&b| (850..=1150).contains(&b)),
+            "{buckets:?}"
+        );
     }
 }

@@ -269,8 +269,14 @@ mod tests {
     fn empty_options_give_the_documented_defaults() {
         assert_eq!(PolicyOptions::default().build().unwrap(), Policy::default());
         let p = Policy::default();
-        assert_eq!((p.max_attempts(), p.initial_delay(), p.max_delay()), (3, 100.0, 10_000.0));
-        assert_eq!((p.backoff(), p.jitter()), (Backoff::Exponential, Jitter::Full));
+        assert_eq!(
+            (p.max_attempts(), p.initial_delay(), p.max_delay()),
+            (3, 100.0, 10_000.0)
+        );
+        assert_eq!(
+            (p.backoff(), p.jitter()),
+            (Backoff::Exponential, Jitter::Full)
+        );
     }
 
     #[test]
@@ -290,25 +296,113 @@ mod tests {
 
     #[test]
     fn bad_numbers_name_the_field_and_the_value() {
-        let err = rejects(PolicyOptions { max_attempts: Some(0.0), ..Default::default() }, Field::MaxAttempts);
-        assert_eq!(err.to_string(), "`maxAttempts` must be an integer from 1 to 4294967295, got 0");
-        rejects(PolicyOptions { max_attempts: Some(2.5), ..Default::default() }, Field::MaxAttempts);
-        rejects(PolicyOptions { max_attempts: Some(f64::INFINITY), ..Default::default() }, Field::MaxAttempts);
-        rejects(PolicyOptions { initial_delay: Some(f64::NAN), ..Default::default() }, Field::InitialDelay);
-        rejects(PolicyOptions { initial_delay: Some(-1.0), ..Default::default() }, Field::InitialDelay);
         let err = rejects(
-            PolicyOptions { initial_delay: Some(500.0), max_delay: Some(50.0), ..Default::default() },
+            PolicyOptions {
+                max_attempts: Some(0.0),
+                ..Default::default()
+            },
+            Field::MaxAttempts,
+        );
+        assert_eq!(
+            err.to_string(),
+            "`maxAttempts` must be an integer from 1 to 4294967295, got 0"
+        );
+        rejects(
+            PolicyOptions {
+                max_attempts: Some(2.5),
+                ..Default::default()
+            },
+            Field::MaxAttempts,
+        );
+        rejects(
+            PolicyOptions {
+                max_attempts: Some(f64::INFINITY),
+                ..Default::default()
+            },
+            Field::MaxAttempts,
+        );
+        rejects(
+            PolicyOptions {
+                initial_delay: Some(f64::NAN),
+                ..Default::default()
+            },
+            Field::InitialDelay,
+        );
+        rejects(
+            PolicyOptions {
+                initial_delay: Some(-1.0),
+                ..Default::default()
+            },
+            Field::InitialDelay,
+        );
+        let err = rejects(
+            PolicyOptions {
+                initial_delay: Some(500.0),
+                max_delay: Some(50.0),
+                ..Default::default()
+            },
             Field::MaxDelay,
         );
-        assert_eq!(err.to_string(), "`maxDelay` must be a number of ms from `initialDelay` to 2147483647, got 50");
-        rejects(PolicyOptions { initial_delay: Some(20_000.0), ..Default::default() }, Field::InitialDelay);
-        rejects(PolicyOptions { max_delay: Some(3e9), ..Default::default() }, Field::MaxDelay);
-        rejects(PolicyOptions { multiplier: Some(0.5), ..Default::default() }, Field::Multiplier);
-        rejects(PolicyOptions { jitter_factor: Some(1.5), ..Default::default() }, Field::JitterFactor);
-        rejects(PolicyOptions { max_elapsed: Some(0.0), ..Default::default() }, Field::MaxElapsed);
-        rejects(PolicyOptions { attempt_timeout: Some(f64::INFINITY), ..Default::default() }, Field::AttemptTimeout);
-        rejects(PolicyOptions { seed: Some(-1.0), ..Default::default() }, Field::Seed);
-        rejects(PolicyOptions { seed: Some(2f64.powi(53)), ..Default::default() }, Field::Seed);
+        assert_eq!(
+            err.to_string(),
+            "`maxDelay` must be a number of ms from `initialDelay` to 2147483647, got 50"
+        );
+        rejects(
+            PolicyOptions {
+                initial_delay: Some(20_000.0),
+                ..Default::default()
+            },
+            Field::InitialDelay,
+        );
+        rejects(
+            PolicyOptions {
+                max_delay: Some(3e9),
+                ..Default::default()
+            },
+            Field::MaxDelay,
+        );
+        rejects(
+            PolicyOptions {
+                multiplier: Some(0.5),
+                ..Default::default()
+            },
+            Field::Multiplier,
+        );
+        rejects(
+            PolicyOptions {
+                jitter_factor: Some(1.5),
+                ..Default::default()
+            },
+            Field::JitterFactor,
+        );
+        rejects(
+            PolicyOptions {
+                max_elapsed: Some(0.0),
+                ..Default::default()
+            },
+            Field::MaxElapsed,
+        );
+        rejects(
+            PolicyOptions {
+                attempt_timeout: Some(f64::INFINITY),
+                ..Default::default()
+            },
+            Field::AttemptTimeout,
+        );
+        rejects(
+            PolicyOptions {
+                seed: Some(-1.0),
+                ..Default::default()
+            },
+            Field::Seed,
+        );
+        rejects(
+            PolicyOptions {
+                seed: Some(2f64.powi(53)),
+                ..Default::default()
+            },
+            Field::Seed,
+        );
     }
 
     #[test]

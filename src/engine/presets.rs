@@ -36,7 +36,10 @@ mod tests {
     #[test]
     fn every_preset_is_a_valid_policy() {
         for name in PRESET_NAMES {
-            preset(name).unwrap().build().unwrap_or_else(|e| panic!("{name}: {e}"));
+            preset(name)
+                .unwrap()
+                .build()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         assert_eq!(preset("nope"), None);
     }
@@ -44,7 +47,15 @@ mod tests {
     #[test]
     fn aggressive_matches_seed_004() {
         let p = preset("aggressive").unwrap().build().unwrap();
-        assert_eq!((p.max_attempts(), p.initial_delay(), p.max_delay(), p.multiplier()), (5, 50.0, 5000.0, 1.5));
+        assert_eq!(
+            (
+                p.max_attempts(),
+                p.initial_delay(),
+                p.max_delay(),
+                p.multiplier()
+            ),
+            (5, 50.0, 5000.0, 1.5)
+        );
         assert_eq!((p.jitter(), p.jitter_factor()), (Jitter::Proportional, 0.1));
     }
 }

@@ -6,7 +6,7 @@
 //! lockstep. Jitter needs no more than that; it is not a cryptographic generator.
 
 /// A deterministic stream of random numbers: the same seed gives the same stream everywhere.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rng {
     state: u64,
 }

@@ -28,7 +28,9 @@ impl StopReason {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Decision {
     /// Sleep this many ms, then make the next attempt.
-    Retry { delay: f64 },
+    Retry {
+        delay: f64,
+    },
     Stop(StopReason),
 }
 
@@ -92,14 +94,18 @@ impl Schedule {
         let delay = self.next_delay(policy, failure.attempt);
         match policy.max_elapsed() {
             // Never start a sleep that would end past the budget.
-            Some(budget) if failure.elapsed + delay > budget => Decision::Stop(StopReason::Deadline),
+            Some(budget) if failure.elapsed + delay > budget => {
+                Decision::Stop(StopReason::Deadline)
+            }
             _ => Decision::Retry { delay },
         }
     }
 
     /// The first `count` delays the policy draws from this schedule's stream.
     pub fn delays(&mut self, policy: &Policy, count: u32) -> Vec<f64> {
-        (1..=count).map(|retry| self.next_delay(policy, retry)).collect()
+        (1..=count)
+            .map(|retry| self.next_delay(policy, retry))
+            .collect()
     }
 }
 
@@ -113,12 +119,19 @@ mod tests {
     }
 
     fn failure(attempt: u32, elapsed: f64) -> Failure {
-        Failure { attempt, retryable: true, elapsed }
+        Failure {
+            attempt,
+            retryable: true,
+            elapsed,
+        }
     }
 
     #[test]
     fn unjittered_exponential_sequence_is_exact() {
-        let p = policy(PolicyOptions { jitter: Some(Jitter::None), ..Default::default() });
+        let p = policy(PolicyOptions {
+            jitter: Some(Jitter::None),
+            ..Default::default()
+        });
         let delays = Schedule::new(&p, 0).delays(&p, 9);
         assert_eq!(
             delays,
@@ -128,7 +141,10 @@ mod tests {
 
     #[test]
     fn seeded_full_jitter_sequence_is_exact_and_repeatable() {
-        let p = policy(PolicyOptions { seed: Some(42.0), ..Default::default() });
+        let p = policy(PolicyOptions {
+            seed: Some(42.0),
+            ..Default::default()
+        });
         let first = Schedule::new(&p, 999).delays(&p, 5);
         // The fallback seed is ignored when the policy has its own.
         assert_eq!(first, Schedule::new(&p, 1).delays(&p, 5));
@@ -148,16 +164,31 @@ mod tests {
 
     #[test]
     fn stops_after_max_attempts_counting_the_first() {
-        let p = policy(PolicyOptions { max_attempts: Some(3.0), ..Default::default() });
+        let p = policy(PolicyOptions {
+            max_attempts: Some(3.0),
+            ..Default::default()
+        });
         let mut s = Schedule::new(&p, 1);
-        assert!(matches!(s.after_failure(&p, failure(1, 0.0)), Decision::Retry { .. }));
-        assert!(matches!(s.after_failure(&p, failure(2, 0.0)), Decision::Retry { .. }));
-        assert_eq!(s.after_failure(&p, failure(3, 0.0)), Decision::Stop(StopReason::Attempts));
+        assert!(matches!(
+            s.after_failure(&p, failure(1, 0.0)),
+            Decision::Retry { .. }
+        ));
+        assert!(matches!(
+            s.after_failure(&p, failure(2, 0.0)),
+            Decision::Retry { .. }
+        ));
+        assert_eq!(
+            s.after_failure(&p, failure(3, 0.0)),
+            Decision::Stop(StopReason::Attempts)
+        );
     }
 
     #[test]
     fn a_single_attempt_policy_never_retries() {
-        let p = policy(PolicyOptions { max_attempts: Some(1.0), ..Default::default() });
+        let p = policy(PolicyOptions {
+            max_attempts: Some(1.0),
+            ..Default::default()
+        });
         assert_eq!(
             Schedule::new(&p, 1).after_failure(&p, failure(1, 0.0)),
             Decision::Stop(StopReason::Attempts)
@@ -167,8 +198,15 @@ mod tests {
     #[test]
     fn not_retryable_stops_at_once() {
         let p = Policy::default();
-        let f = Failure { attempt: 1, retryable: false, elapsed: 0.0 };
-        assert_eq!(Schedule::new(&p, 1).after_failure(&p, f), Decision::Stop(StopReason::NotRetryable));
+        let f = Failure {
+            attempt: 1,
+            retryable: false,
+            elapsed: 0.0,
+        };
+        assert_eq!(
+            Schedule::new(&p, 1).after_failure(&p, f),
+            Decision::Stop(StopReason::NotRetryable)
+        );
     }
 
     #[test]
@@ -181,9 +219,15 @@ mod tests {
         });
         let mut s = Schedule::new(&p, 1);
         // 100 ms after a failure at 850 ms ends at 950: allowed.
-        assert_eq!(s.after_failure(&p, failure(1, 850.0)), Decision::Retry { delay: 100.0 });
+        assert_eq!(
+            s.after_failure(&p, failure(1, 850.0)),
+            Decision::Retry { delay: 100.0 }
+        );
         // 200 ms after a failure at 850 ms would end at 1050: stop.
-        assert_eq!(s.after_failure(&p, failure(2, 850.0)), Decision::Stop(StopReason::Deadline));
+        assert_eq!(
+            s.after_failure(&p, failure(2, 850.0)),
+            Decision::Stop(StopReason::Deadline)
+        );
     }
 
     #[test]
@@ -198,7 +242,10 @@ mod tests {
         let delays = Schedule::new(&p, 0).delays(&p, 200);
         let mut previous = 10.0;
         for d in delays {
-            assert!(d >= 10.0 && d <= (previous * 3.0_f64).min(1000.0), "{d} after {previous}");
+            assert!(
+                d >= 10.0 && d <= (previous * 3.0_f64).min(1000.0),
+                "{d} after {previous}"
+            );
             previous = d;
         }
     }
@@ -236,12 +283,18 @@ mod tests {
         // whole full-jitter range, not cluster.
         let firsts: Vec<f64> = (1..=100u64)
             .map(|seed| {
-                let p = policy(PolicyOptions { seed: Some(seed as f64), ..Default::default() });
+                let p = policy(PolicyOptions {
+                    seed: Some(seed as f64),
+                    ..Default::default()
+                });
                 Schedule::new(&p, 0).next_delay(&p, 1)
             })
             .collect();
         let below_half = firsts.iter().filter(|&&d| d < 50.0).count();
-        assert!((30..=70).contains(&below_half), "{below_half} of 100 below the median");
+        assert!(
+            (30..=70).contains(&below_half),
+            "{below_half} of 100 below the median"
+        );
         let mut sorted = firsts.clone();
         sorted.sort_by(f64::total_cmp);
         sorted.dedup();

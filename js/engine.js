@@ -1,0 +1,5 @@
+// The WebAssembly engine. Importing it through this module guarantees the module is
+// instantiated first: ./init.js is init-sync.js or init-async.js, chosen per build.
+import './init.js';
+
+export { EnginePolicy, checkOptions, engineTables, nameError, optionsError } from './generated/glue.js';

@@ -1,0 +1,133 @@
+// Reads a user's options object into a plan: the policy fields as numeric slots for the
+// engine (which holds every default and bound), plus the JavaScript-only fields. Field names
+// and kinds come from the engine's table; this module only checks JavaScript types.
+import { EnginePolicy, checkOptions, engineTables, nameError, optionsError } from './engine.js';
+import { describe } from './describe.js';
+
+const tables = JSON.parse(engineTables());
+export const STOP_REASONS = tables.stopReasons;
+export const PRESET_NAMES = tables.presets;
+
+const FIELDS = new Map(tables.fields.map(([name, kind], index) => [name, { index, kind }]));
+const NAME_CODES = {
+  backoff: new Map(tables.backoff.map((name, code) => [name, code])),
+  jitter: new Map(tables.jitter.map((name, code) => [name, code])),
+};
+const MAX_ELAPSED = FIELDS.get('maxElapsed').index;
+const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
+
+// Behaviour that cannot travel as data: accepted by calls and, except `signal`, by policies.
+const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry'];
+
+export function typeError(name, expected, value) {
+  return new TypeError(`\`${name}\` must be ${expected}, got ${describe(value)}`);
+}
+
+function isAbortSignal(value) {
+  return value !== null && typeof value === 'object' && typeof value.aborted === 'boolean' &&
+    typeof value.addEventListener === 'function';
+}
+
+function stringList(name, value) {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw typeError(name, 'an array of error names or codes (strings)', value);
+  }
+  return value.slice();
+}
+
+/**
+ * A validated set of options. `engine` (an EnginePolicy) is made when first needed: at once
+ * for a Policy, at the first failure for inline options, so a call that succeeds never
+ * allocates one.
+ */
+export class Plan {
+  constructor(present, slots, retryOn, abortOn, retryIf, onRetry, signal) {
+    this.present = present;
+    this.slots = slots;
+    this.retryOn = retryOn;
+    this.abortOn = abortOn;
+    this.retryIf = retryIf;
+    this.onRetry = onRetry;
+    this.signal = signal;
+    this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
+    this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
+    this.engine = undefined;
+  }
+
+  makeEngine() {
+    const s = this.slots;
+    return new EnginePolicy(this.present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
+      this.retryOn, this.abortOn);
+  }
+}
+
+/**
+ * Checks `options` and returns its plan. `allowSignal`: whether a `signal` may be given (per
+ * call, yes; in a Policy, no: a policy is data that outlives any one call).
+ */
+export function readOptions(options, allowSignal) {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`Expected options to be an object or a Policy, got ${describe(options)}`);
+  }
+  const slots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  let present = 0;
+  let retryOn, abortOn, retryIf, onRetry, signal;
+  for (const key in options) {
+    const value = options[key];
+    if (value === undefined) continue; // absent, as with `{ ...defaults, seed: undefined }`
+    const field = FIELDS.get(key);
+    if (field !== undefined) {
+      switch (field.kind) {
+        case 'number':
+        case 'duration':
+          if (typeof value !== 'number') throw typeError(key, 'a number', value);
+          slots[field.index] = value;
+          break;
+        case 'name': {
+          const code = NAME_CODES[key].get(value);
+          if (code === undefined) {
+            throw typeof value === 'string' ? nameError(field.index, value) : typeError(key, 'a string', value);
+          }
+          slots[field.index] = code;
+          break;
+        }
+        default:
+          if (key === 'retryOn') retryOn = stringList(key, value);
+          else abortOn = stringList(key, value);
+          continue;
+      }
+      present |= 1 << field.index;
+    } else if (key === 'retryIf' || key === 'onRetry') {
+      if (typeof value !== 'function') throw typeError(key, 'a function', value);
+      if (key === 'retryIf') retryIf = value;
+      else onRetry = value;
+    } else if (key === 'signal' && allowSignal) {
+      if (!isAbortSignal(value)) throw typeError(key, 'an AbortSignal', value);
+      signal = value;
+    } else if (key === 'signal') {
+      throw new TypeError('`signal` belongs to a call, not a Policy: pass it to policy.execute(fn, { signal }) or retry(fn, policy, { signal })');
+    } else {
+      throw new TypeError(`Unknown option \`${key}\` (known: ${[...FIELDS.keys(), ...BEHAVIOUR_FIELDS, 'signal'].join(', ')})`);
+    }
+  }
+  if (present !== 0 && !checkOptions(present, slots[0], slots[1], slots[2], slots[3], slots[4],
+    slots[5], slots[6], slots[7], slots[8], slots[9])) {
+    throw optionsError(present, slots[0], slots[1], slots[2], slots[3], slots[4], slots[5], slots[6],
+      slots[7], slots[8], slots[9]);
+  }
+  return new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal);
+}
+
+/** The per-call options of `policy.execute(fn, call)`: `signal`, `retryIf`, `onRetry`. */
+export function readCallOptions(call) {
+  if (call === null || typeof call !== 'object') {
+    throw new TypeError(`Expected call options to be an object, got ${describe(call)}`);
+  }
+  for (const key in call) {
+    if (call[key] !== undefined && key !== 'signal' && !BEHAVIOUR_FIELDS.includes(key)) {
+      throw new TypeError(`Unknown call option \`${key}\` (known: signal, retryIf, onRetry; policy fields belong to the Policy)`);
+    }
+  }
+  const plan = readOptions(call, true);
+  return plan;
+}

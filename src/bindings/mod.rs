@@ -1,0 +1,8 @@
+//! The binding layer: the only code that knows JavaScript. It converts types and errors and
+//! holds no retry rules; those live in [`crate::engine`].
+
+mod entropy;
+mod errors;
+pub mod future;
+mod policy;
+mod tables;

@@ -1,0 +1,243 @@
+//! `EnginePolicy` and `EngineRun`: newtypes over the engine's `Policy` and `Schedule`.
+//!
+//! Options cross the boundary as numbers: the package's JavaScript reads an options object
+//! with the field table from `engineTables()` and passes one slot per field (`Field::ALL`
+//! order, backoff and jitter as indexes into their name lists) with a bitmask of the slots
+//! the user set. That keeps per-call validation free of allocation and string copies.
+
+use super::entropy::fresh_seed;
+use super::errors::{number_text, to_js_error};
+use crate::engine::env::{options_from_env, DEFAULT_PREFIX};
+use crate::engine::presets::preset;
+use crate::engine::{
+    Backoff, Decision, Failure, Field, Jitter, Policy, PolicyError, PolicyOptions, Schedule,
+};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+#[allow(clippy::too_many_arguments)]
+fn options_from_slots(
+    present: u32,
+    max_attempts: f64,
+    initial_delay: f64,
+    max_delay: f64,
+    multiplier: f64,
+    backoff: f64,
+    jitter: f64,
+    jitter_factor: f64,
+    max_elapsed: f64,
+    attempt_timeout: f64,
+    seed: f64,
+) -> Result<PolicyOptions, PolicyError> {
+    let set = |field: Field, value: f64| (present & (1 << field.index()) != 0).then_some(value);
+    let named = |field: Field, code: f64, names_len: usize| match set(field, code) {
+        None => Ok(None),
+        Some(code) if code >= 0.0 && (code as usize) < names_len => Ok(Some(code as usize)),
+        Some(code) => Err(PolicyError::unknown_name(field, &number_text(code))),
+    };
+    Ok(PolicyOptions {
+        max_attempts: set(Field::MaxAttempts, max_attempts),
+        initial_delay: set(Field::InitialDelay, initial_delay),
+        max_delay: set(Field::MaxDelay, max_delay),
+        multiplier: set(Field::Multiplier, multiplier),
+        backoff: named(Field::Backoff, backoff, Backoff::ALL.len())?.map(|i| Backoff::ALL[i]),
+        jitter: named(Field::Jitter, jitter, Jitter::ALL.len())?.map(|i| Jitter::ALL[i]),
+        jitter_factor: set(Field::JitterFactor, jitter_factor),
+        max_elapsed: set(Field::MaxElapsed, max_elapsed),
+        attempt_timeout: set(Field::AttemptTimeout, attempt_timeout),
+        seed: set(Field::Seed, seed),
+        retry_on: None,
+        abort_on: None,
+    })
+}
+
+/// `true` when the slots make a valid policy. The cheap check `retry(fn, options)` runs on
+/// every call; `optionsError` builds the error only when this fails.
+#[wasm_bindgen(js_name = checkOptions)]
+#[allow(clippy::too_many_arguments)]
+pub fn check_options(
+    present: u32,
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+    e: f64,
+    f: f64,
+    g: f64,
+    h: f64,
+    i: f64,
+    j: f64,
+) -> bool {
+    options_from_slots(present, a, b, c, d, e, f, g, h, i, j)
+        .and_then(|o| o.build())
+        .is_ok()
+}
+
+/// The `TypeError`/`RangeError` for slots that `checkOptions` rejected.
+#[wasm_bindgen(js_name = optionsError)]
+#[allow(clippy::too_many_arguments)]
+pub fn options_error(
+    present: u32,
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+    e: f64,
+    f: f64,
+    g: f64,
+    h: f64,
+    i: f64,
+    j: f64,
+) -> JsValue {
+    match options_from_slots(present, a, b, c, d, e, f, g, h, i, j).and_then(|o| o.build()) {
+        Ok(_) => JsValue::UNDEFINED,
+        Err(err) => to_js_error(&err),
+    }
+}
+
+/// The `RangeError` for an unknown backoff or jitter name (`field` indexes `Field::ALL`).
+#[wasm_bindgen(js_name = nameError)]
+pub fn name_error(field: usize, text: &str) -> JsValue {
+    let field = Field::ALL.get(field).copied().unwrap_or(Field::Jitter);
+    to_js_error(&PolicyError::unknown_name(field, text))
+}
+
+#[wasm_bindgen(js_name = EnginePolicy)]
+pub struct EnginePolicy(Policy);
+
+#[wasm_bindgen(js_class = EnginePolicy)]
+impl EnginePolicy {
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        present: u32,
+        a: f64,
+        b: f64,
+        c: f64,
+        d: f64,
+        e: f64,
+        f: f64,
+        g: f64,
+        h: f64,
+        i: f64,
+        j: f64,
+        retry_on: Option<Vec<String>>,
+        abort_on: Option<Vec<String>>,
+    ) -> Result<EnginePolicy, JsValue> {
+        let mut options = options_from_slots(present, a, b, c, d, e, f, g, h, i, j)
+            .map_err(|err| to_js_error(&err))?;
+        options.retry_on = retry_on;
+        options.abort_on = abort_on;
+        options
+            .build()
+            .map(EnginePolicy)
+            .map_err(|err| to_js_error(&err))
+    }
+
+    /// Reads `prefix + NAME` variables from `env` (an object of strings, like `process.env`).
+    #[wasm_bindgen(js_name = fromEnv)]
+    pub fn from_env(env: &JsValue, prefix: Option<String>) -> Result<EnginePolicy, JsValue> {
+        let prefix = prefix.as_deref().unwrap_or(DEFAULT_PREFIX);
+        let lookup = |name: &str| {
+            let value = Reflect::get(env, &JsValue::from_str(name)).ok()?;
+            if value.is_undefined() || value.is_null() {
+                return None;
+            }
+            // process.env holds strings; a plain object may hold numbers.
+            Some(
+                value
+                    .as_string()
+                    .unwrap_or_else(|| String::from(js_sys::JsString::from(value))),
+            )
+        };
+        let parse = |text: &str| Some(js_sys::Number::from(JsValue::from_str(text)).value_of());
+        options_from_env(prefix, lookup, parse)
+            .and_then(|options| options.build())
+            .map(EnginePolicy)
+            .map_err(|err| to_js_error(&err))
+    }
+
+    pub fn preset(name: &str) -> Option<EnginePolicy> {
+        preset(name)
+            .and_then(|options| options.build().ok())
+            .map(EnginePolicy)
+    }
+
+    /// Every field, defaults included, as a plain object; unset optional fields are omitted.
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> Object {
+        let p = &self.0;
+        let object = Object::new();
+        let set = |field: Field, value: JsValue| {
+            let _ = Reflect::set(&object, &JsValue::from_str(field.name()), &value);
+        };
+        let list = |names: &[String]| -> JsValue {
+            names
+                .iter()
+                .map(|n| JsValue::from_str(n))
+                .collect::<Array>()
+                .into()
+        };
+        set(Field::MaxAttempts, p.max_attempts().into());
+        set(Field::InitialDelay, p.initial_delay().into());
+        set(Field::MaxDelay, p.max_delay().into());
+        set(Field::Multiplier, p.multiplier().into());
+        set(Field::Backoff, p.backoff().name().into());
+        set(Field::Jitter, p.jitter().name().into());
+        set(Field::JitterFactor, p.jitter_factor().into());
+        if let Some(v) = p.max_elapsed() {
+            set(Field::MaxElapsed, v.into());
+        }
+        if let Some(v) = p.attempt_timeout() {
+            set(Field::AttemptTimeout, v.into());
+        }
+        if let Some(v) = p.seed() {
+            set(Field::Seed, (v as f64).into());
+        }
+        set(Field::RetryOn, list(p.retry_on()));
+        set(Field::AbortOn, list(p.abort_on()));
+        object
+    }
+
+    /// Whether an error may be retried, from its name, code and constructor name.
+    #[wasm_bindgen(js_name = isRetryable)]
+    pub fn is_retryable(&self, name: &str, code: &str, class_name: &str, timed_out: bool) -> bool {
+        self.0.is_retryable(&[name, code, class_name], timed_out)
+    }
+
+    /// The retry state for one call.
+    pub fn start(&self) -> EngineRun {
+        EngineRun(Schedule::new(&self.0, fresh_seed()))
+    }
+
+    /// The first `count` delays this policy draws (a fresh random stream if unseeded).
+    pub fn delays(&self, count: u32) -> Vec<f64> {
+        Schedule::new(&self.0, fresh_seed()).delays(&self.0, count)
+    }
+}
+
+#[wasm_bindgen(js_name = EngineRun)]
+pub struct EngineRun(Schedule);
+
+#[wasm_bindgen(js_class = EngineRun)]
+impl EngineRun {
+    /// After `attempt` failed: the delay in ms before the next attempt, or a negative number
+    /// `-(i + 1)` meaning "stop", `i` indexing the `stopReasons` table.
+    pub fn decide(
+        &mut self,
+        policy: &EnginePolicy,
+        attempt: u32,
+        retryable: bool,
+        elapsed: f64,
+    ) -> f64 {
+        let failure = Failure {
+            attempt,
+            retryable,
+            elapsed,
+        };
+        match self.0.after_failure(&policy.0, failure) {
+            Decision::Retry { delay } => delay,
+            Decision::Stop(reason) => -(reason as u8 as f64) - 1.0,
+        }
+    }
+}
