@@ -1,0 +1,25 @@
+// The errors a retried call can end with, besides the caller's own.
+
+/** Thrown when a call stops retrying with the error still retryable. */
+export class RetryExhaustedError extends Error {
+  constructor(reason, attempts, elapsed, lastError, log) {
+    const why = reason === 'deadline' ? 'maxElapsed would be exceeded' : 'maxAttempts reached';
+    const last = lastError instanceof Error ? lastError.message : String(lastError);
+    super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${why}): ${last}`, { cause: lastError });
+    this.name = 'RetryExhaustedError';
+    this.reason = reason;
+    this.attempts = attempts;
+    this.elapsed = elapsed;
+    this.log = log;
+  }
+}
+
+/** The error an attempt fails with when `attemptTimeout` runs out; retryable. */
+export class AttemptTimeoutError extends Error {
+  constructor(attempt, timeout) {
+    super(`Attempt ${attempt} timed out after ${timeout} ms`);
+    this.name = 'TimeoutError';
+    this.attempt = attempt;
+    this.timeout = timeout;
+  }
+}

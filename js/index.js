@@ -1,0 +1,28 @@
+// jitterbug: retries with backoff and jitter, decided by a WebAssembly engine.
+import { Policy } from './policy.js';
+import { readOptions } from './options.js';
+import { execute } from './retry.js';
+
+export { Policy, presets } from './policy.js';
+export { RetryExhaustedError, AttemptTimeoutError } from './errors.js';
+
+let defaultPlan;
+
+/**
+ * Calls `fn({ attempt, signal })` until it succeeds or the policy stops. `options` is a Policy
+ * (then `call` may carry `signal`, `retryIf`, `onRetry`) or a plain options object.
+ */
+export function retry(fn, options, call) {
+  if (options instanceof Policy) return options.execute(fn, call);
+  if (call !== undefined) {
+    throw new TypeError('A third argument to retry() is only read with a Policy; put `signal`, `retryIf` and `onRetry` in the options object');
+  }
+  const plan = options === undefined ? (defaultPlan ??= readOptions({}, true)) : readOptions(options, true);
+  return execute(plan, fn, undefined);
+}
+
+/** A decorator: `withRetry(options)(fn)` is `fn` with the same arguments, retried. */
+export function withRetry(options) {
+  const policy = options instanceof Policy ? options : new Policy(options);
+  return (fn) => policy.wrap(fn);
+}

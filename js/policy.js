@@ -1,0 +1,81 @@
+// Policy: validated retry options, built once and shared by any number of calls.
+import { EnginePolicy } from './engine.js';
+import { PRESET_NAMES, readCallOptions, readOptions, typeError } from './options.js';
+import { execute } from './retry.js';
+import { describe } from './describe.js';
+
+const MAX_PREVIEW = 100_000;
+
+export class Policy {
+  #plan;
+
+  /** @param {object} [options] policy fields plus `retryIf` / `onRetry` (see index.d.ts). */
+  constructor(options = {}) {
+    const plan = readOptions(options, false);
+    plan.engine = plan.makeEngine();
+    this.#plan = plan;
+  }
+
+  /** Calls `fn({ attempt, signal })` until it succeeds or the policy stops. */
+  execute(fn, call) {
+    return execute(this.#plan, fn, call === undefined ? undefined : readCallOptions(call));
+  }
+
+  /** `fn` with the same arguments, retried under this policy. */
+  wrap(fn) {
+    if (typeof fn !== 'function') throw typeError('fn', 'a function', fn);
+    const plan = this.#plan;
+    return function retried(...args) {
+      return execute(plan, () => fn.apply(this, args), undefined);
+    };
+  }
+
+  /** The first `count` delays (ms) this policy draws: for previews and tests. */
+  delays(count) {
+    if (!Number.isInteger(count) || count < 0 || count > MAX_PREVIEW) {
+      throw new RangeError(`\`count\` must be an integer from 0 to ${MAX_PREVIEW}, got ${describe(count)}`);
+    }
+    return Array.from(this.#plan.engine.delays(count));
+  }
+
+  /** Every field, defaults included, as plain JSON data (behaviour functions are left out). */
+  toJSON() {
+    return this.#plan.engine.toJSON();
+  }
+
+  static fromJSON(json) {
+    return new Policy(json);
+  }
+
+  /**
+   * A policy from environment variables: `RETRY_MAX_ATTEMPTS`, `RETRY_INITIAL_DELAY` and
+   * `RETRY_MAX_DELAY` (seconds), and the other fields likewise (see the README).
+   */
+  static fromEnv(env = globalThis.process?.env, { prefix } = {}) {
+    if (env === null || typeof env !== 'object') throw typeError('env', 'an object of strings', env);
+    if (prefix !== undefined && typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
+    return fromEngine(EnginePolicy.fromEnv(env, prefix));
+  }
+}
+
+function fromEngine(engine) {
+  try {
+    return new Policy(engine.toJSON());
+  } finally {
+    engine.free();
+  }
+}
+
+/**
+ * Named policies: `default`, `aggressive`, `conservative` (seed 004) and `awsStandard`. Each
+ * is built on first use, so importing the package builds none.
+ */
+export const presets = {};
+for (const name of PRESET_NAMES) {
+  let policy;
+  Object.defineProperty(presets, name, {
+    enumerable: true,
+    get: () => (policy ??= fromEngine(EnginePolicy.preset(name))),
+  });
+}
+Object.freeze(presets);

@@ -1,0 +1,99 @@
+// The retry loop. The first attempt runs on a path with no clock read, no timer and no
+// WebAssembly call; the engine is consulted only once an attempt has failed.
+import { RetryExhaustedError } from './errors.js';
+import { STOP_REASONS } from './options.js';
+import { describe } from './describe.js';
+import { NEVER_ABORTED, guardedAttempt, sleep } from './sleep.js';
+
+const now = () => performance.now();
+
+/**
+ * Calls `fn` under `plan` (see options.js). `call` holds per-call `signal`, `retryIf` and
+ * `onRetry`, or is undefined.
+ */
+export function execute(plan, fn, call) {
+  if (typeof fn !== 'function') throw new TypeError(`Expected \`fn\` to be a function, got ${describe(fn)}`);
+  const signal = call?.signal ?? plan.signal ?? NEVER_ABORTED;
+  // The clock is read up front only when a deadline needs it; otherwise elapsed time counts
+  // from the first failure (a clock read would cost as much as the rest of a successful call).
+  const started = plan.maxElapsed === undefined ? undefined : now();
+  if (signal === NEVER_ABORTED && plan.attemptTimeout === undefined) {
+    let result;
+    try {
+      result = fn({ attempt: 1, signal });
+    } catch (error) {
+      return recover(plan, fn, call, signal, started, error, false);
+    }
+    return Promise.resolve(result).then(undefined, (error) => recover(plan, fn, call, signal, started, error, false));
+  }
+  return guardedAttempt(fn, 1, signal, plan.attemptTimeout).then((outcome) => outcome.ok
+    ? outcome.value
+    : recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut));
+}
+
+function identifiers(error) {
+  if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return ['', '', ''];
+  const { name, code } = error;
+  return [typeof name === 'string' ? name : '', code === undefined || code === null ? '' : String(code),
+    error.constructor?.name ?? ''];
+}
+
+function notify(onRetry, event, entry) {
+  try {
+    const returned = onRetry(event);
+    if (returned && typeof returned.then === 'function') {
+      returned.then(undefined, (error) => { entry.onRetryError = error; });
+    }
+  } catch (error) {
+    // A broken listener must not break the retry; its error is kept in the attempt log.
+    entry.onRetryError = error;
+  }
+}
+
+/** Everything after the first failure: ask the engine, sleep, try again. */
+async function recover(plan, fn, call, signal, started, firstError, firstTimedOut) {
+  if (signal.aborted) throw signal.reason;
+  const inline = plan.engine === undefined;
+  const engine = inline ? plan.makeEngine() : plan.engine;
+  const run = engine.start();
+  const retryIf = call?.retryIf ?? plan.retryIf;
+  const onRetry = call?.onRetry ?? plan.onRetry;
+  const origin = started ?? now();
+  const log = [];
+  let attempt = 1;
+  let error = firstError;
+  let timedOut = firstTimedOut;
+  try {
+    for (;;) {
+      let elapsed = now() - origin;
+      const [name, code, className] = identifiers(error);
+      let retryable = engine.isRetryable(name, code, className, timedOut);
+      if (retryable && retryIf !== undefined) {
+        retryable = Boolean(await retryIf(error, { attempt, elapsed }));
+        if (signal.aborted) throw signal.reason;
+        elapsed = now() - origin;
+      }
+      const delay = run.decide(engine, attempt, retryable, elapsed);
+      if (delay < 0) {
+        const reason = STOP_REASONS[-delay - 1];
+        // An error the policy does not retry propagates unchanged.
+        if (reason === 'notRetryable') throw error;
+        log.push({ attempt, error, delay: undefined, elapsed });
+        throw new RetryExhaustedError(reason, attempt, elapsed, error, log);
+      }
+      const entry = { attempt, error, delay, elapsed };
+      log.push(entry);
+      if (onRetry !== undefined) notify(onRetry, { attempt, error, delay, elapsed }, entry);
+      await sleep(delay, signal);
+      attempt += 1;
+      const outcome = await guardedAttempt(fn, attempt, signal, plan.attemptTimeout);
+      if (outcome.ok) return outcome.value;
+      if (signal.aborted) throw signal.reason;
+      error = outcome.error;
+      timedOut = outcome.timedOut;
+    }
+  } finally {
+    run.free();
+    if (inline) engine.free();
+  }
+}
