@@ -1,7 +1,6 @@
-// Browsers: compile asynchronously (top-level await). Chromium forbids synchronous
-// compilation of larger modules on the main thread, and the limit varies between installs.
+// Browsers: fetch jitterbug.wasm beside this file and compile it asynchronously (top-level
+// await). Streaming compilation is the fastest path, and Chromium forbids synchronous
+// compilation of larger modules on the main thread, with a limit that varies by install.
 import init from './generated/glue.js';
-import { wasmBase64 } from './generated/wasm.js';
-import { decodeBase64 } from './base64.js';
 
-await init({ module_or_path: decodeBase64(wasmBase64) });
+await init({ module_or_path: new URL('jitterbug.wasm', import.meta.url) });

@@ -1,12 +1,14 @@
 // Reads a user's options object into a plan: the policy fields as numeric slots for the
 // engine (which holds every default and bound), plus the JavaScript-only fields. Field names
 // and kinds come from the engine's table; this module only checks JavaScript types.
-import { EnginePolicy, checkOptions, engineTables, nameError, optionsError } from './engine.js';
+import { EnginePolicy, checkOptions, engineTables, nameError } from './engine.js';
 import { describe } from './describe.js';
 
 const tables = JSON.parse(engineTables());
 export const STOP_REASONS = tables.stopReasons;
 export const PRESET_NAMES = tables.presets;
+export const ENV_NAMES = tables.envNames;
+export const ENV_PREFIX = tables.envPrefix;
 
 const FIELDS = new Map(tables.fields.map(([name, kind], index) => [name, { index, kind }]));
 const NAME_CODES = {
@@ -57,7 +59,7 @@ export class Plan {
   makeEngine() {
     const s = this.slots;
     return new EnginePolicy(this.present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
-      this.retryOn, this.abortOn);
+      this.retryOn ?? [], this.abortOn ?? []);
   }
 }
 
@@ -110,12 +112,12 @@ export function readOptions(options, allowSignal) {
       throw new TypeError(`Unknown option \`${key}\` (known: ${[...FIELDS.keys(), ...BEHAVIOUR_FIELDS, 'signal'].join(', ')})`);
     }
   }
+  const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal);
   if (present !== 0 && !checkOptions(present, slots[0], slots[1], slots[2], slots[3], slots[4],
     slots[5], slots[6], slots[7], slots[8], slots[9])) {
-    throw optionsError(present, slots[0], slots[1], slots[2], slots[3], slots[4], slots[5], slots[6],
-      slots[7], slots[8], slots[9]);
+    plan.makeEngine(); // throws the engine's TypeError or RangeError for the first bad field
   }
-  return new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal);
+  return plan;
 }
 
 /** The per-call options of `policy.execute(fn, call)`: `signal`, `retryIf`, `onRetry`. */

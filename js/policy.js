@@ -1,6 +1,6 @@
 // Policy: validated retry options, built once and shared by any number of calls.
 import { EnginePolicy } from './engine.js';
-import { PRESET_NAMES, readCallOptions, readOptions, typeError } from './options.js';
+import { ENV_NAMES, ENV_PREFIX, PRESET_NAMES, readCallOptions, readOptions, typeError } from './options.js';
 import { execute } from './retry.js';
 import { describe } from './describe.js';
 
@@ -35,7 +35,13 @@ export class Policy {
     if (!Number.isInteger(count) || count < 0 || count > MAX_PREVIEW) {
       throw new RangeError(`\`count\` must be an integer from 0 to ${MAX_PREVIEW}, got ${describe(count)}`);
     }
-    return Array.from(this.#plan.engine.delays(count));
+    const engine = this.#plan.engine;
+    const run = engine.start();
+    try {
+      return Array.from({ length: count }, (_, i) => run.nextDelay(engine, i + 1));
+    } finally {
+      run.free();
+    }
   }
 
   /** Every field, defaults included, as plain JSON data (behaviour functions are left out). */
@@ -51,10 +57,14 @@ export class Policy {
    * A policy from environment variables: `RETRY_MAX_ATTEMPTS`, `RETRY_INITIAL_DELAY` and
    * `RETRY_MAX_DELAY` (seconds), and the other fields likewise (see the README).
    */
-  static fromEnv(env = globalThis.process?.env, { prefix } = {}) {
+  static fromEnv(env = globalThis.process?.env, { prefix = ENV_PREFIX } = {}) {
     if (env === null || typeof env !== 'object') throw typeError('env', 'an object of strings', env);
-    if (prefix !== undefined && typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
-    return fromEngine(EnginePolicy.fromEnv(env, prefix));
+    if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
+    const values = ENV_NAMES.map((name) => {
+      const value = env[prefix + name];
+      return value === undefined || value === null ? '' : String(value);
+    });
+    return fromEngine(EnginePolicy.fromEnv(prefix, values));
   }
 }
 

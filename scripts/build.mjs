@@ -17,7 +17,7 @@ run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown']);
 console.log('build: generating the wasm-bindgen glue');
 rmSync(generated, { recursive: true, force: true });
 run('wasm-bindgen', [
-  '--target', 'web', '--out-dir', generated, '--out-name', 'glue', '--no-typescript',
+  '--target', 'web', '--omit-default-module-path', '--out-dir', generated, '--out-name', 'glue', '--no-typescript',
   'target/wasm32-unknown-unknown/release/jitterbug.wasm',
 ]);
 
@@ -26,7 +26,7 @@ const wasmPath = `${generated}/glue_bg.wasm`;
 // rustc's wasm32 target emits these features by default; wasm-opt must be told it may keep them.
 const features = ['bulk-memory', 'bulk-memory-opt', 'nontrapping-float-to-int', 'sign-ext',
   'mutable-globals', 'reference-types', 'multivalue'].map((f) => `--enable-${f}`);
-run(`${root}node_modules/.bin/wasm-opt`, ['-Oz', ...features, '--strip-debug', '--strip-producers',
+run(`${root}node_modules/.bin/wasm-opt`, ['-Oz', '--converge', '--low-memory-unused', '--zero-filled-memory', ...features, '--strip-debug', '--strip-producers',
   '--strip-target-features', wasmPath, '-o', wasmPath]);
 const wasm = readFileSync(wasmPath);
 writeFileSync(`${generated}/wasm.js`,
@@ -48,6 +48,7 @@ await build({ ...common, format: 'cjs', platform: 'node', outfile: `${pkg}/jitte
 await build({ ...common, format: 'esm', platform: 'neutral', outfile: `${pkg}/jitterbug.mjs`, plugins: [initWith('init-sync.js')] });
 await build({ ...common, format: 'esm', platform: 'browser', outfile: `${pkg}/jitterbug.browser.mjs`, plugins: [initWith('init-async.js')] });
 
+copyFileSync(wasmPath, `${pkg}/jitterbug.wasm`);
 copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.ts`);
 copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.cts`);
 copyFileSync(`${root}README.md`, `${pkg}/README.md`);
@@ -56,5 +57,8 @@ writeFileSync(`${pkg}/package.json`, readFileSync(`${root}js/package.template.js
 
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`build: pkg/ jitterbug ${version}: wasm ${kb(wasm.length)} (${kb(gzipSync(wasm, { level: 9 }).length)} gzipped); ` +
-  `browser bundle ${kb(statSync(`${pkg}/jitterbug.browser.mjs`).size)} (${kb(gz(`${pkg}/jitterbug.browser.mjs`))} gzipped)`);
+const browserJs = gz(`${pkg}/jitterbug.browser.mjs`);
+const wasmGz = gz(`${pkg}/jitterbug.wasm`);
+console.log(`build: pkg/ jitterbug ${version}: browser bundle ${kb(browserJs + wasmGz)} gzipped ` +
+  `(jitterbug.browser.mjs ${kb(statSync(`${pkg}/jitterbug.browser.mjs`).size)} minified, ${kb(browserJs)} gzipped; ` +
+  `jitterbug.wasm ${kb(wasm.length)}, ${kb(wasmGz)} gzipped)`);

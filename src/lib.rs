@@ -3,8 +3,30 @@
 //!
 //! [`engine`] holds every rule and knows nothing of JavaScript; `bindings` (wasm32 only)
 //! converts types and errors for JavaScript and offers an async `retry` to Rust callers.
+//!
+//! On wasm32 the crate is `no_std` (with `alloc`): std's panic and formatting machinery would
+//! double the size of the module that every browser page downloads.
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+
+extern crate alloc;
 
 pub mod engine;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+
+#[cfg(all(target_arch = "wasm32", not(test)))]
+mod wasm_runtime {
+    // A free-list allocator of a few hundred bytes; the engine allocates only on failures.
+    // Safety: wasm32 without the atomics feature has a single thread.
+    #[global_allocator]
+    static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+        unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+    // No engine path panics on valid input (the invariant tests check it); if one ever did,
+    // trapping is all a WebAssembly module can do, and a message would cost kilobytes.
+    #[panic_handler]
+    fn panic(_: &core::panic::PanicInfo) -> ! {
+        core::arch::wasm32::unreachable()
+    }
+}

@@ -1,5 +1,7 @@
 //! The one conversion from engine errors to JavaScript errors.
 
+use alloc::string::String;
+
 use crate::engine::{ErrorKind, PolicyError};
 use wasm_bindgen::JsValue;
 

@@ -5,9 +5,12 @@
 //! order, backoff and jitter as indexes into their name lists) with a bitmask of the slots
 //! the user set. That keeps per-call validation free of allocation and string copies.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::entropy::fresh_seed;
 use super::errors::{number_text, to_js_error};
-use crate::engine::env::{options_from_env, DEFAULT_PREFIX};
+use crate::engine::env::options_from_env_values;
 use crate::engine::presets::preset;
 use crate::engine::{
     Backoff, Decision, Failure, Field, Jitter, Policy, PolicyError, PolicyOptions, Schedule,
@@ -51,8 +54,8 @@ fn options_from_slots(
     })
 }
 
-/// `true` when the slots make a valid policy. The cheap check `retry(fn, options)` runs on
-/// every call; `optionsError` builds the error only when this fails.
+/// `true` when the slots make a valid policy: the cheap check `retry(fn, options)` runs on
+/// every call. When it fails, `new EnginePolicy` with the same slots throws the error.
 #[wasm_bindgen(js_name = checkOptions)]
 #[allow(clippy::too_many_arguments)]
 pub fn check_options(
@@ -71,28 +74,6 @@ pub fn check_options(
     options_from_slots(present, a, b, c, d, e, f, g, h, i, j)
         .and_then(|o| o.build())
         .is_ok()
-}
-
-/// The `TypeError`/`RangeError` for slots that `checkOptions` rejected.
-#[wasm_bindgen(js_name = optionsError)]
-#[allow(clippy::too_many_arguments)]
-pub fn options_error(
-    present: u32,
-    a: f64,
-    b: f64,
-    c: f64,
-    d: f64,
-    e: f64,
-    f: f64,
-    g: f64,
-    h: f64,
-    i: f64,
-    j: f64,
-) -> JsValue {
-    match options_from_slots(present, a, b, c, d, e, f, g, h, i, j).and_then(|o| o.build()) {
-        Ok(_) => JsValue::UNDEFINED,
-        Err(err) => to_js_error(&err),
-    }
 }
 
 /// The `RangeError` for an unknown backoff or jitter name (`field` indexes `Field::ALL`).
@@ -121,37 +102,26 @@ impl EnginePolicy {
         h: f64,
         i: f64,
         j: f64,
-        retry_on: Option<Vec<String>>,
-        abort_on: Option<Vec<String>>,
+        retry_on: Vec<String>,
+        abort_on: Vec<String>,
     ) -> Result<EnginePolicy, JsValue> {
         let mut options = options_from_slots(present, a, b, c, d, e, f, g, h, i, j)
             .map_err(|err| to_js_error(&err))?;
-        options.retry_on = retry_on;
-        options.abort_on = abort_on;
+        // An absent list and an empty one mean the same: retry every error / abort on none.
+        options.retry_on = Some(retry_on);
+        options.abort_on = Some(abort_on);
         options
             .build()
             .map(EnginePolicy)
             .map_err(|err| to_js_error(&err))
     }
 
-    /// Reads `prefix + NAME` variables from `env` (an object of strings, like `process.env`).
+    /// A policy from environment variables: `values[i]` is the value of `prefix` +
+    /// `envNames[i]` from `engineTables()` (empty when unset); JavaScript reads them.
     #[wasm_bindgen(js_name = fromEnv)]
-    pub fn from_env(env: &JsValue, prefix: Option<String>) -> Result<EnginePolicy, JsValue> {
-        let prefix = prefix.as_deref().unwrap_or(DEFAULT_PREFIX);
-        let lookup = |name: &str| {
-            let value = Reflect::get(env, &JsValue::from_str(name)).ok()?;
-            if value.is_undefined() || value.is_null() {
-                return None;
-            }
-            // process.env holds strings; a plain object may hold numbers.
-            Some(
-                value
-                    .as_string()
-                    .unwrap_or_else(|| String::from(js_sys::JsString::from(value))),
-            )
-        };
+    pub fn from_env(prefix: &str, values: Vec<String>) -> Result<EnginePolicy, JsValue> {
         let parse = |text: &str| Some(js_sys::Number::from(JsValue::from_str(text)).value_of());
-        options_from_env(prefix, lookup, parse)
+        options_from_env_values(prefix, &values, &parse)
             .and_then(|options| options.build())
             .map(EnginePolicy)
             .map_err(|err| to_js_error(&err))
@@ -209,11 +179,6 @@ impl EnginePolicy {
     pub fn start(&self) -> EngineRun {
         EngineRun(Schedule::new(&self.0, fresh_seed()))
     }
-
-    /// The first `count` delays this policy draws (a fresh random stream if unseeded).
-    pub fn delays(&self, count: u32) -> Vec<f64> {
-        Schedule::new(&self.0, fresh_seed()).delays(&self.0, count)
-    }
 }
 
 #[wasm_bindgen(js_name = EngineRun)]
@@ -239,5 +204,11 @@ impl EngineRun {
             Decision::Retry { delay } => delay,
             Decision::Stop(reason) => -(reason as u8 as f64) - 1.0,
         }
+    }
+
+    /// Draws the delay before retry `retry` (1 = after the first attempt), for previews.
+    #[wasm_bindgen(js_name = nextDelay)]
+    pub fn next_delay(&mut self, policy: &EnginePolicy, retry: u32) -> f64 {
+        self.0.next_delay(&policy.0, retry)
     }
 }

@@ -46,12 +46,30 @@ impl Backoff {
         let uncapped = match self {
             Backoff::Constant => initial,
             Backoff::Linear => initial * f64::from(n),
-            // powf overflows to +∞ for large n, which the cap below turns into `max`.
-            Backoff::Exponential => initial * multiplier.powf(f64::from(n - 1)),
+            Backoff::Exponential => initial * power_until(multiplier, n - 1, max / initial),
             Backoff::Fibonacci => initial * fibonacci_until(n, max / initial),
         };
         uncapped.min(max)
     }
+}
+
+/// `base^exponent` for `base >= 1`, by repeated squaring (a few dozen multiplications for any
+/// exponent), or the first partial product at or above `limit`, which the caller caps anyway.
+/// Plain IEEE multiplication, so every platform gets the same bits; an overflow to +∞ only
+/// ends the loop.
+fn power_until(base: f64, mut exponent: u32, limit: f64) -> f64 {
+    let (mut result, mut square) = (1.0_f64, base);
+    while exponent > 0 {
+        if exponent & 1 == 1 {
+            result *= square;
+            if result >= limit {
+                break;
+            }
+        }
+        exponent >>= 1;
+        square *= square;
+    }
+    result
 }
 
 /// F(n) for F = 1, 1, 2, 3, 5, …, or the first term above `limit` if that comes earlier
@@ -97,6 +115,16 @@ mod tests {
             sequence(Backoff::Fibonacci, 10.0, 2.0, 100.0),
             [10.0, 10.0, 20.0, 30.0, 50.0, 80.0, 100.0, 100.0]
         );
+    }
+
+    #[test]
+    fn power_matches_exact_powers() {
+        assert_eq!(power_until(2.0, 10, f64::INFINITY), 1024.0);
+        assert_eq!(power_until(1.5, 7, f64::INFINITY), 17.0859375);
+        assert_eq!(power_until(3.0, 0, f64::INFINITY), 1.0);
+        assert_eq!(power_until(1.0, u32::MAX, 5.0), 1.0);
+        assert!(power_until(2.0, u32::MAX, 1e6) >= 1e6);
+        assert!(power_until(1e300, u32::MAX, f64::INFINITY).is_infinite());
     }
 
     #[test]

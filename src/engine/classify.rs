@@ -1,5 +1,7 @@
 //! Which errors are worth another attempt, from the policy's `retryOn` / `abortOn` lists.
 
+use alloc::string::String;
+
 use super::policy::Policy;
 
 /// The name an attempt's timeout error carries; `abortOn` may name it to stop on timeouts.

@@ -1,6 +1,9 @@
 //! Policies from environment variables, with the seeds' names and units: `RETRY_MAX_ATTEMPTS`,
 //! `RETRY_INITIAL_DELAY` and `RETRY_MAX_DELAY`, durations in seconds.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::backoff::Backoff;
 use super::error::{ErrorKind, PolicyError, Value};
 use super::field::{Field, FieldKind};
@@ -22,48 +25,54 @@ pub fn options_from_env(
     lookup: impl Fn(&str) -> Option<String>,
     parse: impl Fn(&str) -> Option<f64>,
 ) -> Result<PolicyOptions, PolicyError> {
+    let values: Vec<String> = Field::ALL
+        .iter()
+        .map(|field| lookup(&[prefix, field.env_name()].concat()).unwrap_or_default())
+        .collect();
+    options_from_env_values(prefix, &values, &parse)
+}
+
+/// Like [`options_from_env`], with the variables' values already read: `values[i]` belongs to
+/// `Field::ALL[i]` (empty when unset). `prefix` only names variables in errors.
+pub fn options_from_env_values(
+    prefix: &str,
+    values: &[String],
+    parse: &dyn Fn(&str) -> Option<f64>,
+) -> Result<PolicyOptions, PolicyError> {
     let mut options = PolicyOptions::default();
-    for field in Field::ALL {
-        let mut name = String::with_capacity(prefix.len() + 16);
-        name.push_str(prefix);
-        name.push_str(field.env_name());
-        let Some(raw) = lookup(&name) else { continue };
+    for (field, raw) in Field::ALL.into_iter().zip(values) {
         let text = raw.trim();
         if text.is_empty() {
             continue;
         }
-        let type_error = |expected| PolicyError {
-            kind: ErrorKind::Type,
-            name: name.clone(),
-            field,
-            expected,
-            value: Value::Text(raw.clone()),
-        };
-        let number = || match field.kind() {
-            FieldKind::Duration => seconds_to_ms(text, &parse),
-            _ => is_decimal(text).then(|| parse(text)).flatten(),
-        };
+        let name = || [prefix, field.env_name()].concat();
         match field {
             Field::Backoff => {
+                let kind = Backoff::from_name(text);
                 options.backoff = Some(
-                    Backoff::from_name(text)
-                        .ok_or_else(|| rename(PolicyError::unknown_name(field, text), &name))?,
+                    kind.ok_or_else(|| rename(PolicyError::unknown_name(field, text), name()))?,
                 )
             }
             Field::Jitter => {
+                let kind = Jitter::from_name(text);
                 options.jitter = Some(
-                    Jitter::from_name(text)
-                        .ok_or_else(|| rename(PolicyError::unknown_name(field, text), &name))?,
+                    kind.ok_or_else(|| rename(PolicyError::unknown_name(field, text), name()))?,
                 )
             }
             Field::RetryOn => options.retry_on = Some(split_list(text)),
             Field::AbortOn => options.abort_on = Some(split_list(text)),
             _ => {
-                let expected = match field.kind() {
-                    FieldKind::Duration => "a number of seconds",
-                    _ => "a number",
+                let (number, expected) = match field.kind() {
+                    FieldKind::Duration => (seconds_to_ms(text, parse), "a number of seconds"),
+                    _ => (is_decimal(text).then(|| parse(text)).flatten(), "a number"),
                 };
-                let value = number().ok_or_else(|| type_error(expected))?;
+                let value = number.ok_or_else(|| PolicyError {
+                    kind: ErrorKind::Type,
+                    name: name(),
+                    field,
+                    expected,
+                    value: Value::Text(raw.clone()),
+                })?;
                 if let Some(slot) = number_slot(&mut options, field) {
                     *slot = Some(value);
                 }
@@ -73,13 +82,13 @@ pub fn options_from_env(
     // Range errors name the variable the user set, not the JSON field.
     options.build().map_err(|err| {
         let name = [prefix, err.field.env_name()].concat();
-        rename(err, &name)
+        rename(err, name)
     })?;
     Ok(options)
 }
 
-fn rename(mut err: PolicyError, name: &str) -> PolicyError {
-    err.name = name.into();
+fn rename(mut err: PolicyError, name: String) -> PolicyError {
+    err.name = name;
     err
 }
 

@@ -1,5 +1,7 @@
 //! Why a policy was rejected: which field, what it must be, and the value it got.
 
+use alloc::string::String;
+
 use super::field::Field;
 use core::fmt;
 
@@ -87,8 +89,9 @@ impl PolicyError {
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use alloc::string::ToString;
         f.write_str(&self.message_with(|n| n.to_string()))
     }
 }
 
-impl std::error::Error for PolicyError {}
+impl core::error::Error for PolicyError {}

@@ -1,5 +1,8 @@
 //! A retry policy: validated numbers and kinds, with their defaults and bounds.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::backoff::Backoff;
 use super::error::PolicyError;
 use super::field::Field;
@@ -82,7 +85,7 @@ impl Default for Policy {
 }
 
 fn is_integer(v: f64) -> bool {
-    v.is_finite() && v.fract() == 0.0
+    v.is_finite() && v % 1.0 == 0.0
 }
 
 /// `Ok(value)` when `ok(value)` holds, else a range error naming `field`.

@@ -1,5 +1,7 @@
 //! The attempt state machine: after attempt n failed at time t, retry after d ms or stop.
 
+use alloc::vec::Vec;
+
 use super::policy::Policy;
 use super::rng::Rng;
 
