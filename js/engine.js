@@ -2,4 +2,4 @@
 // instantiated first: ./init.js is init-sync.js or init-async.js, chosen per build.
 import './init.js';
 
-export { EnginePolicy, checkOptions, engineTables, nameError } from './generated/glue.js';
+export { EnginePolicy, checkOptions, nameError } from './generated/glue.js';

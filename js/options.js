@@ -1,19 +1,17 @@
 // Reads a user's options object into a plan: the policy fields as numeric slots for the
 // engine (which holds every default and bound), plus the JavaScript-only fields. Field names
 // and kinds come from the engine's table; this module only checks JavaScript types.
-import { EnginePolicy, checkOptions, engineTables, nameError } from './engine.js';
+import { EnginePolicy, checkOptions, nameError } from './engine.js';
+import * as tables from './generated/tables.js';
 import { describe } from './describe.js';
 
-const tables = JSON.parse(engineTables());
-export const STOP_REASONS = tables.stopReasons;
-export const PRESET_NAMES = tables.presets;
-export const ENV_NAMES = tables.envNames;
-export const ENV_PREFIX = tables.envPrefix;
+export { stopReasons as STOP_REASONS, presetNames as PRESET_NAMES, envNames as ENV_NAMES,
+  envPrefix as ENV_PREFIX } from './generated/tables.js';
 
 const FIELDS = new Map(tables.fields.map(([name, kind], index) => [name, { index, kind }]));
 const NAME_CODES = {
-  backoff: new Map(tables.backoff.map((name, code) => [name, code])),
-  jitter: new Map(tables.jitter.map((name, code) => [name, code])),
+  backoff: new Map(tables.backoffNames.map((name, code) => [name, code])),
+  jitter: new Map(tables.jitterNames.map((name, code) => [name, code])),
 };
 const MAX_ELAPSED = FIELDS.get('maxElapsed').index;
 const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
@@ -61,6 +59,25 @@ export class Plan {
     return new EnginePolicy(this.present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
       this.retryOn ?? [], this.abortOn ?? []);
   }
+}
+
+const NAMES_OF = { backoff: tables.backoffNames, jitter: tables.jitterNames };
+
+/** An EnginePolicy's fields as plain JSON data, defaults included, unset optional ones left out. */
+export function engineToJSON(engine) {
+  const json = {};
+  tables.fields.forEach(([name, kind], index) => {
+    if (kind === 'names') {
+      const items = [];
+      for (let item; (item = engine.listItem(index, items.length)) !== undefined;) items.push(item);
+      json[name] = items;
+      return;
+    }
+    const value = engine.slot(index);
+    if (Number.isNaN(value)) return;
+    json[name] = kind === 'name' ? NAMES_OF[name][value] : value;
+  });
+  return json;
 }
 
 /**

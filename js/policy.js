@@ -1,6 +1,6 @@
 // Policy: validated retry options, built once and shared by any number of calls.
 import { EnginePolicy } from './engine.js';
-import { ENV_NAMES, ENV_PREFIX, PRESET_NAMES, readCallOptions, readOptions, typeError } from './options.js';
+import { ENV_NAMES, ENV_PREFIX, PRESET_NAMES, engineToJSON, readCallOptions, readOptions, typeError } from './options.js';
 import { execute } from './retry.js';
 import { describe } from './describe.js';
 
@@ -46,7 +46,7 @@ export class Policy {
 
   /** Every field, defaults included, as plain JSON data (behaviour functions are left out). */
   toJSON() {
-    return this.#plan.engine.toJSON();
+    return engineToJSON(this.#plan.engine);
   }
 
   static fromJSON(json) {
@@ -70,7 +70,7 @@ export class Policy {
 
 function fromEngine(engine) {
   try {
-    return new Policy(engine.toJSON());
+    return new Policy(engineToJSON(engine));
   } finally {
     engine.free();
   }

@@ -5,4 +5,3 @@ mod entropy;
 mod errors;
 pub mod future;
 mod policy;
-mod tables;

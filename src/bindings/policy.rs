@@ -15,7 +15,6 @@ use crate::engine::presets::preset;
 use crate::engine::{
     Backoff, Decision, Failure, Field, Jitter, Policy, PolicyError, PolicyOptions, Schedule,
 };
-use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 #[allow(clippy::too_many_arguments)]
@@ -133,40 +132,38 @@ impl EnginePolicy {
             .map(EnginePolicy)
     }
 
-    /// Every field, defaults included, as a plain object; unset optional fields are omitted.
-    #[wasm_bindgen(js_name = toJSON)]
-    pub fn to_json(&self) -> Object {
+    /// Field `index` (in `Field::ALL` order) of the validated policy, defaults included, as
+    /// a number (backoff and jitter as indexes into their name lists); NaN for an unset
+    /// optional field or a list field.
+    pub fn slot(&self, index: usize) -> f64 {
         let p = &self.0;
-        let object = Object::new();
-        let set = |field: Field, value: JsValue| {
-            let _ = Reflect::set(&object, &JsValue::from_str(field.name()), &value);
+        let Some(field) = Field::ALL.get(index) else {
+            return f64::NAN;
         };
-        let list = |names: &[String]| -> JsValue {
-            names
-                .iter()
-                .map(|n| JsValue::from_str(n))
-                .collect::<Array>()
-                .into()
+        match field {
+            Field::MaxAttempts => p.max_attempts().into(),
+            Field::InitialDelay => p.initial_delay(),
+            Field::MaxDelay => p.max_delay(),
+            Field::Multiplier => p.multiplier(),
+            Field::Backoff => p.backoff().index() as f64,
+            Field::Jitter => p.jitter().index() as f64,
+            Field::JitterFactor => p.jitter_factor(),
+            Field::MaxElapsed => p.max_elapsed().unwrap_or(f64::NAN),
+            Field::AttemptTimeout => p.attempt_timeout().unwrap_or(f64::NAN),
+            Field::Seed => p.seed().map_or(f64::NAN, |s| s as f64),
+            Field::RetryOn | Field::AbortOn => f64::NAN,
+        }
+    }
+
+    /// Item `item` of the list field `index` (`retryOn` or `abortOn`), or undefined past its end.
+    #[wasm_bindgen(js_name = listItem)]
+    pub fn list_item(&self, index: usize, item: usize) -> Option<String> {
+        let list = match Field::ALL.get(index) {
+            Some(Field::RetryOn) => self.0.retry_on(),
+            Some(Field::AbortOn) => self.0.abort_on(),
+            _ => return None,
         };
-        set(Field::MaxAttempts, p.max_attempts().into());
-        set(Field::InitialDelay, p.initial_delay().into());
-        set(Field::MaxDelay, p.max_delay().into());
-        set(Field::Multiplier, p.multiplier().into());
-        set(Field::Backoff, p.backoff().name().into());
-        set(Field::Jitter, p.jitter().name().into());
-        set(Field::JitterFactor, p.jitter_factor().into());
-        if let Some(v) = p.max_elapsed() {
-            set(Field::MaxElapsed, v.into());
-        }
-        if let Some(v) = p.attempt_timeout() {
-            set(Field::AttemptTimeout, v.into());
-        }
-        if let Some(v) = p.seed() {
-            set(Field::Seed, (v as f64).into());
-        }
-        set(Field::RetryOn, list(p.retry_on()));
-        set(Field::AbortOn, list(p.abort_on()));
-        object
+        list.get(item).cloned()
     }
 
     /// Whether an error may be retried, from its name, code and constructor name.

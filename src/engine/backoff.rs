@@ -30,6 +30,11 @@ impl Backoff {
         }
     }
 
+    /// The position in [`Backoff::ALL`] (the binding passes kinds as this number).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn from_name(name: &str) -> Option<Backoff> {
         Backoff::ALL.into_iter().find(|b| b.name() == name)
     }
@@ -125,6 +130,13 @@ mod tests {
         assert_eq!(power_until(1.0, u32::MAX, 5.0), 1.0);
         assert!(power_until(2.0, u32::MAX, 1e6) >= 1e6);
         assert!(power_until(1e300, u32::MAX, f64::INFINITY).is_infinite());
+    }
+
+    #[test]
+    fn index_is_the_position_in_all() {
+        for (i, kind) in Backoff::ALL.into_iter().enumerate() {
+            assert_eq!(kind.index(), i);
+        }
     }
 
     #[test]

@@ -46,6 +46,11 @@ impl Jitter {
         }
     }
 
+    /// The position in [`Jitter::ALL`] (the binding passes kinds as this number).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn from_name(name: &str) -> Option<Jitter> {
         Jitter::ALL.into_iter().find(|j| j.name() == name)
     }
@@ -90,6 +95,13 @@ impl Jitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_is_the_position_in_all() {
+        for (i, kind) in Jitter::ALL.into_iter().enumerate() {
+            assert_eq!(kind.index(), i);
+        }
+    }
 
     #[test]
     fn names_round_trip() {
