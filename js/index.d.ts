@@ -1,0 +1,180 @@
+// Type declarations for jitterbug. Durations are milliseconds.
+
+/** How the base delay grows from one retry to the next. */
+export type Backoff = 'constant' | 'linear' | 'exponential' | 'fibonacci';
+
+/** How a delay is randomised (see the README's jitter table for each formula and range). */
+export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated' | 'proportional' | 'additive';
+
+/** Why a call stopped retrying with a retryable error. */
+export type ExhaustedReason = 'attempts' | 'deadline';
+
+/** What each attempt receives. */
+export interface AttemptContext {
+  /** The attempt's number, counting from 1. */
+  readonly attempt: number;
+  /**
+   * Aborts when the caller aborts or the attempt's `attemptTimeout` runs out: pass it on to
+   * `fetch` or the SDK call so that abandoned work stops.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** The retry policy as plain data: what `toJSON` returns and `fromJSON` reads. */
+export interface PolicyJSON {
+  /**
+   * Total attempts, **the first included**: 3 means one call and up to two retries.
+   * An integer from 1 to 4294967295. Default: 3.
+   */
+  maxAttempts?: number;
+  /** Base delay before the first retry, in ms (0 to 2147483647). Default: 100. */
+  initialDelay?: number;
+  /** Cap on every delay, in ms, applied after jitter (`initialDelay` to 2147483647). Default: 10000. */
+  maxDelay?: number;
+  /** Growth factor of exponential backoff (a finite number >= 1). Default: 2. */
+  multiplier?: number;
+  /** Growth of the base delay. Default: `'exponential'`. */
+  backoff?: Backoff;
+  /** Randomisation of each delay. Default: `'full'`. */
+  jitter?: Jitter;
+  /** The `f` of proportional and additive jitter (0 to 1). Default: 0.25. */
+  jitterFactor?: number;
+  /**
+   * Total time budget in ms: a sleep that would end past it is not started and the call
+   * rejects with `RetryExhaustedError` (`reason: 'deadline'`). Default: none.
+   */
+  maxElapsed?: number;
+  /**
+   * Per-attempt timeout in ms (> 0, at most 2147483647): the attempt's `signal` aborts and the
+   * attempt fails with a retryable `TimeoutError`. Default: none.
+   */
+  attemptTimeout?: number;
+  /**
+   * Seed of the jitter's random stream (an integer from 0 to 2^53 − 1): the same policy and
+   * seed draw the same delays in Rust, Node and browsers, on every call. Give each host its
+   * own seed. Default: none (each call draws a fresh stream).
+   */
+  seed?: number;
+  /**
+   * Retry only errors whose `name`, `code` or constructor name is listed. Default: `[]`
+   * (every error is retryable unless `abortOn` names it).
+   */
+  retryOn?: string[];
+  /** Never retry errors whose `name`, `code` or constructor name is listed; wins over everything. Default: `[]`. */
+  abortOn?: string[];
+}
+
+/** What `onRetry` receives before each sleep. */
+export interface RetryEvent {
+  /** The attempt that failed, counting from 1. */
+  attempt: number;
+  error: unknown;
+  /** The sleep about to start, in ms. */
+  delay: number;
+  /**
+   * Ms since the call started when the policy has `maxElapsed`; otherwise since the first
+   * failure (the success path reads no clock unless a deadline needs it).
+   */
+  elapsed: number;
+}
+
+/** Behaviour that cannot travel as data; accepted by a Policy and by each call. */
+export interface RetryBehaviour {
+  /**
+   * Asked after an error that `retryOn`/`abortOn` allow; return (or resolve) `false` to stop
+   * and reject with that error unchanged. Default: none.
+   */
+  retryIf?: (error: unknown, info: { attempt: number; elapsed: number }) => boolean | Promise<boolean>;
+  /** Called before each sleep. Its own errors never break the retry; they are kept in the attempt log. Default: none. */
+  onRetry?: (event: RetryEvent) => unknown;
+}
+
+/** Per-call options of `policy.execute(fn, call)` and `retry(fn, policy, call)`. */
+export interface CallOptions extends RetryBehaviour {
+  /**
+   * Aborting rejects the call at once with `signal.reason`, also mid-sleep; no further
+   * attempt starts and no timer is left behind. Default: none.
+   */
+  signal?: AbortSignal;
+}
+
+/** Options for `new Policy(options)` and `withRetry(options)`. */
+export interface PolicyOptions extends PolicyJSON, RetryBehaviour {}
+
+/** Inline options for `retry(fn, options)`: policy fields and call options together. */
+export interface RetryOptions extends PolicyOptions, CallOptions {}
+
+/** A validated retry policy, built once and shared by any number of calls. */
+export declare class Policy {
+  /** @throws {TypeError} a field of the wrong type, or an unknown field. @throws {RangeError} a value out of range. */
+  constructor(options?: PolicyOptions);
+  /** Calls `fn({ attempt, signal })` until it succeeds or the policy stops. */
+  execute<T>(fn: (context: AttemptContext) => T | PromiseLike<T>, call?: CallOptions): Promise<T>;
+  /** `fn` with the same arguments, retried under this policy. */
+  wrap<A extends unknown[], T>(fn: (...args: A) => T | PromiseLike<T>): (...args: A) => Promise<T>;
+  /** The first `count` delays (ms) this policy draws, for previews and tests (count: 0 to 100000). */
+  delays(count: number): number[];
+  /** Every field, defaults included; unset optional fields are left out. */
+  toJSON(): PolicyJSON;
+  static fromJSON(json: PolicyJSON): Policy;
+  /**
+   * Reads `RETRY_MAX_ATTEMPTS`, `RETRY_INITIAL_DELAY`, `RETRY_MAX_DELAY`, `RETRY_MULTIPLIER`,
+   * `RETRY_BACKOFF`, `RETRY_JITTER`, `RETRY_JITTER_FACTOR`, `RETRY_MAX_ELAPSED`,
+   * `RETRY_ATTEMPT_TIMEOUT`, `RETRY_SEED`, `RETRY_RETRY_ON`, `RETRY_ABORT_ON` (durations in
+   * **seconds**, lists comma-separated). Default env: `process.env`; default prefix: `'RETRY_'`.
+   */
+  static fromEnv(env?: Record<string, string | undefined>, options?: { prefix?: string }): Policy;
+}
+
+/** Named policies: seed 004's `default`, `aggressive`, `conservative`, and AWS's `awsStandard`. */
+export declare const presets: {
+  readonly default: Policy;
+  readonly aggressive: Policy;
+  readonly conservative: Policy;
+  readonly awsStandard: Policy;
+};
+
+/** One failed attempt in `RetryExhaustedError.log`. */
+export interface AttemptRecord {
+  attempt: number;
+  error: unknown;
+  /** The sleep that followed, in ms; undefined for the last attempt. */
+  delay: number | undefined;
+  elapsed: number;
+  /** What `onRetry` threw for this attempt, if it threw. */
+  onRetryError?: unknown;
+}
+
+/** The call stopped retrying while its error was still retryable. */
+export declare class RetryExhaustedError extends Error {
+  readonly name: 'RetryExhaustedError';
+  /** `'attempts'`: `maxAttempts` were made; `'deadline'`: the next sleep would pass `maxElapsed`. */
+  readonly reason: ExhaustedReason;
+  /** Attempts made, the first included. */
+  readonly attempts: number;
+  /** Ms elapsed when it stopped (see `RetryEvent.elapsed`). */
+  readonly elapsed: number;
+  /** The last attempt's error. */
+  readonly cause: unknown;
+  readonly log: AttemptRecord[];
+}
+
+/** An attempt ran longer than `attemptTimeout`. Retryable unless `abortOn` names `'TimeoutError'`. */
+export declare class AttemptTimeoutError extends Error {
+  readonly name: 'TimeoutError';
+  readonly attempt: number;
+  readonly timeout: number;
+}
+
+/**
+ * Calls `fn({ attempt, signal })` until it succeeds or the policy stops.
+ * An error the policy does not retry propagates unchanged; exhaustion rejects with
+ * `RetryExhaustedError`; an abort rejects with `signal.reason`.
+ */
+export declare function retry<T>(fn: (context: AttemptContext) => T | PromiseLike<T>, options?: RetryOptions): Promise<T>;
+export declare function retry<T>(fn: (context: AttemptContext) => T | PromiseLike<T>, policy: Policy, call?: CallOptions): Promise<T>;
+
+/** A decorator: `withRetry(options)(fn)` is `fn` with the same arguments, retried. */
+export declare function withRetry(options?: PolicyOptions | Policy): <A extends unknown[], T>(
+  fn: (...args: A) => T | PromiseLike<T>,
+) => (...args: A) => Promise<T>;

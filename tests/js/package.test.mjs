@@ -1,0 +1,76 @@
+// The package as users get it: packed, installed, required, imported and bundled.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+const esbuild = join(root, 'node_modules/.bin/esbuild');
+let consumer; // a project with the packed tarball installed
+
+const node = (args, cwd) => execFileSync(process.execPath, args, { cwd, encoding: 'utf8' }).trim();
+
+// The same small program in each module system: build a policy, retry a flaky call.
+const program = (importLine) => `${importLine}
+let n = 0;
+const policy = new Policy({ maxAttempts: 3, initialDelay: 1, maxDelay: 2, seed: 1 });
+retry(async () => { if (++n < 3) throw new Error('flaky'); return 'ok after ' + n; }, policy)
+  .then((v) => console.log(v, typeof RetryExhaustedError));`;
+
+before(() => {
+  consumer = mkdtempSync(join(tmpdir(), 'jitterbug-consumer-'));
+  const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', consumer, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop();
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(consumer, tarball)], { cwd: consumer });
+});
+
+test('the tarball holds the three builds, the module, the types and no sources', () => {
+  const listing = execFileSync('npm', ['pack', join(root, 'pkg'), '--dry-run', '--json'], { encoding: 'utf8' });
+  const files = JSON.parse(listing)[0].files.map((f) => f.path).sort();
+  assert.deepEqual(files, ['README.md', 'index.d.cts', 'index.d.ts', 'jitterbug.browser.mjs', 'jitterbug.cjs', 'jitterbug.mjs', 'jitterbug.wasm', 'package.json']);
+});
+
+test('require() from CommonJS', () => {
+  writeFileSync(join(consumer, 'main.cjs'), program("const { retry, Policy, RetryExhaustedError } = require('jitterbug');"));
+  assert.equal(node(['main.cjs'], consumer), 'ok after 3 function');
+});
+
+test('import from ESM', () => {
+  writeFileSync(join(consumer, 'main.mjs'), program("import { retry, Policy, RetryExhaustedError } from 'jitterbug';"));
+  assert.equal(node(['main.mjs'], consumer), 'ok after 3 function');
+});
+
+test('an esbuild bundle for Node (as CDK NodejsFunction makes it) needs no loader configuration', () => {
+  for (const [entry, format] of [['main.mjs', 'cjs'], ['main.cjs', 'cjs'], ['main.mjs', 'esm']]) {
+    const out = `bundle-${entry}-${format}.${format === 'esm' ? 'mjs' : 'cjs'}`;
+    execFileSync(esbuild, [entry, '--bundle', '--platform=node', `--format=${format}`, `--outfile=${out}`, '--log-level=error'], { cwd: consumer });
+    // Run the bundle from a directory without node_modules: everything must be inside it.
+    const alone = mkdtempSync(join(tmpdir(), 'jitterbug-bundle-'));
+    writeFileSync(join(alone, out), readFileSync(join(consumer, out)));
+    assert.equal(node([out], alone), 'ok after 3 function', `${entry} → ${format}`);
+    rmSync(alone, { recursive: true });
+  }
+});
+
+test('the browser build is chosen by the browser condition and loads jitterbug.wasm beside it', () => {
+  const pkg = JSON.parse(readFileSync(join(consumer, 'node_modules/jitterbug/package.json'), 'utf8'));
+  assert.equal(pkg.exports['.'].browser.default, './jitterbug.browser.mjs');
+  const source = readFileSync(join(consumer, 'node_modules/jitterbug/jitterbug.browser.mjs'), 'utf8');
+  assert.match(source, /new URL\("jitterbug\.wasm",import\.meta\.url\)/);
+  assert.doesNotMatch(source, /wasmBase64|[A-Za-z0-9+/]{2000}/, 'the browser build should not inline the module');
+});
+
+test('TypeScript declarations type-check a consumer (NodeNext, ESM and CommonJS)', () => {
+  const tsc = join(root, 'node_modules/.bin/tsc');
+  const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
+  for (const file of ['usage.mts', 'usage.cts']) {
+    writeFileSync(join(consumer, file), readFileSync(join(root, 'tests/types', file)));
+    execFileSync(tsc, [...args, file], { cwd: consumer, stdio: 'pipe' });
+  }
+  // And a misuse is rejected, so the check above is not vacuous.
+  writeFileSync(join(consumer, 'misuse.mts'), "import { Policy } from 'jitterbug';\nnew Policy({ maxAttempts: '3' });\n");
+  assert.throws(() => execFileSync(tsc, [...args, 'misuse.mts'], { cwd: consumer, stdio: 'pipe', encoding: 'utf8' }),
+    (error) => /misuse\.mts.*not assignable to type 'number'/s.test(error.stdout));
+});

@@ -1,0 +1,258 @@
+// retry() and Policy.execute() semantics, against the built package.
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { Policy, RetryExhaustedError, AttemptTimeoutError, retry, withRetry } from 'jitterbug';
+
+/** A function that fails `failures` times with `makeError(attempt)`, then returns 'done'. */
+function flaky(failures, makeError = (n) => new Error(`failure ${n}`)) {
+  const calls = [];
+  const fn = async (context) => {
+    calls.push(context);
+    if (calls.length <= failures) throw makeError(calls.length);
+    return 'done';
+  };
+  return { fn, calls };
+}
+
+const fast = { initialDelay: 1, maxDelay: 5 };
+
+test('a call that succeeds first time is made once, with attempt 1 and a signal', async () => {
+  const { fn, calls } = flaky(0);
+  assert.equal(await retry(fn), 'done');
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].attempt, 1);
+  assert.equal(calls[0].signal.aborted, false);
+});
+
+test('a synchronous function and a plain return value work too', async () => {
+  assert.equal(await retry(() => 42), 42);
+  let n = 0;
+  assert.equal(await retry(() => { if (++n < 2) throw new Error('sync'); return n; }, fast), 2);
+});
+
+test('retries until success; attempts count from 1', async () => {
+  const { fn, calls } = flaky(2);
+  assert.equal(await retry(fn, { ...fast, maxAttempts: 3 }), 'done');
+  assert.deepEqual(calls.map((c) => c.attempt), [1, 2, 3]);
+});
+
+test('maxAttempts counts every attempt, the first included', async () => {
+  const { fn, calls } = flaky(10);
+  await assert.rejects(retry(fn, { ...fast, maxAttempts: 3 }), RetryExhaustedError);
+  assert.equal(calls.length, 3);
+  const single = flaky(10);
+  await assert.rejects(retry(single.fn, { maxAttempts: 1 }), RetryExhaustedError);
+  assert.equal(single.calls.length, 1);
+});
+
+test('exhaustion carries the last error, the attempt count, the reason and a full log', async () => {
+  const { fn } = flaky(10);
+  const error = await retry(fn, { ...fast, maxAttempts: 3, seed: 5 }).catch((e) => e);
+  assert.ok(error instanceof RetryExhaustedError);
+  assert.equal(error.name, 'RetryExhaustedError');
+  assert.equal(error.attempts, 3);
+  assert.equal(error.reason, 'attempts');
+  assert.equal(error.cause.message, 'failure 3');
+  assert.match(error.message, /3 attempts/);
+  assert.match(error.message, /failure 3/);
+  assert.deepEqual(error.log.map((r) => [r.attempt, r.error.message]), [[1, 'failure 1'], [2, 'failure 2'], [3, 'failure 3']]);
+  // The delays in the log are the ones the seeded policy draws, and the last has none.
+  assert.deepEqual(error.log.map((r) => r.delay), [...new Policy({ ...fast, seed: 5 }).delays(2), undefined]);
+  assert.ok(error.elapsed >= 0);
+});
+
+test('an error the policy does not retry propagates unchanged (the same object)', async () => {
+  class ValidationError extends Error {}
+  const original = new ValidationError('bad input');
+  const cases = [
+    { abortOn: ['ValidationError'] },
+    { retryOn: ['ECONNRESET'] },
+    { retryIf: (error) => !(error instanceof ValidationError) },
+    { retryIf: async () => false },
+  ];
+  for (const options of cases) {
+    const { fn, calls } = flaky(5, () => original);
+    const thrown = await retry(fn, { ...fast, ...options }).catch((e) => e);
+    assert.equal(thrown, original, JSON.stringify(Object.keys(options)));
+    assert.equal(calls.length, 1);
+  }
+});
+
+test('retryOn and abortOn match error.name, error.code and the class name', async () => {
+  const withCode = Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+  const reset = flaky(1, () => withCode);
+  assert.equal(await retry(reset.fn, { ...fast, retryOn: ['ECONNRESET'] }), 'done');
+  class ThrottlingError extends Error {}
+  const throttled = flaky(1, () => new ThrottlingError('slow down'));
+  assert.equal(await retry(throttled.fn, { ...fast, retryOn: ['ThrottlingError'] }), 'done');
+  const named = flaky(1, () => Object.assign(new Error('x'), { name: 'ServiceUnavailable' }));
+  assert.equal(await retry(named.fn, { ...fast, retryOn: ['ServiceUnavailable'] }), 'done');
+  // abortOn wins over retryOn.
+  const both = flaky(1, () => withCode);
+  await assert.rejects(retry(both.fn, { ...fast, retryOn: ['ECONNRESET'], abortOn: ['Error'] }), (e) => e === withCode);
+});
+
+test('retryIf receives the error, the attempt and the elapsed time', async () => {
+  const seen = [];
+  const { fn } = flaky(2);
+  await retry(fn, { ...fast, retryIf: (error, info) => { seen.push([error.message, info.attempt, typeof info.elapsed]); return true; } });
+  assert.deepEqual(seen, [['failure 1', 1, 'number'], ['failure 2', 2, 'number']]);
+});
+
+test('onRetry sees each retry before its sleep; its own failures never break the loop', async () => {
+  const events = [];
+  const { fn } = flaky(2);
+  const policy = new Policy({ ...fast, seed: 9 });
+  const result = await policy.execute(fn, {
+    onRetry: (event) => { events.push(event); throw new Error('listener broke'); },
+  });
+  assert.equal(result, 'done');
+  assert.deepEqual(events.map((e) => [e.attempt, e.error.message]), [[1, 'failure 1'], [2, 'failure 2']]);
+  assert.deepEqual(events.map((e) => e.delay), policy.delays(2));
+  // A rejecting async listener does not break it either, and its error is kept in the log.
+  const exhausted = await retry(flaky(9).fn, { ...fast, maxAttempts: 2, onRetry: async () => { throw new Error('async listener'); } })
+    .catch((e) => e);
+  assert.ok(exhausted instanceof RetryExhaustedError);
+  assert.equal(exhausted.log[0].onRetryError.message, 'async listener');
+});
+
+test('sleeps exactly the delay the engine drew (fake timers)', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { fn, calls } = flaky(2);
+  const promise = retry(fn, { jitter: 'none', initialDelay: 1000, maxDelay: 10_000 });
+  await flush();
+  assert.equal(calls.length, 1);
+  t.mock.timers.tick(999);
+  await flush();
+  assert.equal(calls.length, 1, 'second attempt started before its 1000 ms delay ended');
+  t.mock.timers.tick(1);
+  await flush();
+  assert.equal(calls.length, 2);
+  t.mock.timers.tick(1999);
+  await flush();
+  assert.equal(calls.length, 2, 'third attempt started before its 2000 ms delay ended');
+  t.mock.timers.tick(1);
+  assert.equal(await promise, 'done');
+  assert.equal(calls.length, 3);
+});
+
+async function flush() {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+test('maxElapsed stops before a sleep that would end past it', async () => {
+  const { fn, calls } = flaky(10);
+  const started = performance.now();
+  const error = await retry(fn, { jitter: 'none', initialDelay: 40, maxDelay: 1000, maxAttempts: 10, maxElapsed: 100 })
+    .catch((e) => e);
+  assert.ok(error instanceof RetryExhaustedError);
+  assert.equal(error.reason, 'deadline');
+  // Sleeps of 40 then 80 ms: the second would end at ~120 ms > 100, so it is never started.
+  assert.equal(calls.length, 2);
+  assert.ok(performance.now() - started < 100, 'a sleep past the deadline was started');
+});
+
+test('attemptTimeout aborts a slow attempt, whose failure is a retryable TimeoutError', async () => {
+  const signals = [];
+  let calls = 0;
+  const result = await retry(async ({ signal }) => {
+    calls += 1;
+    signals.push(signal);
+    if (calls === 1) return new Promise(() => {}); // never settles
+    return 'second try';
+  }, { ...fast, attemptTimeout: 30 });
+  assert.equal(result, 'second try');
+  assert.equal(calls, 2);
+  assert.equal(signals[0].aborted, true);
+  assert.ok(signals[0].reason instanceof AttemptTimeoutError);
+  assert.equal(signals[0].reason.name, 'TimeoutError');
+  assert.equal(signals[1].aborted, false);
+  // Every attempt timing out exhausts with the timeout as the cause.
+  const error = await retry(() => new Promise(() => {}), { ...fast, maxAttempts: 2, attemptTimeout: 10 }).catch((e) => e);
+  assert.ok(error instanceof RetryExhaustedError);
+  assert.ok(error.cause instanceof AttemptTimeoutError);
+  // abortOn can name TimeoutError to stop at the first timeout.
+  const first = await retry(() => new Promise(() => {}), { ...fast, attemptTimeout: 10, abortOn: ['TimeoutError'] }).catch((e) => e);
+  assert.ok(first instanceof AttemptTimeoutError);
+});
+
+test('aborting mid-sleep rejects at once with signal.reason and starts no further attempt', async () => {
+  const controller = new AbortController();
+  const { fn, calls } = flaky(10);
+  const reason = new Error('user went away');
+  const promise = retry(fn, { initialDelay: 5000, maxDelay: 5000, jitter: 'none', signal: controller.signal });
+  await new Promise((r) => setTimeout(r, 20));
+  const abortedAt = performance.now();
+  controller.abort(reason);
+  const thrown = await promise.catch((e) => e);
+  const latency = performance.now() - abortedAt;
+  assert.equal(thrown, reason);
+  assert.ok(latency < 50, `rejected ${latency.toFixed(1)} ms after the abort`);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(calls.length, 1);
+});
+
+test('an already-aborted signal rejects without calling fn', async () => {
+  const controller = new AbortController();
+  controller.abort(new Error('too late'));
+  const { fn, calls } = flaky(0);
+  await assert.rejects(retry(fn, { signal: controller.signal }), /too late/);
+  assert.equal(calls.length, 0);
+});
+
+test('aborting mid-attempt abandons it at once and aborts the attempt signal', async () => {
+  const controller = new AbortController();
+  let attemptSignal;
+  const promise = new Policy().execute(({ signal }) => { attemptSignal = signal; return new Promise(() => {}); }, { signal: controller.signal });
+  await new Promise((r) => setTimeout(r, 5));
+  controller.abort(new Error('stop'));
+  await assert.rejects(promise, /stop/);
+  assert.equal(attemptSignal.aborted, true);
+});
+
+/** Runs `code` (an ES module importing jitterbug) in a fresh Node process; returns ms taken. */
+function runChild(code) {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(child.status, 0, child.stderr);
+  return { ms: performance.now() - started, stdout: child.stdout };
+}
+
+test('no timer outlives a settled call: the process exits as soon as the work is done', () => {
+  // Each scenario would keep the process alive for a minute if a timer were left behind.
+  const scenarios = {
+    'abort mid-sleep': `const c = new AbortController();
+      const p = retry(async () => { throw new Error('x'); }, { initialDelay: 60000, maxDelay: 60000, signal: c.signal });
+      setTimeout(() => c.abort(new Error('bye')), 10); await p.catch(() => {});`,
+    'attempt timeout then success': `let n = 0; await retry(() => ++n === 1 ? new Promise(() => {}) : 'ok', { attemptTimeout: 20, initialDelay: 1, maxDelay: 1 });`,
+    'success with a long attemptTimeout': `await retry(async () => 'ok', { attemptTimeout: 60000 });`,
+    'exhaustion': `await retry(async () => { throw new Error('x'); }, { maxAttempts: 2, initialDelay: 1, maxDelay: 1, attemptTimeout: 60000 }).catch(() => {});`,
+  };
+  for (const [name, body] of Object.entries(scenarios)) {
+    const { ms, stdout } = runChild(`import { retry } from 'jitterbug'; ${body} console.log('finished');`);
+    assert.equal(stdout.trim(), 'finished', name);
+    assert.ok(ms < 10_000, `${name}: the process lived ${ms.toFixed(0)} ms`);
+  }
+});
+
+test('withRetry and policy.wrap keep the arguments and this', async () => {
+  let n = 0;
+  const add = withRetry({ ...fast })(async (a, b) => { if (++n < 2) throw new Error('once'); return a + b; });
+  assert.equal(await add(2, 3), 5);
+  const counter = { base: 10, get: new Policy(fast).wrap(async function (x) { return this.base + x; }) };
+  assert.equal(await counter.get(5), 15);
+});
+
+test('bad fn and bad call options are TypeErrors', () => {
+  assert.throws(() => retry('not a function'), { name: 'TypeError', message: /`fn`.*'not a function'/ });
+  assert.throws(() => new Policy().execute(async () => 1, { signal: 'nope' }), { name: 'TypeError', message: /`signal` must be an AbortSignal, got 'nope'/ });
+  assert.throws(() => new Policy().execute(async () => 1, { maxAttempts: 3 }), { name: 'TypeError', message: /Unknown call option `maxAttempts`/ });
+  assert.throws(() => retry(async () => 1, {}, {}), { name: 'TypeError', message: /only read with a Policy/ });
+});
+
+test('retry(fn, policy, call) passes the call options through', async () => {
+  const controller = new AbortController();
+  controller.abort(new Error('pre-aborted'));
+  await assert.rejects(retry(async () => 1, new Policy(), { signal: controller.signal }), /pre-aborted/);
+});

@@ -1,0 +1,31 @@
+// Type-checked against the published declarations (tests/js/package.test.mjs).
+import { AttemptTimeoutError, Policy, RetryExhaustedError, presets, retry, withRetry } from 'jitterbug';
+import type { AttemptContext, PolicyJSON, RetryEvent } from 'jitterbug';
+
+const policy = new Policy({ maxAttempts: 5, backoff: 'fibonacci', jitter: 'decorrelated', retryOn: ['ECONNRESET'] });
+const json: PolicyJSON = policy.toJSON();
+const copy: Policy = Policy.fromJSON(json);
+const fromEnv: Policy = Policy.fromEnv(process.env, { prefix: 'PAYMENTS_' });
+const delays: number[] = copy.delays(3);
+
+async function main(): Promise<void> {
+  const text: string = await retry(async ({ attempt, signal }: AttemptContext) => `attempt ${attempt} ${signal.aborted}`);
+  const n: number = await retry(() => 1, { initialDelay: 10, signal: AbortSignal.timeout(1000), onRetry: (e: RetryEvent) => void e.delay });
+  const viaPolicy: number = await retry(async () => 2, policy, { retryIf: (error) => !(error instanceof TypeError) });
+  const executed: boolean = await presets.aggressive.execute(async () => true);
+  const add = withRetry({ maxAttempts: 2 })(async (a: number, b: number) => a + b);
+  const sum: number = await add(1, 2);
+  const wrapped: (id: string) => Promise<string> = presets.awsStandard.wrap(async (id: string) => id);
+  try {
+    await retry(async () => { throw new Error('x'); });
+  } catch (error) {
+    if (error instanceof RetryExhaustedError) {
+      const reason: 'attempts' | 'deadline' = error.reason;
+      const records: number = error.log.length + error.attempts + error.elapsed;
+      void reason; void records;
+    }
+    if (error instanceof AttemptTimeoutError) void error.timeout;
+  }
+  void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays];
+}
+void main;
