@@ -5,3 +5,6 @@ mod entropy;
 mod errors;
 pub mod future;
 mod policy;
+
+#[cfg(test)]
+mod tests;

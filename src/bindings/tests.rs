@@ -1,0 +1,149 @@
+//! wasm-bindgen tests: the engine as compiled to wasm32, the binding's conversions, and the
+//! async retry for Rust callers, run in Node by wasm-bindgen-test-runner.
+
+use super::future::{retry, sleep};
+use super::policy::{check_options, EnginePolicy};
+use crate::engine::{Field, PolicyOptions, Schedule, StopReason};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn all_slots_unset() -> (u32, [f64; 10]) {
+    (0, [0.0; 10])
+}
+
+#[wasm_bindgen_test]
+fn seeded_delays_match_the_native_engine_bit_for_bit() {
+    // The same values src/engine/schedule.rs pins for native builds.
+    let policy = PolicyOptions {
+        seed: Some(42.0),
+        ..Default::default()
+    }
+    .build()
+    .unwrap();
+    assert_eq!(
+        Schedule::new(&policy, 0).delays(&policy, 5),
+        [
+            74.15648787718233,
+            31.982078575384023,
+            111.44045210205546,
+            275.35257321891004,
+            60.84826966439394
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_slots_become_a_range_error_naming_the_field() {
+    let (_, mut s) = all_slots_unset();
+    let present = 1 << Field::MaxAttempts.index();
+    s[0] = 0.0;
+    assert!(!check_options(
+        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]
+    ));
+    let error = match EnginePolicy::new(
+        present,
+        s[0],
+        s[1],
+        s[2],
+        s[3],
+        s[4],
+        s[5],
+        s[6],
+        s[7],
+        s[8],
+        s[9],
+        vec![],
+        vec![],
+    ) {
+        Ok(_) => panic!("maxAttempts 0 was accepted"),
+        Err(error) => error,
+    };
+    let error: js_sys::RangeError = error.dyn_into().expect("a RangeError");
+    assert_eq!(
+        String::from(error.message()),
+        "`maxAttempts` must be an integer from 1 to 4294967295, got 0"
+    );
+}
+
+#[wasm_bindgen_test]
+fn env_text_errors_become_type_errors() {
+    let mut values = vec![String::new(); Field::ALL.len()];
+    values[Field::MaxDelay.index()] = "ten".into();
+    let error = match EnginePolicy::from_env("RETRY_", values) {
+        Ok(_) => panic!("'ten' was accepted"),
+        Err(error) => error,
+    };
+    let error: js_sys::TypeError = error.dyn_into().expect("a TypeError");
+    assert_eq!(
+        String::from(error.message()),
+        "`RETRY_MAX_DELAY` must be a number of seconds, got 'ten'"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn async_retry_sleeps_on_host_timers_and_succeeds() {
+    let policy = PolicyOptions {
+        jitter: Some(crate::engine::Jitter::None),
+        initial_delay: Some(20.0),
+        ..Default::default()
+    }
+    .build()
+    .unwrap();
+    let started = js_sys::Date::now();
+    let mut attempts = Vec::new();
+    let result: Result<&str, _> = retry(
+        &policy,
+        |attempt| {
+            attempts.push(attempt);
+            async move {
+                if attempt < 3 {
+                    Err("flaky")
+                } else {
+                    Ok("done")
+                }
+            }
+        },
+        |_| true,
+    )
+    .await;
+    assert_eq!(result.unwrap(), "done");
+    assert_eq!(attempts, [1, 2, 3]);
+    // Unjittered sleeps of 20 and 40 ms happened on real timers.
+    assert!(js_sys::Date::now() - started >= 59.0);
+}
+
+#[wasm_bindgen_test]
+async fn async_retry_reports_exhaustion_and_non_retryable_errors() {
+    let policy = PolicyOptions {
+        max_attempts: Some(2.0),
+        initial_delay: Some(1.0),
+        ..Default::default()
+    }
+    .build()
+    .unwrap();
+    let exhausted = retry(&policy, |_| async { Err::<(), _>("down") }, |_| true)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (exhausted.reason, exhausted.attempts, exhausted.last_error),
+        (StopReason::Attempts, 2, "down")
+    );
+    let fatal = retry(
+        &policy,
+        |_| async { Err::<(), _>("invalid") },
+        |e| *e != "invalid",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (fatal.reason, fatal.attempts),
+        (StopReason::NotRetryable, 1)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn sleep_waits_at_least_its_duration() {
+    let started = js_sys::Date::now();
+    sleep(30.0).await;
+    assert!(js_sys::Date::now() - started >= 29.0);
+}
