@@ -71,8 +71,7 @@ pub fn check_options(
     j: f64,
 ) -> bool {
     options_from_slots(present, a, b, c, d, e, f, g, h, i, j)
-        .and_then(|o| o.build())
-        .is_ok()
+        .is_ok_and(|options| options.first_problem().is_none())
 }
 
 /// The `RangeError` for an unknown backoff or jitter name (`field` indexes `Field::ALL`).

@@ -15,6 +15,9 @@ pub const MAX_TIMER_MS: f64 = 2_147_483_647.0;
 /// survive JSON and environment variables unchanged.
 pub const MAX_SEED: f64 = 9_007_199_254_740_991.0;
 
+const DEFAULT_INITIAL_DELAY: f64 = 100.0;
+const DEFAULT_MAX_DELAY: f64 = 10_000.0;
+
 /// The fields of a policy as the user gave them: every one optional, numbers as raw `f64`
 /// (as JSON, JavaScript and environment variables provide them). [`PolicyOptions::build`]
 /// checks them and fills in the defaults.
@@ -69,8 +72,8 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             max_attempts: 3,
-            initial_delay: 100.0,
-            max_delay: 10_000.0,
+            initial_delay: DEFAULT_INITIAL_DELAY,
+            max_delay: DEFAULT_MAX_DELAY,
             multiplier: 2.0,
             backoff: Backoff::Exponential,
             jitter: Jitter::Full,
@@ -88,110 +91,101 @@ fn is_integer(v: f64) -> bool {
     v.is_finite() && v % 1.0 == 0.0
 }
 
-/// `Ok(value)` when `ok(value)` holds, else a range error naming `field`.
-fn check(field: Field, value: f64, ok: bool, expected: &'static str) -> Result<f64, PolicyError> {
-    if ok {
-        Ok(value)
-    } else {
-        Err(PolicyError::range(field, expected, value))
-    }
-}
+/// A field out of range: which, what it must be, and the value it got.
+type Problem = (Field, &'static str, f64);
 
 impl PolicyOptions {
-    /// Checks every field and fills in the defaults. The first bad field is reported.
-    pub fn build(&self) -> Result<Policy, PolicyError> {
-        let defaults = Policy::default();
-
-        let max_attempts = match self.max_attempts {
-            None => defaults.max_attempts,
-            Some(v) => check(
-                Field::MaxAttempts,
-                v,
-                is_integer(v) && (1.0..=u32::MAX as f64).contains(&v),
-                "an integer from 1 to 4294967295",
-            )? as u32,
-        };
-        let initial_delay = match self.initial_delay {
-            None => defaults.initial_delay,
-            Some(v) => check(
+    /// The first field out of range, or `None`. Every bound of a policy is here, and only
+    /// here; it allocates nothing, so `retry(fn, options)` can afford it on every call.
+    pub fn first_problem(&self) -> Option<Problem> {
+        let bad = |field, expected, value| Some((field, expected, value));
+        if let Some(v) = self.max_attempts {
+            if !(is_integer(v) && (1.0..=u32::MAX as f64).contains(&v)) {
+                return bad(Field::MaxAttempts, "an integer from 1 to 4294967295", v);
+            }
+        }
+        let initial_delay = self.initial_delay.unwrap_or(DEFAULT_INITIAL_DELAY);
+        if !(0.0..=MAX_TIMER_MS).contains(&initial_delay) {
+            return bad(
                 Field::InitialDelay,
-                v,
-                (0.0..=MAX_TIMER_MS).contains(&v),
                 "a number of ms from 0 to 2147483647",
-            )?,
-        };
-        let max_delay = match self.max_delay {
-            None => check(
-                Field::InitialDelay,
                 initial_delay,
-                initial_delay <= defaults.max_delay,
-                "at most `maxDelay` (10000 by default)",
-            )
-            .map(|_| defaults.max_delay)?,
-            Some(v) => check(
-                Field::MaxDelay,
-                v,
-                (initial_delay..=MAX_TIMER_MS).contains(&v),
-                "a number of ms from `initialDelay` to 2147483647",
-            )?,
-        };
-        let multiplier = match self.multiplier {
-            None => defaults.multiplier,
-            Some(v) => check(
-                Field::Multiplier,
-                v,
-                v.is_finite() && v >= 1.0,
-                "a finite number >= 1",
-            )?,
-        };
-        let jitter_factor = match self.jitter_factor {
-            None => defaults.jitter_factor,
-            Some(v) => check(
-                Field::JitterFactor,
-                v,
-                (0.0..=1.0).contains(&v),
-                "a number from 0 to 1",
-            )?,
-        };
-        let max_elapsed = match self.max_elapsed {
-            None => None,
-            Some(v) => Some(check(
-                Field::MaxElapsed,
-                v,
-                v.is_finite() && v > 0.0,
-                "a finite number of ms > 0",
-            )?),
-        };
-        let attempt_timeout = match self.attempt_timeout {
-            None => None,
-            Some(v) => Some(check(
-                Field::AttemptTimeout,
-                v,
-                v > 0.0 && v <= MAX_TIMER_MS,
-                "a number of ms > 0 and <= 2147483647",
-            )?),
-        };
-        let seed = match self.seed {
-            None => None,
-            Some(v) => Some(check(
-                Field::Seed,
-                v,
-                is_integer(v) && (0.0..=MAX_SEED).contains(&v),
-                "an integer from 0 to 9007199254740991",
-            )? as u64),
-        };
+            );
+        }
+        match self.max_delay {
+            None if initial_delay > DEFAULT_MAX_DELAY => {
+                return bad(
+                    Field::InitialDelay,
+                    "at most `maxDelay` (10000 by default)",
+                    initial_delay,
+                );
+            }
+            Some(v) if !(initial_delay..=MAX_TIMER_MS).contains(&v) => {
+                return bad(
+                    Field::MaxDelay,
+                    "a number of ms from `initialDelay` to 2147483647",
+                    v,
+                );
+            }
+            _ => {}
+        }
+        if let Some(v) = self.multiplier {
+            if !(v.is_finite() && v >= 1.0) {
+                return bad(Field::Multiplier, "a finite number >= 1", v);
+            }
+        }
+        if let Some(v) = self.jitter_factor {
+            if !(0.0..=1.0).contains(&v) {
+                return bad(Field::JitterFactor, "a number from 0 to 1", v);
+            }
+        }
+        if let Some(v) = self.max_elapsed {
+            if !(v.is_finite() && v > 0.0) {
+                return bad(Field::MaxElapsed, "a finite number of ms > 0", v);
+            }
+        }
+        if let Some(v) = self.attempt_timeout {
+            if !(v > 0.0 && v <= MAX_TIMER_MS) {
+                return bad(
+                    Field::AttemptTimeout,
+                    "a number of ms > 0 and <= 2147483647",
+                    v,
+                );
+            }
+        }
+        if let Some(v) = self.seed {
+            if !(is_integer(v) && (0.0..=MAX_SEED).contains(&v)) {
+                return bad(Field::Seed, "an integer from 0 to 9007199254740991", v);
+            }
+        }
+        None
+    }
 
+    /// Checks every field; the first bad one is reported.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        match self.first_problem() {
+            None => Ok(()),
+            Some((field, expected, value)) => Err(PolicyError::range(field, expected, value)),
+        }
+    }
+
+    /// Checks every field and fills in the defaults.
+    pub fn build(&self) -> Result<Policy, PolicyError> {
+        self.validate()?;
+        let defaults = Policy::default();
         Ok(Policy {
-            max_attempts,
-            initial_delay,
-            max_delay,
-            multiplier,
+            max_attempts: self
+                .max_attempts
+                .map_or(defaults.max_attempts, |v| v as u32),
+            initial_delay: self.initial_delay.unwrap_or(defaults.initial_delay),
+            max_delay: self.max_delay.unwrap_or(defaults.max_delay),
+            multiplier: self.multiplier.unwrap_or(defaults.multiplier),
             backoff: self.backoff.unwrap_or(defaults.backoff),
             jitter: self.jitter.unwrap_or(defaults.jitter),
-            jitter_factor,
-            max_elapsed,
-            attempt_timeout,
-            seed,
+            jitter_factor: self.jitter_factor.unwrap_or(defaults.jitter_factor),
+            max_elapsed: self.max_elapsed,
+            attempt_timeout: self.attempt_timeout,
+            seed: self.seed.map(|s| s as u64),
             retry_on: self.retry_on.clone().unwrap_or_default(),
             abort_on: self.abort_on.clone().unwrap_or_default(),
         })

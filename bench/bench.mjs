@@ -1,0 +1,136 @@
+// `npm run bench`: jitterbug beside cockatiel, p-retry, exponential-backoff and async-retry,
+// measured side by side in one run, reported as ratios (this machine is shared and noisy).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { Policy, retry } from 'jitterbug';
+import { retry as cockatielRetry, handleAll, ExponentialBackoff } from 'cockatiel';
+import pRetry from 'p-retry';
+import asyncRetry from 'async-retry';
+import { backOff } from 'exponential-backoff';
+
+const root = new URL('..', import.meta.url).pathname;
+const CALLS = Number(process.env.BENCH_CALLS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = [];
+const target = (name, ok, detail) => results.push({ name, ok, detail });
+
+// ---- 1. The success path: a call that succeeds first time ----------------------------------
+const fn = async () => 1;
+const signal = new AbortController().signal;
+const onRejected = (error) => { throw error; };
+let varying = 0;
+const policy = new Policy({ maxAttempts: 3, initialDelay: 100 });
+const cockatiel = cockatielRetry(handleAll, { maxAttempts: 2, backoff: new ExponentialBackoff({ initialDelay: 100 }) });
+
+// The baseline: the least any wrapper can do and still catch a rejection. Written as a
+// function of `fn`, like every candidate, so that each is called the same way by timeCalls.
+function thinnestWrapper(f) {
+  return f({ attempt: 1, signal }).then(undefined, onRejected);
+}
+
+const candidates = [
+  ['thinnest wrapper: fn(ctx).then(undefined, onRejected)', (f) => thinnestWrapper(f)],
+  ['jitterbug policy.execute(fn)', (f) => policy.execute(f)],
+  ['jitterbug retry(fn, policy)', (f) => retry(f, policy)],
+  ['jitterbug retry(fn, { ...inline options })', (f) => retry(f, { maxAttempts: 3, initialDelay: 100 })],
+  // Options whose values change on every call always reach the engine's check.
+  ['jitterbug retry(fn, { ...options changing per call })', (f) => retry(f, { maxAttempts: 3, initialDelay: 100 + (varying++ & 1) })],
+  ['cockatiel retry(...).execute (pre-built)', (f) => cockatiel.execute(f)],
+  ['async-retry', (f) => asyncRetry(f, { retries: 2, minTimeout: 100 })],
+  ['exponential-backoff backOff', (f) => backOff(f, { numOfAttempts: 3, startingDelay: 100 })],
+  ['p-retry', (f) => pRetry(f, { retries: 2, minTimeout: 100 })],
+];
+
+// Each candidate's garbage is collected before the next is timed, so that no candidate pays
+// for another's allocations (run with --expose-gc; `npm run bench` does).
+const collect = globalThis.gc ?? (() => {});
+if (!globalThis.gc) console.warn('bench: run with node --expose-gc for a fair comparison');
+
+async function timeCalls(call, calls) {
+  collect();
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) await call(fn);
+  return Number(process.hrtime.bigint() - started) / calls;
+}
+
+/** A different order each round (seeded, so runs are comparable). */
+function shuffled(length, round) {
+  const order = Array.from({ length }, (_, i) => i);
+  let state = round + 1;
+  for (let i = length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+console.log(`success path: ${CALLS.toLocaleString()} sequential awaited calls per candidate, ${ROUNDS} rounds, shuffled order, GC between candidates`);
+const samples = candidates.map(() => []);
+for (const [, call] of candidates) await timeCalls(call, Math.min(CALLS, 20_000)); // warm-up
+for (let round = 0; round < ROUNDS; round++) {
+  for (const i of shuffled(candidates.length, round)) {
+    // p-retry is ~100x slower; fewer calls keep a round short without changing its per-call cost.
+    const calls = candidates[i][0] === 'p-retry' ? Math.ceil(CALLS / 10) : CALLS;
+    samples[i].push(await timeCalls(candidates[i][1], calls));
+  }
+}
+const perCall = samples.map(median);
+const thinnest = perCall[0];
+const ratio = (name) => perCall[candidates.findIndex(([n]) => n === name)] / thinnest;
+console.table(candidates.map(([name], i) => ({ approach: name, 'ns per call (median)': Math.round(perCall[i]), '× thinnest': +(perCall[i] / thinnest).toFixed(2) })));
+for (const name of ['jitterbug policy.execute(fn)', 'jitterbug retry(fn, policy)']) {
+  target(`${name} <= 1.25x thinnest wrapper`, ratio(name) <= 1.25, `${ratio(name).toFixed(2)}x`);
+}
+const inline = ratio('jitterbug retry(fn, { ...inline options })');
+const cockatielRatio = ratio('cockatiel retry(...).execute (pre-built)');
+target('retry(fn, { inline }) <= cockatiel execute (pre-built)', inline <= cockatielRatio,
+  `${inline.toFixed(2)}x vs cockatiel ${cockatielRatio.toFixed(2)}x`);
+
+// ---- 2. Import time in a fresh Node process ----------------------------------------------
+const IMPORTS = Number(process.env.BENCH_IMPORTS ?? 15);
+const importers = [
+  ['jitterbug (import)', "await import('jitterbug')"],
+  ['jitterbug (require)', "(await import('node:module')).createRequire(import.meta.url)('jitterbug')"],
+  ['p-retry', "await import('p-retry')"],
+  ['cockatiel', "await import('cockatiel')"],
+  ['async-retry', "await import('async-retry')"],
+  ['exponential-backoff', "await import('exponential-backoff')"],
+];
+const importSamples = importers.map(() => []);
+for (let round = 0; round < IMPORTS; round++) {
+  importers.forEach(([, code], i) => {
+    const script = `const t = performance.now(); ${code}; console.log(performance.now() - t);`;
+    importSamples[i].push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })));
+  });
+}
+const importMs = importSamples.map(median);
+console.log(`\nimport time in a fresh Node process (median of ${IMPORTS}, interleaved):`);
+console.table(importers.map(([name], i) => ({ package: name, 'ms (median)': +importMs[i].toFixed(2), '× p-retry': +(importMs[i] / importMs[2]).toFixed(2) })));
+target('import jitterbug <= import p-retry', importMs[0] <= importMs[2], `${importMs[0].toFixed(2)} ms vs ${importMs[2].toFixed(2)} ms`);
+
+// ---- 3. Size: what a browser downloads, minified and gzipped ------------------------------
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
+const browserJs = gz(readFileSync(`${root}pkg/jitterbug.browser.mjs`));
+const wasm = gz(readFileSync(`${root}pkg/jitterbug.wasm`));
+async function peerSize(entry) {
+  const out = await build({ stdin: { contents: entry, resolveDir: root }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  return gz(out.outputFiles[0].contents);
+}
+const sizes = [
+  ['jitterbug (jitterbug.browser.mjs + jitterbug.wasm)', browserJs + wasm],
+  ['p-retry', await peerSize("export { default } from 'p-retry';")],
+  ['async-retry', await peerSize("export { default } from 'async-retry';")],
+  ['exponential-backoff', await peerSize("export { backOff } from 'exponential-backoff';")],
+  ['cockatiel', await peerSize("export { retry, handleAll, ExponentialBackoff } from 'cockatiel';")],
+];
+console.log('\nbrowser bundle, minified + gzipped (-9):');
+console.table(sizes.map(([name, bytes]) => ({ package: name, bytes, KiB: +(bytes / 1024).toFixed(2) })));
+console.log(`  jitterbug: ${browserJs} bytes of JavaScript + ${wasm} bytes of WebAssembly`);
+target('browser bundle <= 20 KiB (20,480 bytes)', browserJs + wasm <= 20_480, `${browserJs + wasm} bytes`);
+
+console.log('\ntargets:');
+for (const { name, ok, detail } of results) console.log(`  ${ok ? 'met    ' : 'NOT MET'}  ${name}: ${detail}`);
