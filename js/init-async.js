@@ -4,3 +4,5 @@
 import init from './generated/glue.js';
 
 await init({ module_or_path: new URL('jitterbug.wasm', import.meta.url) });
+
+export function ready() {}

@@ -1,7 +1,15 @@
-// Node (CommonJS and ESM) and bundles for Node: compile the inlined module synchronously, so
-// that `require('jitterbug')` returns a ready package and CDK code can build policies at synth.
+// Node (CommonJS and ESM) and bundles for Node: the inlined module is compiled synchronously
+// on first use, so `require('jitterbug')` stays cheap (a process that never needs the engine
+// never compiles it) and CDK code can still build policies synchronously at synth time.
 import { initSync } from './generated/glue.js';
 import { wasmBase64 } from './generated/wasm.js';
 import { decodeBase64 } from './base64.js';
 
-initSync({ module: decodeBase64(wasmBase64) });
+let compiled = false;
+
+export function ready() {
+  if (!compiled) {
+    initSync({ module: decodeBase64(wasmBase64) });
+    compiled = true;
+  }
+}

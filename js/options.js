@@ -1,7 +1,7 @@
 // Reads a user's options object into a plan: the policy fields as numeric slots for the
 // engine (which holds every default and bound), plus the JavaScript-only fields. Field names
 // and kinds come from the engine's table; this module only checks JavaScript types.
-import { EnginePolicy, checkOptions, nameError } from './engine.js';
+import { checkOptions, nameError, newEnginePolicy } from './engine.js';
 import * as tables from './generated/tables.js';
 import { describe } from './describe.js';
 
@@ -55,9 +55,7 @@ export class Plan {
   }
 
   makeEngine() {
-    const s = this.slots;
-    return new EnginePolicy(this.present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
-      this.retryOn ?? [], this.abortOn ?? []);
+    return newEnginePolicy(this.present, this.slots, this.retryOn ?? [], this.abortOn ?? []);
   }
 }
 

@@ -1,5 +1,6 @@
 // Policy: validated retry options, built once and shared by any number of calls.
-import { EnginePolicy } from './engine.js';
+import { engineFromEnv } from './engine.js';
+import { presets as presetOptions } from './generated/tables.js';
 import { ENV_NAMES, ENV_PREFIX, PRESET_NAMES, engineToJSON, readCallOptions, readOptions, typeError } from './options.js';
 import { execute } from './retry.js';
 import { describe } from './describe.js';
@@ -64,7 +65,7 @@ export class Policy {
       const value = env[prefix + name];
       return value === undefined || value === null ? '' : String(value);
     });
-    return fromEngine(EnginePolicy.fromEnv(prefix, values));
+    return fromEngine(engineFromEnv(prefix, values));
   }
 }
 
@@ -85,7 +86,7 @@ for (const name of PRESET_NAMES) {
   let policy;
   Object.defineProperty(presets, name, {
     enumerable: true,
-    get: () => (policy ??= fromEngine(EnginePolicy.preset(name))),
+    get: () => (policy ??= new Policy(presetOptions[name])),
   });
 }
 Object.freeze(presets);

@@ -3,8 +3,8 @@
 //! presets. Generated from the engine, so JavaScript never spells a name of its own.
 
 use jitterbug::engine::env::DEFAULT_PREFIX;
-use jitterbug::engine::presets::PRESET_NAMES;
-use jitterbug::engine::{Backoff, Field, FieldKind, Jitter, StopReason};
+use jitterbug::engine::presets::{preset, PRESET_NAMES};
+use jitterbug::engine::{Backoff, Field, FieldKind, Jitter, PolicyOptions, StopReason};
 
 fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let quoted: Vec<String> = items.into_iter().map(|s| format!("{s:?}")).collect();
@@ -49,4 +49,39 @@ fn main() {
         list(stops.map(StopReason::name))
     );
     println!("export const presetNames = {};", list(PRESET_NAMES));
+    let presets: Vec<String> = PRESET_NAMES
+        .iter()
+        .map(|name| {
+            format!(
+                "{name}: {}",
+                options_object(&preset(name).expect("a listed preset"))
+            )
+        })
+        .collect();
+    println!("export const presets = {{ {} }};", presets.join(", "));
+}
+
+/// The options that are set, as a JavaScript object literal with the fields' JSON names.
+fn options_object(options: &PolicyOptions) -> String {
+    let numbers = [
+        (Field::MaxAttempts, options.max_attempts),
+        (Field::InitialDelay, options.initial_delay),
+        (Field::MaxDelay, options.max_delay),
+        (Field::Multiplier, options.multiplier),
+        (Field::JitterFactor, options.jitter_factor),
+        (Field::MaxElapsed, options.max_elapsed),
+        (Field::AttemptTimeout, options.attempt_timeout),
+        (Field::Seed, options.seed),
+    ];
+    let mut fields: Vec<String> = numbers
+        .iter()
+        .filter_map(|(field, value)| value.map(|v| format!("{}: {v}", field.name())))
+        .collect();
+    if let Some(b) = options.backoff {
+        fields.push(format!("backoff: {:?}", b.name()));
+    }
+    if let Some(j) = options.jitter {
+        fields.push(format!("jitter: {:?}", j.name()));
+    }
+    format!("{{ {} }}", fields.join(", "))
 }

@@ -11,7 +11,6 @@ use alloc::vec::Vec;
 use super::entropy::fresh_seed;
 use super::errors::{number_text, to_js_error};
 use crate::engine::env::options_from_env_values;
-use crate::engine::presets::preset;
 use crate::engine::{
     Backoff, Decision, Failure, Field, Jitter, Policy, PolicyError, PolicyOptions, Schedule,
 };
@@ -123,12 +122,6 @@ impl EnginePolicy {
             .and_then(|options| options.build())
             .map(EnginePolicy)
             .map_err(|err| to_js_error(&err))
-    }
-
-    pub fn preset(name: &str) -> Option<EnginePolicy> {
-        preset(name)
-            .and_then(|options| options.build().ok())
-            .map(EnginePolicy)
     }
 
     /// Field `index` (in `Field::ALL` order) of the validated policy, defaults included, as
