@@ -1,0 +1,63 @@
+// Every ```js example in the README runs, and each `console.log(...)` with a trailing
+// `// expected` comment (continued on following `//` lines) must print exactly that.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const readme = readFileSync(`${root}README.md`, 'utf8');
+const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+const workdir = `${root}target/readme-examples`;
+mkdirSync(workdir, { recursive: true });
+
+/** Rewrites `console.log(` into `__log(N, ` and collects each call's expected output. */
+function instrument(source) {
+  const lines = source.split('\n');
+  const expected = new Map();
+  let n = 0;
+  const out = lines.map((line, i) => line.replace(/console\.log\(/g, () => {
+    const id = n++;
+    const comment = /\);\s*\/\/ (.*)$/.exec(line);
+    if (comment) {
+      let text = comment[1];
+      for (let j = i + 1; j < lines.length && /^\s*\/\/ /.test(lines[j]); j++) text += ' ' + lines[j].replace(/^\s*\/\/ /, '');
+      expected.set(id, text);
+    }
+    return `__log(${id}, `;
+  }));
+  return { code: out.join('\n'), expected };
+}
+
+const normalise = (text) => text.replace(/\s+/g, ' ').trim();
+
+examples.forEach((source, index) => {
+  const firstLine = source.split('\n')[0];
+  test(`README example ${index + 1}: ${firstLine}`, () => {
+    const commonjs = /\brequire\(/.test(source);
+    const { code, expected } = instrument(source);
+    const logger = `const __util = require('node:util'); const __log = (id, ...args) => process.stdout.write(JSON.stringify([id, __util.format(...args)]) + '\\n');`;
+    const file = `${workdir}/example-${index + 1}.${commonjs ? 'cjs' : 'mjs'}`;
+    writeFileSync(file, commonjs ? `${logger}\n${code}` : `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${logger}\n${code}`);
+    const output = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 30_000 });
+    const printed = new Map();
+    for (const line of output.trim().split('\n').filter(Boolean)) {
+      const [id, text] = JSON.parse(line);
+      if (!printed.has(id)) printed.set(id, text);
+    }
+    assert.ok(expected.size > 0 || printed.size === 0, 'an example that prints should say what it prints');
+    for (const [id, text] of expected) {
+      assert.ok(printed.has(id), `console.log #${id} never ran (expected: ${text})`);
+      assert.equal(normalise(printed.get(id)), normalise(text), `console.log #${id}`);
+    }
+  });
+});
+
+test('the README documents every policy field and every export', () => {
+  for (const field of ['maxAttempts', 'initialDelay', 'maxDelay', 'multiplier', 'backoff', 'jitter', 'jitterFactor', 'maxElapsed', 'attemptTimeout', 'seed', 'retryOn', 'abortOn', 'signal', 'retryIf', 'onRetry']) {
+    assert.match(readme, new RegExp(`#### \`${field}`), field);
+  }
+  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError']) {
+    assert.match(readme, new RegExp(`#{3,4} \`(new )?${name}\\b`), name);
+  }
+});
