@@ -21,6 +21,19 @@ if [[ "$installed" != "$locked" ]]; then
   cargo install wasm-bindgen-cli --version "$locked"
 fi
 
+# Debian's Chromium, for the browser tests (driven by playwright-core, which cannot download
+# a browser of its own here).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Chromium (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: Chromium is missing; install the Debian package 'chromium' (the browser tests need it)" >&2
+    exit 1
+  fi
+fi
+
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund

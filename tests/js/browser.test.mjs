@@ -1,0 +1,89 @@
+// The browser build in real headless Chromium (Debian's package, driven by playwright-core):
+// a page loads pkg/jitterbug.browser.mjs with <script type="module">, no bundler.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join, extname } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = new URL('../../', import.meta.url).pathname;
+const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+const PAGE = `<!doctype html><meta charset="utf-8"><title>jitterbug browser test</title><link rel="icon" href="data:,">
+<script type="module">
+  import { Policy, retry, RetryExhaustedError } from '/pkg/jitterbug.browser.mjs';
+  const results = {};
+  results.delays = new Policy({ seed: 42 }).delays(5);
+  try { new Policy({ maxAttempts: 0 }); } catch (e) { results.error = [e.constructor.name, e.message]; }
+  let calls = 0;
+  results.value = await retry(async ({ attempt }) => { calls++; if (attempt < 3) throw new Error('flaky'); return 'ok'; },
+    { initialDelay: 5, maxDelay: 5 });
+  results.calls = calls;
+  results.exhausted = await retry(async () => { throw new Error('down'); }, { maxAttempts: 2, initialDelay: 1 })
+    .catch((e) => [e instanceof RetryExhaustedError, e.attempts, e.cause.message]);
+  const controller = new AbortController();
+  const pending = retry(async () => { throw new Error('x'); }, { initialDelay: 10000, maxDelay: 10000, jitter: 'none', signal: controller.signal });
+  await new Promise((r) => setTimeout(r, 20));
+  const abortedAt = performance.now();
+  controller.abort(new Error('stop'));
+  results.aborted = await pending.catch((e) => e.message);
+  results.abortLatency = performance.now() - abortedAt;
+  window.results = results;
+</script>`;
+
+let server;
+let browser;
+const requests = [];
+
+before(async () => {
+  server = createServer(async (req, res) => {
+    requests.push(req.url);
+    if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(PAGE);
+      return;
+    }
+    try {
+      const body = await readFile(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+      res.writeHead(200, { 'content-type': TYPES[extname(req.url)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    // Playwright gives every launch a fresh profile directory; the rest keeps Chromium off the
+    // network, which this machine closes.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test('the package works in Chromium from a <script type="module">, without a bundler', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => { if (message.type() === 'error' || message.type() === 'warning') errors.push(message.text()); });
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.waitForFunction(() => window.results !== undefined, null, { timeout: 20_000 });
+  const results = await page.evaluate(() => window.results);
+  assert.deepEqual(errors, []);
+  // The same delays as the Rust engine natively and Node (src/engine/schedule.rs).
+  assert.deepEqual(results.delays, [74.15648787718233, 31.982078575384023, 111.44045210205546, 275.35257321891004, 60.84826966439394]);
+  assert.deepEqual(results.error, ['RangeError', '`maxAttempts` must be an integer from 1 to 4294967295, got 0']);
+  assert.equal(results.value, 'ok');
+  assert.equal(results.calls, 3);
+  assert.deepEqual(results.exhausted, [true, 2, 'down']);
+  assert.equal(results.aborted, 'stop');
+  assert.ok(results.abortLatency < 50, `abort took ${results.abortLatency} ms`);
+  assert.ok(requests.includes('/pkg/jitterbug.wasm'), `the module was not fetched: ${requests}`);
+  await page.close();
+});
