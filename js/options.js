@@ -29,8 +29,10 @@ function isAbortSignal(value) {
 }
 
 function stringList(name, value) {
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
-    throw typeError(name, 'an array of error names or codes (strings)', value);
+  // NUL separates names on their way to the engine; no error name or code contains one, and
+  // an empty name could only be a mistake.
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== '' && !item.includes('\0'))) {
+    throw typeError(name, 'an array of error names or codes (non-empty strings)', value);
   }
   return value.slice();
 }
@@ -55,7 +57,7 @@ export class Plan {
   }
 
   makeEngine() {
-    return newEnginePolicy(this.present, this.slots, this.retryOn ?? [], this.abortOn ?? []);
+    return newEnginePolicy(this.present, this.slots, (this.retryOn ?? []).join('\0'), (this.abortOn ?? []).join('\0'));
   }
 }
 

@@ -63,9 +63,12 @@ export class Policy {
     if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
     const values = ENV_NAMES.map((name) => {
       const value = env[prefix + name];
-      return value === undefined || value === null ? '' : String(value);
+      const text = value === undefined || value === null ? '' : String(value);
+      // NUL separates the values on their way to the engine; real environments cannot hold one.
+      if (text.includes('\0')) throw typeError(prefix + name, 'text without NUL characters', text);
+      return text;
     });
-    return fromEngine(engineFromEnv(prefix, values));
+    return fromEngine(engineFromEnv(prefix, values.join('\0')));
   }
 }
 

@@ -31,11 +31,12 @@ export function execute(plan, fn, call) {
     : recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut));
 }
 
+/** The error's name, code and class name, NUL-separated, for the engine's classification. */
 function identifiers(error) {
-  if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return ['', '', ''];
+  if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return '';
   const { name, code } = error;
   return [typeof name === 'string' ? name : '', code === undefined || code === null ? '' : String(code),
-    error.constructor?.name ?? ''];
+    error.constructor?.name ?? ''].join('\0');
 }
 
 function notify(onRetry, event, entry) {
@@ -66,8 +67,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   try {
     for (;;) {
       let elapsed = now() - origin;
-      const [name, code, className] = identifiers(error);
-      let retryable = engine.isRetryable(name, code, className, timedOut);
+      let retryable = engine.isRetryable(identifiers(error), timedOut);
       if (retryable && retryIf !== undefined) {
         retryable = Boolean(await retryIf(error, { attempt, elapsed }));
         if (signal.aborted) throw signal.reason;

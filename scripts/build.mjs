@@ -2,7 +2,7 @@
 // self-contained JavaScript file per module system, with the WebAssembly inlined so that
 // bundlers (esbuild for CDK's NodejsFunction) need no loader configuration.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -56,6 +56,10 @@ copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.cts`);
 copyFileSync(`${root}README.md`, `${pkg}/README.md`);
 const { version } = JSON.parse(readFileSync(`${root}js/package.template.json`, 'utf8'));
 writeFileSync(`${pkg}/package.json`, readFileSync(`${root}js/package.template.json`, 'utf8'));
+
+// Tests, the benchmark and the demonstration import the package by name, as users do.
+rmSync(`${root}node_modules/jitterbug`, { recursive: true, force: true });
+symlinkSync('../pkg', `${root}node_modules/jitterbug`);
 
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;

@@ -80,6 +80,15 @@ pub fn name_error(field: usize, text: &str) -> JsValue {
     to_js_error(&PolicyError::unknown_name(field, text))
 }
 
+/// A list of names passed as one NUL-separated string (JavaScript rejects names with NUL);
+/// the empty string is the empty list.
+fn split_names(joined: &str) -> Vec<String> {
+    if joined.is_empty() {
+        return Vec::new();
+    }
+    joined.split('\0').map(String::from).collect()
+}
+
 #[wasm_bindgen(js_name = EnginePolicy)]
 pub struct EnginePolicy(Policy);
 
@@ -99,24 +108,25 @@ impl EnginePolicy {
         h: f64,
         i: f64,
         j: f64,
-        retry_on: Vec<String>,
-        abort_on: Vec<String>,
+        retry_on: &str,
+        abort_on: &str,
     ) -> Result<EnginePolicy, JsValue> {
         let mut options = options_from_slots(present, a, b, c, d, e, f, g, h, i, j)
             .map_err(|err| to_js_error(&err))?;
-        // An absent list and an empty one mean the same: retry every error / abort on none.
-        options.retry_on = Some(retry_on);
-        options.abort_on = Some(abort_on);
+        options.retry_on = Some(split_names(retry_on));
+        options.abort_on = Some(split_names(abort_on));
         options
             .build()
             .map(EnginePolicy)
             .map_err(|err| to_js_error(&err))
     }
 
-    /// A policy from environment variables: `values[i]` is the value of `prefix` +
-    /// `envNames[i]` from `engineTables()` (empty when unset); JavaScript reads them.
+    /// A policy from environment variables: `values` holds, NUL-separated, the value of
+    /// `prefix` + each of the engine's `envNames` in order (empty when unset); JavaScript
+    /// reads them. NUL cannot occur in an environment variable.
     #[wasm_bindgen(js_name = fromEnv)]
-    pub fn from_env(prefix: &str, values: Vec<String>) -> Result<EnginePolicy, JsValue> {
+    pub fn from_env(prefix: &str, values: &str) -> Result<EnginePolicy, JsValue> {
+        let values: Vec<String> = values.split('\0').map(String::from).collect();
         let parse = |text: &str| Some(js_sys::Number::from(JsValue::from_str(text)).value_of());
         options_from_env_values(prefix, &values, &parse)
             .and_then(|options| options.build())
@@ -158,10 +168,11 @@ impl EnginePolicy {
         list.get(item).cloned()
     }
 
-    /// Whether an error may be retried, from its name, code and constructor name.
+    /// Whether an error may be retried, from its name, code and constructor name, passed
+    /// NUL-separated (one string crosses the boundary instead of three).
     #[wasm_bindgen(js_name = isRetryable)]
-    pub fn is_retryable(&self, name: &str, code: &str, class_name: &str, timed_out: bool) -> bool {
-        self.0.is_retryable(&[name, code, class_name], timed_out)
+    pub fn is_retryable(&self, identifiers: &str, timed_out: bool) -> bool {
+        self.0.is_retryable(identifiers.split('\0'), timed_out)
     }
 
     /// The retry state for one call.

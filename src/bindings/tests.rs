@@ -41,19 +41,7 @@ fn bad_slots_become_a_range_error_naming_the_field() {
         present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]
     ));
     let error = match EnginePolicy::new(
-        present,
-        s[0],
-        s[1],
-        s[2],
-        s[3],
-        s[4],
-        s[5],
-        s[6],
-        s[7],
-        s[8],
-        s[9],
-        vec![],
-        vec![],
+        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], "", "",
     ) {
         Ok(_) => panic!("maxAttempts 0 was accepted"),
         Err(error) => error,
@@ -67,9 +55,9 @@ fn bad_slots_become_a_range_error_naming_the_field() {
 
 #[wasm_bindgen_test]
 fn env_text_errors_become_type_errors() {
-    let mut values = vec![String::new(); Field::ALL.len()];
-    values[Field::MaxDelay.index()] = "ten".into();
-    let error = match EnginePolicy::from_env("RETRY_", values) {
+    let mut values = vec![""; Field::ALL.len()];
+    values[Field::MaxDelay.index()] = "ten";
+    let error = match EnginePolicy::from_env("RETRY_", &values.join("\0")) {
         Ok(_) => panic!("'ten' was accepted"),
         Err(error) => error,
     };

@@ -9,11 +9,21 @@ pub const TIMEOUT_ERROR_NAME: &str = "TimeoutError";
 
 impl Policy {
     /// Whether an error identified by `identifiers` (its name, code and class name, in any
-    /// order) may be retried. `abortOn` wins over everything; an attempt that timed out is
-    /// retryable unless `abortOn` names `TimeoutError`; otherwise an empty `retryOn` retries
-    /// every error and a non-empty one only the errors it names.
-    pub fn is_retryable(&self, identifiers: &[&str], timed_out: bool) -> bool {
-        let named_in = |list: &[String]| identifiers.iter().any(|id| list.iter().any(|n| n == id));
+    /// order; empty ones, such as a missing code, never match) may be retried. `abortOn` wins
+    /// over everything; an attempt that timed out is retryable unless `abortOn` names
+    /// `TimeoutError`; otherwise an empty `retryOn` retries every error and a non-empty one
+    /// only the errors it names.
+    pub fn is_retryable<'a>(
+        &self,
+        identifiers: impl IntoIterator<Item = &'a str> + Clone,
+        timed_out: bool,
+    ) -> bool {
+        let named_in = |list: &[String]| {
+            identifiers
+                .clone()
+                .into_iter()
+                .any(|id| !id.is_empty() && list.iter().any(|n| n == id))
+        };
         if named_in(self.abort_on()) {
             return false;
         }
@@ -40,23 +50,31 @@ mod tests {
 
     #[test]
     fn empty_lists_retry_everything() {
-        assert!(policy(&[], &[]).is_retryable(&["Error", "", "Error"], false));
+        assert!(policy(&[], &[]).is_retryable(["Error", "", "Error"], false));
     }
 
     #[test]
     fn retry_on_limits_retries_to_the_errors_it_names() {
         let p = policy(&["ECONNRESET", "ThrottlingError"], &[]);
-        assert!(p.is_retryable(&["Error", "ECONNRESET", "Error"], false));
-        assert!(p.is_retryable(&["ThrottlingError", "", "ThrottlingError"], false));
-        assert!(!p.is_retryable(&["ValidationError", "", "Error"], false));
+        assert!(p.is_retryable(["Error", "ECONNRESET", "Error"], false));
+        assert!(p.is_retryable(["ThrottlingError", "", "ThrottlingError"], false));
+        assert!(!p.is_retryable(["ValidationError", "", "Error"], false));
         // A timeout is retryable even when retryOn does not name it.
-        assert!(p.is_retryable(&["TimeoutError", "", "Error"], true));
+        assert!(p.is_retryable(["TimeoutError", "", "Error"], true));
+    }
+
+    #[test]
+    fn an_empty_name_in_a_list_matches_nothing() {
+        // A missing code arrives as an empty identifier; `retryOn: ['']` must not match it.
+        let p = policy(&[""], &[""]);
+        assert!(!p.is_retryable(["Error", "", "Error"], false));
+        assert!(policy(&[], &[""]).is_retryable(["Error", "", "Error"], false));
     }
 
     #[test]
     fn abort_on_wins() {
         let p = policy(&["Error"], &["AuthError", "TimeoutError"]);
-        assert!(!p.is_retryable(&["AuthError", "", "Error"], false));
-        assert!(!p.is_retryable(&["TimeoutError", "", "Error"], true));
+        assert!(!p.is_retryable(["AuthError", "", "Error"], false));
+        assert!(!p.is_retryable(["TimeoutError", "", "Error"], true));
     }
 }

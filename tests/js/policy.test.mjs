@@ -42,8 +42,8 @@ test('wrong types and unknown fields are TypeErrors naming the field and the val
     [{ maxAttempts: '3' }, "`maxAttempts` must be a number, got '3'"],
     [{ initialDelay: null }, '`initialDelay` must be a number, got null'],
     [{ jitter: 1 }, '`jitter` must be a string, got 1'],
-    [{ retryOn: 'ECONNRESET' }, "`retryOn` must be an array of error names or codes (strings), got 'ECONNRESET'"],
-    [{ abortOn: [404] }, '`abortOn` must be an array of error names or codes (strings), got [404]'],
+    [{ retryOn: 'ECONNRESET' }, "`retryOn` must be an array of error names or codes (non-empty strings), got 'ECONNRESET'"],
+    [{ abortOn: [404] }, '`abortOn` must be an array of error names or codes (non-empty strings), got [404]'],
     [{ onRetry: 'log' }, "`onRetry` must be a function, got 'log'"],
     [{ retryIf: true }, '`retryIf` must be a function, got true'],
   ];
@@ -134,4 +134,10 @@ test('delays(count) validates count', () => {
   assert.throws(() => new Policy().delays(-1), { name: 'RangeError', message: '`count` must be an integer from 0 to 100000, got -1' });
   assert.throws(() => new Policy().delays('5'), { name: 'RangeError', message: "`count` must be an integer from 0 to 100000, got '5'" });
   assert.deepEqual(new Policy().delays(0), []);
+});
+
+test('empty names and names or environment values with NUL characters are rejected', () => {
+  assert.throws(() => new Policy({ retryOn: [''] }), { name: 'TypeError', message: "`retryOn` must be an array of error names or codes (non-empty strings), got ['']" });
+  assert.throws(() => new Policy({ retryOn: ['a\0b'] }), { name: 'TypeError', message: /^`retryOn` must be an array of error names or codes/ });
+  assert.throws(() => Policy.fromEnv({ RETRY_JITTER: 'full\0' }), { name: 'TypeError', message: /^`RETRY_JITTER` must be text without NUL characters/ });
 });
