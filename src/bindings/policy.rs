@@ -58,19 +58,31 @@ fn options_from_slots(
 #[allow(clippy::too_many_arguments)]
 pub fn check_options(
     present: u32,
-    a: f64,
-    b: f64,
-    c: f64,
-    d: f64,
-    e: f64,
-    f: f64,
-    g: f64,
-    h: f64,
-    i: f64,
-    j: f64,
+    max_attempts: f64,
+    initial_delay: f64,
+    max_delay: f64,
+    multiplier: f64,
+    backoff: f64,
+    jitter: f64,
+    jitter_factor: f64,
+    max_elapsed: f64,
+    attempt_timeout: f64,
+    seed: f64,
 ) -> bool {
-    options_from_slots(present, a, b, c, d, e, f, g, h, i, j)
-        .is_ok_and(|options| options.first_problem().is_none())
+    options_from_slots(
+        present,
+        max_attempts,
+        initial_delay,
+        max_delay,
+        multiplier,
+        backoff,
+        jitter,
+        jitter_factor,
+        max_elapsed,
+        attempt_timeout,
+        seed,
+    )
+    .is_ok_and(|options| options.first_problem().is_none())
 }
 
 /// The `RangeError` for an unknown backoff or jitter name (`field` indexes `Field::ALL`).
@@ -98,21 +110,33 @@ impl EnginePolicy {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         present: u32,
-        a: f64,
-        b: f64,
-        c: f64,
-        d: f64,
-        e: f64,
-        f: f64,
-        g: f64,
-        h: f64,
-        i: f64,
-        j: f64,
+        max_attempts: f64,
+        initial_delay: f64,
+        max_delay: f64,
+        multiplier: f64,
+        backoff: f64,
+        jitter: f64,
+        jitter_factor: f64,
+        max_elapsed: f64,
+        attempt_timeout: f64,
+        seed: f64,
         retry_on: &str,
         abort_on: &str,
     ) -> Result<EnginePolicy, JsValue> {
-        let mut options = options_from_slots(present, a, b, c, d, e, f, g, h, i, j)
-            .map_err(|err| to_js_error(&err))?;
+        let mut options = options_from_slots(
+            present,
+            max_attempts,
+            initial_delay,
+            max_delay,
+            multiplier,
+            backoff,
+            jitter,
+            jitter_factor,
+            max_elapsed,
+            attempt_timeout,
+            seed,
+        )
+        .map_err(|err| to_js_error(&err))?;
         options.retry_on = Some(split_names(retry_on));
         options.abort_on = Some(split_names(abort_on));
         options
