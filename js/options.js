@@ -105,6 +105,11 @@ export function readOptions(options, allowSignal) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected options to be an object or a Policy, got ${describe(options)}`);
   }
+  if (typeof options.execute === 'function' && typeof options.delays === 'function') {
+    // A Policy of another copy of this package (CommonJS and ESM builds both loaded) fails
+    // `instanceof` and has no enumerable fields: read as options, it would silently be the defaults.
+    throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
+  }
   const slots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   let present = 0;
   let retryOn, abortOn, retryIf, onRetry, signal;

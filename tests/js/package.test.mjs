@@ -74,3 +74,12 @@ test('TypeScript declarations type-check a consumer (NodeNext, ESM and CommonJS)
   assert.throws(() => execFileSync(tsc, [...args, 'misuse.mts'], { cwd: consumer, stdio: 'pipe', encoding: 'utf8' }),
     (error) => /misuse\.mts.*not assignable to type 'number'/s.test(error.stdout));
 });
+
+test('a Policy from the other build is refused clearly, not read as default options', () => {
+  writeFileSync(join(consumer, 'dual.mjs'), `import { createRequire } from 'node:module';
+import { retry } from 'jitterbug';
+const { Policy } = createRequire(import.meta.url)('jitterbug');
+try { retry(async () => 1, new Policy({ maxAttempts: 9 })); console.log('accepted'); }
+catch (error) { console.log(error.name, error.message.includes('another copy of jitterbug')); }`);
+  assert.equal(node(['dual.mjs'], consumer), 'TypeError true');
+});
