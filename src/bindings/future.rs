@@ -53,6 +53,7 @@ where
             attempt,
             retryable: is_retryable(&error),
             elapsed: js_sys::Date::now() - started,
+            retry_after: None,
         };
         match schedule.after_failure(policy, failure) {
             Decision::Retry { delay } => sleep(delay).await,

@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 use super::entropy::fresh_seed;
 use super::errors::{number_text, to_js_error};
 use crate::engine::env::options_from_env_values;
+use crate::engine::{http, retry_after};
 use crate::engine::{
     Backoff, Decision, Failure, Field, Jitter, Policy, PolicyError, PolicyOptions, Schedule,
 };
@@ -29,6 +30,7 @@ fn options_from_slots(
     max_elapsed: f64,
     attempt_timeout: f64,
     seed: f64,
+    max_retry_after: f64,
 ) -> Result<PolicyOptions, PolicyError> {
     let set = |field: Field, value: f64| (present & (1 << field.index()) != 0).then_some(value);
     let named = |field: Field, code: f64, names_len: usize| match set(field, code) {
@@ -47,6 +49,7 @@ fn options_from_slots(
         max_elapsed: set(Field::MaxElapsed, max_elapsed),
         attempt_timeout: set(Field::AttemptTimeout, attempt_timeout),
         seed: set(Field::Seed, seed),
+        max_retry_after: set(Field::MaxRetryAfter, max_retry_after),
         retry_on: None,
         abort_on: None,
     })
@@ -68,6 +71,7 @@ pub fn check_options(
     max_elapsed: f64,
     attempt_timeout: f64,
     seed: f64,
+    max_retry_after: f64,
 ) -> bool {
     options_from_slots(
         present,
@@ -81,6 +85,7 @@ pub fn check_options(
         max_elapsed,
         attempt_timeout,
         seed,
+        max_retry_after,
     )
     .is_ok_and(|options| options.first_problem().is_none())
 }
@@ -120,6 +125,7 @@ impl EnginePolicy {
         max_elapsed: f64,
         attempt_timeout: f64,
         seed: f64,
+        max_retry_after: f64,
         retry_on: &str,
         abort_on: &str,
     ) -> Result<EnginePolicy, JsValue> {
@@ -135,6 +141,7 @@ impl EnginePolicy {
             max_elapsed,
             attempt_timeout,
             seed,
+            max_retry_after,
         )
         .map_err(|err| to_js_error(&err))?;
         options.retry_on = Some(split_names(retry_on));
@@ -177,6 +184,7 @@ impl EnginePolicy {
             Field::MaxElapsed => p.max_elapsed().unwrap_or(f64::NAN),
             Field::AttemptTimeout => p.attempt_timeout().unwrap_or(f64::NAN),
             Field::Seed => p.seed().map_or(f64::NAN, |s| s as f64),
+            Field::MaxRetryAfter => p.max_retry_after().unwrap_or(f64::NAN),
             Field::RetryOn | Field::AbortOn => f64::NAN,
         }
     }
@@ -211,18 +219,22 @@ pub struct EngineRun(Schedule);
 #[wasm_bindgen(js_class = EngineRun)]
 impl EngineRun {
     /// After `attempt` failed: the delay in ms before the next attempt, or a negative number
-    /// `-(i + 1)` meaning "stop", `i` indexing the `stopReasons` table.
+    /// `-(i + 1)` meaning "stop", `i` indexing the `stopReasons` table. `retry_after`: the
+    /// wait the server asked for in ms, NaN when it asked none.
     pub fn decide(
         &mut self,
         policy: &EnginePolicy,
         attempt: u32,
         retryable: bool,
         elapsed: f64,
+        retry_after: f64,
     ) -> f64 {
+        let retry_after = (!retry_after.is_nan()).then_some(retry_after);
         let failure = Failure {
             attempt,
             retryable,
             elapsed,
+            retry_after,
         };
         match self.0.after_failure(&policy.0, failure) {
             Decision::Retry { delay } => delay,
@@ -235,4 +247,35 @@ impl EngineRun {
     pub fn next_delay(&mut self, policy: &EnginePolicy, retry: u32) -> f64 {
         self.0.next_delay(&policy.0, retry)
     }
+}
+
+/// The ms a `Retry-After` value asks to wait (`now` in Unix ms), NaN when it is malformed or
+/// the status does not carry one (only 429 and 503 do).
+#[wasm_bindgen(js_name = retryAfterMs)]
+pub fn retry_after_ms(status: u16, value: &str, now: f64) -> f64 {
+    if !http::honours_retry_after(status) {
+        return f64::NAN;
+    }
+    retry_after::retry_after_ms(value, now).unwrap_or(f64::NAN)
+}
+
+/// Whether a response status may be retried. `statuses`: the caller's list, NUL-separated
+/// decimal numbers, or `None` for the default list.
+#[wasm_bindgen(js_name = retriesStatus)]
+pub fn retries_status(status: u16, statuses: Option<String>) -> bool {
+    match statuses {
+        None => http::retries_status(status, None),
+        Some(list) => list.split('\0').any(|s| s.parse::<u16>() == Ok(status)),
+    }
+}
+
+/// Whether a request may be sent again. `methods`: the caller's list, NUL-separated, or
+/// `None` for the default (idempotent) methods.
+#[wasm_bindgen(js_name = retriesMethod)]
+pub fn retries_method(method: &str, has_idempotency_key: bool, methods: Option<String>) -> bool {
+    http::retries_method(
+        method,
+        has_idempotency_key,
+        methods.as_deref().map(|list| list.split('\0')),
+    )
 }

@@ -7,8 +7,8 @@ use crate::engine::{Field, PolicyOptions, Schedule, StopReason};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn all_slots_unset() -> (u32, [f64; 10]) {
-    (0, [0.0; 10])
+fn all_slots_unset() -> (u32, [f64; 11]) {
+    (0, [0.0; 11])
 }
 
 #[wasm_bindgen_test]
@@ -38,10 +38,10 @@ fn bad_slots_become_a_range_error_naming_the_field() {
     let present = 1 << Field::MaxAttempts.index();
     s[0] = 0.0;
     assert!(!check_options(
-        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]
+        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10]
     ));
     let error = match EnginePolicy::new(
-        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], "", "",
+        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], "", "",
     ) {
         Ok(_) => panic!("maxAttempts 0 was accepted"),
         Err(error) => error,

@@ -102,6 +102,7 @@ fn number_slot(options: &mut PolicyOptions, field: Field) -> Option<&mut Option<
         Field::MaxElapsed => &mut options.max_elapsed,
         Field::AttemptTimeout => &mut options.attempt_timeout,
         Field::Seed => &mut options.seed,
+        Field::MaxRetryAfter => &mut options.max_retry_after,
         Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => return None,
     })
 }

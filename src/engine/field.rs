@@ -14,6 +14,7 @@ pub enum Field {
     MaxElapsed,
     AttemptTimeout,
     Seed,
+    MaxRetryAfter,
     RetryOn,
     AbortOn,
 }
@@ -32,7 +33,7 @@ pub enum FieldKind {
 }
 
 impl Field {
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 13] = [
         Field::MaxAttempts,
         Field::InitialDelay,
         Field::MaxDelay,
@@ -43,6 +44,7 @@ impl Field {
         Field::MaxElapsed,
         Field::AttemptTimeout,
         Field::Seed,
+        Field::MaxRetryAfter,
         Field::RetryOn,
         Field::AbortOn,
     ];
@@ -60,6 +62,7 @@ impl Field {
             Field::MaxElapsed => "maxElapsed",
             Field::AttemptTimeout => "attemptTimeout",
             Field::Seed => "seed",
+            Field::MaxRetryAfter => "maxRetryAfter",
             Field::RetryOn => "retryOn",
             Field::AbortOn => "abortOn",
         }
@@ -79,6 +82,7 @@ impl Field {
             Field::MaxElapsed => "MAX_ELAPSED",
             Field::AttemptTimeout => "ATTEMPT_TIMEOUT",
             Field::Seed => "SEED",
+            Field::MaxRetryAfter => "MAX_RETRY_AFTER",
             Field::RetryOn => "RETRY_ON",
             Field::AbortOn => "ABORT_ON",
         }
@@ -89,9 +93,11 @@ impl Field {
             Field::MaxAttempts | Field::Multiplier | Field::JitterFactor | Field::Seed => {
                 FieldKind::Number
             }
-            Field::InitialDelay | Field::MaxDelay | Field::MaxElapsed | Field::AttemptTimeout => {
-                FieldKind::Duration
-            }
+            Field::InitialDelay
+            | Field::MaxDelay
+            | Field::MaxElapsed
+            | Field::AttemptTimeout
+            | Field::MaxRetryAfter => FieldKind::Duration,
             Field::Backoff | Field::Jitter => FieldKind::Name,
             Field::RetryOn | Field::AbortOn => FieldKind::Names,
         }

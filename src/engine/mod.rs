@@ -6,9 +6,11 @@ pub mod classify;
 pub mod env;
 pub mod error;
 pub mod field;
+pub mod http;
 pub mod jitter;
 pub mod policy;
 pub mod presets;
+pub mod retry_after;
 pub mod rng;
 pub mod schedule;
 

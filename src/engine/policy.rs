@@ -33,6 +33,7 @@ pub struct PolicyOptions {
     pub max_elapsed: Option<f64>,
     pub attempt_timeout: Option<f64>,
     pub seed: Option<f64>,
+    pub max_retry_after: Option<f64>,
     pub retry_on: Option<Vec<String>>,
     pub abort_on: Option<Vec<String>>,
 }
@@ -50,6 +51,7 @@ pub struct PolicyOptions {
 /// - `max_elapsed`: none (no total time budget)
 /// - `attempt_timeout`: none
 /// - `seed`: none (each call draws its own)
+/// - `max_retry_after`: none (a server's `Retry-After` is honoured up to `max_delay`)
 /// - `retry_on`: empty (every error is retryable unless `abort_on` names it)
 /// - `abort_on`: empty
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +66,7 @@ pub struct Policy {
     max_elapsed: Option<f64>,
     attempt_timeout: Option<f64>,
     seed: Option<u64>,
+    max_retry_after: Option<f64>,
     retry_on: Vec<String>,
     abort_on: Vec<String>,
 }
@@ -81,6 +84,7 @@ impl Default for Policy {
             max_elapsed: None,
             attempt_timeout: None,
             seed: None,
+            max_retry_after: None,
             retry_on: Vec::new(),
             abort_on: Vec::new(),
         }
@@ -158,6 +162,15 @@ impl PolicyOptions {
                 return bad(Field::Seed, "an integer from 0 to 9007199254740991", v);
             }
         }
+        if let Some(v) = self.max_retry_after {
+            if !(0.0..=MAX_TIMER_MS).contains(&v) {
+                return bad(
+                    Field::MaxRetryAfter,
+                    "a number of ms from 0 to 2147483647",
+                    v,
+                );
+            }
+        }
         None
     }
 
@@ -186,6 +199,7 @@ impl PolicyOptions {
             max_elapsed: self.max_elapsed,
             attempt_timeout: self.attempt_timeout,
             seed: self.seed.map(|s| s as u64),
+            max_retry_after: self.max_retry_after,
             retry_on: self.retry_on.clone().unwrap_or_default(),
             abort_on: self.abort_on.clone().unwrap_or_default(),
         })
@@ -224,6 +238,14 @@ impl Policy {
     pub fn seed(&self) -> Option<u64> {
         self.seed
     }
+    /// The longest `Retry-After` honoured, if set; see [`Policy::retry_after_cap`].
+    pub fn max_retry_after(&self) -> Option<f64> {
+        self.max_retry_after
+    }
+    /// The longest server-requested wait honoured: `max_retry_after`, else `max_delay`.
+    pub fn retry_after_cap(&self) -> f64 {
+        self.max_retry_after.unwrap_or(self.max_delay)
+    }
     pub fn retry_on(&self) -> &[String] {
         &self.retry_on
     }
@@ -244,6 +266,7 @@ impl Policy {
             max_elapsed: self.max_elapsed,
             attempt_timeout: self.attempt_timeout,
             seed: self.seed.map(|s| s as f64),
+            max_retry_after: self.max_retry_after,
             retry_on: Some(self.retry_on.clone()),
             abort_on: Some(self.abort_on.clone()),
         }

@@ -14,6 +14,8 @@ pub enum StopReason {
     Deadline,
     /// The error is not retryable.
     NotRetryable,
+    /// The server asked for a wait longer than the policy honours (`maxRetryAfter`).
+    RetryAfter,
 }
 
 impl StopReason {
@@ -22,6 +24,7 @@ impl StopReason {
             StopReason::Attempts => "attempts",
             StopReason::Deadline => "deadline",
             StopReason::NotRetryable => "notRetryable",
+            StopReason::RetryAfter => "retryAfter",
         }
     }
 }
@@ -44,6 +47,8 @@ pub struct Failure {
     pub retryable: bool,
     /// Ms since the first attempt started.
     pub elapsed: f64,
+    /// The wait the server asked for (`Retry-After`), in ms, if any.
+    pub retry_after: Option<f64>,
 }
 
 /// The retry state of one call: its random stream and the last delay it drew. It never reads
@@ -93,7 +98,16 @@ impl Schedule {
         if failure.attempt >= policy.max_attempts() {
             return Decision::Stop(StopReason::Attempts);
         }
-        let delay = self.next_delay(policy, failure.attempt);
+        let drawn = self.next_delay(policy, failure.attempt);
+        // A server's Retry-After is a floor on the wait, never a longer one than the policy
+        // honours: past the cap, stop rather than sleep for it.
+        let delay = match failure.retry_after {
+            Some(asked) if asked > policy.retry_after_cap() => {
+                return Decision::Stop(StopReason::RetryAfter)
+            }
+            Some(asked) => drawn.max(asked),
+            None => drawn,
+        };
         match policy.max_elapsed() {
             // Never start a sleep that would end past the budget.
             Some(budget) if failure.elapsed + delay > budget => {
@@ -125,6 +139,7 @@ mod tests {
             attempt,
             retryable: true,
             elapsed,
+            retry_after: None,
         }
     }
 
@@ -204,6 +219,7 @@ mod tests {
             attempt: 1,
             retryable: false,
             elapsed: 0.0,
+            retry_after: None,
         };
         assert_eq!(
             Schedule::new(&p, 1).after_failure(&p, f),
@@ -229,6 +245,53 @@ mod tests {
         assert_eq!(
             s.after_failure(&p, failure(2, 850.0)),
             Decision::Stop(StopReason::Deadline)
+        );
+    }
+
+    #[test]
+    fn retry_after_is_a_floor_capped_by_max_retry_after() {
+        let p = policy(PolicyOptions {
+            max_attempts: Some(5.0),
+            jitter: Some(Jitter::None),
+            max_retry_after: Some(3000.0),
+            max_elapsed: Some(10_000.0),
+            ..Default::default()
+        });
+        let mut s = Schedule::new(&p, 1);
+        let asked = |attempt, ms: f64, elapsed| Failure {
+            attempt,
+            retryable: true,
+            elapsed,
+            retry_after: Some(ms),
+        };
+        // Asked 1 s while the backoff draws 100 ms: wait 1 s.
+        assert_eq!(
+            s.after_failure(&p, asked(1, 1000.0, 0.0)),
+            Decision::Retry { delay: 1000.0 }
+        );
+        // Asked 0 s while the backoff draws 200 ms: the backoff wins.
+        assert_eq!(
+            s.after_failure(&p, asked(2, 0.0, 0.0)),
+            Decision::Retry { delay: 200.0 }
+        );
+        // Asked more than maxRetryAfter: stop instead of sleeping.
+        assert_eq!(
+            s.after_failure(&p, asked(3, 3001.0, 0.0)),
+            Decision::Stop(StopReason::RetryAfter)
+        );
+        // Asked a wait that would end past maxElapsed: stop.
+        assert_eq!(
+            s.after_failure(&p, asked(3, 2000.0, 8500.0)),
+            Decision::Stop(StopReason::Deadline)
+        );
+        // Without maxRetryAfter the cap is maxDelay.
+        let q = policy(PolicyOptions {
+            max_delay: Some(500.0),
+            ..Default::default()
+        });
+        assert_eq!(
+            Schedule::new(&q, 1).after_failure(&q, asked(1, 501.0, 0.0)),
+            Decision::Stop(StopReason::RetryAfter)
         );
     }
 

@@ -1,0 +1,159 @@
+//! `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, as ms to wait from now.
+
+/// The ms to wait that a `Retry-After` value asks for, given the current time as Unix ms;
+/// `None` when the value is neither form. A date in the past asks for no wait (0).
+pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // delay-seconds = 1*DIGIT; a huge value saturates and is then capped by the caller.
+        let seconds = value
+            .bytes()
+            .fold(0.0_f64, |acc, b| acc * 10.0 + f64::from(b - b'0'));
+        return Some(seconds * 1000.0);
+    }
+    let at = http_date_ms(value)?;
+    Some((at - now_ms).max(0.0))
+}
+
+/// An HTTP-date as Unix ms, in any of the three forms RFC 9110 §5.6.7 has recipients accept:
+/// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT` and
+/// asctime `Sun Nov  6 08:49:37 1994`.
+pub fn http_date_ms(value: &str) -> Option<f64> {
+    let mut parts = value.split_ascii_whitespace();
+    let first = parts.next()?;
+    let (day, month, year, time) = if let Some(weekday) = first.strip_suffix(',') {
+        if weekday.len() == 3 {
+            // IMF-fixdate: day month year time GMT
+            let (day, month, year, time) =
+                (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            (number(day)?, month_number(month)?, number(year)?, time)
+        } else {
+            // RFC 850: dd-Mon-yy time GMT; two-digit years are read as 19xx/20xx per RFC 9110.
+            let mut date = parts.next()?.split('-');
+            let (day, month, year) = (date.next()?, date.next()?, date.next()?);
+            let year = number(year)?;
+            (
+                number(day)?,
+                month_number(month)?,
+                if year < 50 {
+                    2000 + year
+                } else if year < 100 {
+                    1900 + year
+                } else {
+                    year
+                },
+                parts.next()?,
+            )
+        }
+    } else {
+        // asctime: weekday month day time year
+        let (month, day, time, year) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        (number(day)?, month_number(month)?, number(year)?, time)
+    };
+    if matches!(parts.next(), Some(zone) if zone != "GMT") {
+        return None;
+    }
+    let mut clock = time.split(':');
+    let (h, m, s) = (
+        number(clock.next()?)?,
+        number(clock.next()?)?,
+        number(clock.next()?)?,
+    );
+    if clock.next().is_some() || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some(((days * 86_400 + h * 3_600 + m * 60 + s) as f64) * 1000.0)
+}
+
+fn number(text: &str) -> Option<i64> {
+    if text.is_empty() || text.len() > 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        text.bytes()
+            .fold(0, |acc, b| acc * 10 + i64::from(b - b'0')),
+    )
+}
+
+fn month_number(name: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS.iter().position(|m| *m == name).map(|i| i as i64 + 1)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
+/// Low-Level Date Algorithms", days_from_civil).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 1994-11-06T08:49:37Z, the RFC's example, as Unix ms.
+    const RFC_EXAMPLE: f64 = 784_111_777_000.0;
+
+    #[test]
+    fn delay_seconds() {
+        assert_eq!(retry_after_ms("120", 0.0), Some(120_000.0));
+        assert_eq!(retry_after_ms(" 0 ", 5.0), Some(0.0));
+        // An absurd value stays a (huge) number, which every cap then refuses.
+        assert!(retry_after_ms("99999999999999999999999", 0.0).unwrap() > 2_147_483_647.0);
+    }
+
+    #[test]
+    fn the_three_date_forms() {
+        assert_eq!(
+            http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(RFC_EXAMPLE)
+        );
+        assert_eq!(
+            http_date_ms("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(RFC_EXAMPLE)
+        );
+        assert_eq!(http_date_ms("Sun Nov  6 08:49:37 1994"), Some(RFC_EXAMPLE));
+        assert_eq!(http_date_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
+        assert_eq!(
+            http_date_ms("Tue, 29 Feb 2028 23:59:59 GMT"),
+            Some(1_835_481_599_000.0)
+        );
+    }
+
+    #[test]
+    fn dates_are_relative_to_now_and_never_negative() {
+        assert_eq!(
+            retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", RFC_EXAMPLE - 1500.0),
+            Some(1500.0)
+        );
+        assert_eq!(
+            retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", RFC_EXAMPLE + 1.0),
+            Some(0.0)
+        );
+    }
+
+    #[test]
+    fn malformed_values_are_none() {
+        for value in [
+            "",
+            "-1",
+            "1.5",
+            "soon",
+            "Sun, 06 Nov 1994 08:49:37 PST",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+        ] {
+            assert_eq!(retry_after_ms(value, 0.0), None, "{value:?}");
+        }
+    }
+}
