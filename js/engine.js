@@ -1,12 +1,15 @@
 // The one way into the WebAssembly engine: each entry makes sure the module is compiled first
 // (./init.js is init-sync.js or init-async.js, chosen per build).
 import { ready } from './init.js';
-import { EnginePolicy, checkOptions as check, nameError as unknownName } from './generated/glue.js';
+import {
+  EnginePolicy, checkOptions as check, nameError as unknownName, retriesMethod as methodRule,
+  retriesStatus as statusRule, retryAfterMs as retryAfterRule,
+} from './generated/glue.js';
 
 /** `true` when the option slots make a valid policy (see src/bindings/policy.rs). */
-export function checkOptions(present, a, b, c, d, e, f, g, h, i, j) {
+export function checkOptions(present, s) {
   ready();
-  return check(present, a, b, c, d, e, f, g, h, i, j);
+  return check(present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10]);
 }
 
 /** The RangeError for an unknown backoff or jitter name. */
@@ -19,7 +22,25 @@ export function nameError(field, text) {
 export function newEnginePolicy(present, slots, retryOn, abortOn) {
   ready();
   const s = slots;
-  return new EnginePolicy(present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], retryOn, abortOn);
+  return new EnginePolicy(present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], retryOn, abortOn);
+}
+
+/** The ms a 429/503 response's `Retry-After` asks to wait; NaN for none. */
+export function retryAfterMs(status, value, now) {
+  ready();
+  return retryAfterRule(status, value, now);
+}
+
+/** Whether a response status may be retried (`statuses`: NUL-separated, or undefined for the default). */
+export function retriesStatus(status, statuses) {
+  ready();
+  return statusRule(status, statuses);
+}
+
+/** Whether a request may be sent again (`methods`: NUL-separated, or undefined for the default). */
+export function retriesMethod(method, hasIdempotencyKey, methods) {
+  ready();
+  return methodRule(method, hasIdempotencyKey, methods);
 }
 
 export function engineFromEnv(prefix, values) {

@@ -13,6 +13,8 @@ const NAME_CODES = {
   backoff: new Map(tables.backoffNames.map((name, code) => [name, code])),
   jitter: new Map(tables.jitterNames.map((name, code) => [name, code])),
 };
+// Every field but the two name lists crosses to the engine as one numeric slot.
+const SLOT_COUNT = tables.fields.filter(([, kind]) => kind !== 'names').length;
 const MAX_ELAPSED = FIELDS.get('maxElapsed').index;
 const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
 
@@ -84,17 +86,17 @@ export function engineToJSON(engine) {
 // a call site that passes the same values again (an options literal) is answered by ten
 // comparisons instead of a call into WebAssembly. Rejected slots are never kept.
 let lastValidPresent = -1;
-const lastValidSlots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+const lastValidSlots = new Array(SLOT_COUNT).fill(0);
 
 function isLastValid(present, slots) {
   if (present !== lastValidPresent) return false;
-  for (let i = 0; i < 10; i++) if (slots[i] !== lastValidSlots[i]) return false;
+  for (let i = 0; i < SLOT_COUNT; i++) if (slots[i] !== lastValidSlots[i]) return false;
   return true;
 }
 
 function rememberValid(present, slots) {
   lastValidPresent = present;
-  for (let i = 0; i < 10; i++) lastValidSlots[i] = slots[i];
+  for (let i = 0; i < SLOT_COUNT; i++) lastValidSlots[i] = slots[i];
 }
 
 /**
@@ -110,7 +112,7 @@ export function readOptions(options, allowSignal) {
     // `instanceof` and has no enumerable fields: read as options, it would silently be the defaults.
     throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
   }
-  const slots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const slots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   let present = 0;
   let retryOn, abortOn, retryIf, onRetry, signal;
   for (const key in options) {
@@ -153,7 +155,7 @@ export function readOptions(options, allowSignal) {
   }
   const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal);
   if (present !== 0 && !isLastValid(present, slots)) {
-    if (!checkOptions(present, slots[0], slots[1], slots[2], slots[3], slots[4], slots[5], slots[6], slots[7], slots[8], slots[9])) {
+    if (!checkOptions(present, slots)) {
       plan.makeEngine(); // throws the engine's TypeError or RangeError for the first bad field
     }
     rememberValid(present, slots);

@@ -7,8 +7,15 @@ import { describe } from './describe.js';
 
 const MAX_PREVIEW = 100_000;
 
+/** A Policy's validated plan, for the package's other entry points (retry, retryFetch). */
+export let planOf;
+
 export class Policy {
   #plan;
+
+  static {
+    planOf = (policy) => policy.#plan;
+  }
 
   /** @param {object} [options] policy fields plus `retryIf` / `onRetry` (see index.d.ts). */
   constructor(options = {}) {

@@ -7,6 +7,9 @@ import { NEVER_ABORTED, guardedAttempt, sleep } from './sleep.js';
 
 const now = () => performance.now();
 
+/** Where an error carries the wait (ms) a server asked for; read by the engine's decision. */
+export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
+
 /**
  * Calls `fn` under `plan` (see options.js). `call` holds per-call `signal`, `retryIf` and
  * `onRetry`, or is undefined.
@@ -73,7 +76,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         if (signal.aborted) throw signal.reason;
         elapsed = now() - origin;
       }
-      const delay = run.decide(engine, attempt, retryable, elapsed);
+      const delay = run.decide(engine, attempt, retryable, elapsed, error?.[RETRY_AFTER] ?? NaN);
       if (delay < 0) {
         const reason = STOP_REASONS[-delay - 1];
         // An error the policy does not retry propagates unchanged.

@@ -1,0 +1,108 @@
+// retryFetch and createFetch: fetch's contract, retried. Which statuses and methods may be
+// retried, and what a Retry-After asks for, the engine decides.
+import { retriesMethod, retriesStatus, retryAfterMs } from './engine.js';
+import { RetryExhaustedError } from './errors.js';
+import { readOptions, typeError } from './options.js';
+import { Policy, planOf } from './policy.js';
+import { RETRY_AFTER, execute } from './retry.js';
+import { describe } from './describe.js';
+
+/** A response with a retryable status, as the retry loop sees it (`onRetry`, `retryIf`). */
+export class HttpStatusError extends Error {
+  constructor(response, retryAfter) {
+    super(`${response.status} ${response.statusText}`.trim());
+    this.name = 'HttpStatusError';
+    // retryOn / abortOn can name a status, e.g. abortOn: ['503'].
+    this.code = String(response.status);
+    this.status = response.status;
+    this.response = response;
+    /** The wait the response's Retry-After asked for, in ms (undefined for none). */
+    this.retryAfter = Number.isNaN(retryAfter) ? undefined : retryAfter;
+    if (this.retryAfter !== undefined) this[RETRY_AFTER] = this.retryAfter;
+  }
+}
+
+function readList(name, value, isItem, expected) {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every(isItem)) throw typeError(name, expected, value);
+  return value.join('\0');
+}
+
+let defaultSetup;
+
+/** Splits fetch options into the retry plan and the HTTP rules; validated once per call site. */
+function readFetchOptions(options) {
+  if (options === undefined) return (defaultSetup ??= { plan: readOptions({}, true), statuses: undefined, methods: undefined });
+  if (options instanceof Policy) return { plan: planOf(options), statuses: undefined, methods: undefined };
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`Expected fetch options to be an object or a Policy, got ${describe(options)}`);
+  }
+  const { retryOnStatus, retryMethods, ...retryOptions } = options;
+  return {
+    statuses: readList('retryOnStatus', retryOnStatus, (s) => Number.isInteger(s) && s >= 100 && s <= 599,
+      'an array of HTTP statuses (integers from 100 to 599)'),
+    methods: readList('retryMethods', retryMethods, (m) => typeof m === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m),
+      'an array of HTTP method names'),
+    plan: readOptions(retryOptions, true),
+  };
+}
+
+function isReadableStream(body) {
+  return typeof ReadableStream === 'function' && body instanceof ReadableStream;
+}
+
+function send(setup, fetchImpl, input, init = {}) {
+  if (init === null || typeof init !== 'object') throw typeError('init', 'an object (fetch options)', init);
+  // A stream can be read once: such a request is sent once and never retried.
+  if (isReadableStream(init.body)) return fetchImpl(input, init);
+  const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
+  const method = String(init.method ?? request?.method ?? 'GET');
+  const headers = new Headers(init.headers ?? request?.headers);
+  let methodMayRetry; // asked of the engine at the first failure, not before
+  const mayRetry = () => (methodMayRetry ??= retriesMethod(method, headers.has('idempotency-key'), setup.methods));
+  const { plan, statuses } = setup;
+  const userRetryIf = plan.retryIf;
+  const userOnRetry = plan.onRetry;
+
+  const attempt = async ({ signal }) => {
+    // A Request's body is a stream: each attempt sends a clone and keeps the original whole.
+    const target = request?.body ? request.clone() : input;
+    const response = await fetchImpl(target, { ...init, signal });
+    if (response.ok || !retriesStatus(response.status, statuses) || !mayRetry()) return response;
+    throw new HttpStatusError(response, retryAfterMs(response.status, response.headers.get('retry-after') ?? '', Date.now()));
+  };
+  const call = {
+    signal: init.signal ?? plan.signal,
+    // A request that may not be sent twice is never retried, whatever failed.
+    retryIf: (error, info) => mayRetry() && (userRetryIf === undefined || userRetryIf(error, info)),
+    onRetry: (event) => {
+      // The response being retried past is discarded: cancel its body to free the connection.
+      if (event.error instanceof HttpStatusError) event.error.response.body?.cancel().catch(() => {});
+      userOnRetry?.(event);
+    },
+  };
+  return execute(plan, attempt, call).catch((error) => {
+    // fetch's contract: a response is a result, whatever its status; the last one is returned
+    // when the retries for it run out or the policy will not retry it.
+    if (error instanceof HttpStatusError) return error.response;
+    if (error instanceof RetryExhaustedError && error.cause instanceof HttpStatusError) return error.cause.response;
+    throw error;
+  });
+}
+
+/**
+ * `fetch(input, init)`, retried: network failures and the statuses in `retryOnStatus`, for
+ * idempotent methods or requests with an `Idempotency-Key`, honouring a capped `Retry-After`.
+ */
+export function retryFetch(input, init, options) {
+  return send(readFetchOptions(options), globalThis.fetch, input, init);
+}
+
+/** A function with fetch's signature that retries under `options` (validated once, here). */
+export function createFetch(options, fetchImpl = globalThis.fetch) {
+  if (typeof fetchImpl !== 'function') throw typeError('fetchImpl', 'a function like fetch', fetchImpl);
+  const setup = readFetchOptions(options);
+  return function fetchWithRetry(input, init) {
+    return send(setup, fetchImpl, input, init);
+  };
+}

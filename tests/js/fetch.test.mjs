@@ -1,0 +1,244 @@
+// retryFetch / createFetch against a real HTTP server on 127.0.0.1, counting what it saw.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { RetryExhaustedError, HttpStatusError, createFetch, retryFetch } from 'jitterbug';
+
+let server;
+let base;
+const seen = new Map(); // path → [{ method, body, at }]
+const scripts = new Map(); // path → [step, …]; the last step repeats
+
+const STEPS = {
+  ok: (req, res, body) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end(`ok ${body}`); },
+  e503: (req, res) => { res.writeHead(503); res.end('busy'); },
+  e500: (req, res) => { res.writeHead(500); res.end('oops'); },
+  e404: (req, res) => { res.writeHead(404); res.end('missing'); },
+  throttled1s: (req, res) => { res.writeHead(429, { 'retry-after': '1' }); res.end('slow down'); },
+  busyUntilDate: (req, res) => { res.writeHead(503, { 'retry-after': new Date(Date.now() + 2000).toUTCString() }); res.end('busy'); },
+  busyForAMinute: (req, res) => { res.writeHead(503, { 'retry-after': '120' }); res.end('busy'); },
+  // Headers cut off half-way, then the connection is destroyed.
+  reset: (req, res) => { req.socket.write('HTTP/1.1 200 OK\r\nContent-Le'); req.socket.destroy(); },
+  slow: (req, res) => { const t = setTimeout(() => { res.writeHead(200); res.end('late'); }, 3000); res.on('close', () => clearTimeout(t)); },
+};
+
+before(async () => {
+  server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      const path = new URL(req.url, 'http://x').pathname;
+      const log = seen.get(path) ?? [];
+      log.push({ method: req.method, body, at: performance.now(), contentType: req.headers['content-type'] });
+      seen.set(path, log);
+      const script = scripts.get(path) ?? ['ok'];
+      STEPS[script[Math.min(log.length - 1, script.length - 1)]](req, res, body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+
+after(() => { server.closeAllConnections(); server.close(); });
+
+let counter = 0;
+/** A fresh path with a script of steps. */
+function route(...steps) {
+  const path = `/r${++counter}`;
+  scripts.set(path, steps);
+  return { url: base + path, requests: () => seen.get(path) ?? [] };
+}
+
+const fast = { initialDelay: 5, maxDelay: 20 };
+
+test('503, 503, 200: resolves with the 200 after three requests', async () => {
+  const r = route('e503', 'e503', 'ok');
+  const response = await retryFetch(r.url, undefined, fast);
+  assert.equal(response.status, 200);
+  assert.equal(await response.text(), 'ok ');
+  assert.equal(r.requests().length, 3);
+});
+
+test('when the retries for a status run out, the last response is returned (fetch\'s contract)', async () => {
+  const r = route('e500');
+  const response = await retryFetch(r.url, undefined, { ...fast, maxAttempts: 3 });
+  assert.equal(response.status, 500);
+  assert.equal(await response.text(), 'oops');
+  assert.equal(r.requests().length, 3);
+});
+
+test('a status not in retryOnStatus is returned at once', async () => {
+  const r = route('e404');
+  assert.equal((await retryFetch(r.url, undefined, fast)).status, 404);
+  assert.equal(r.requests().length, 1);
+  const custom = route('e404', 'ok');
+  assert.equal((await retryFetch(custom.url, undefined, { ...fast, retryOnStatus: [404] })).status, 200);
+  assert.equal(custom.requests().length, 2);
+});
+
+test('429 with Retry-After: 1 waits a second before the next request', async () => {
+  const r = route('throttled1s', 'ok');
+  const response = await retryFetch(r.url, undefined, { ...fast, maxDelay: 5000 });
+  assert.equal(response.status, 200);
+  const [first, second] = r.requests();
+  assert.ok(second.at - first.at >= 990, `waited ${(second.at - first.at).toFixed(0)} ms`);
+});
+
+test('Retry-After as an HTTP-date is honoured', async () => {
+  const r = route('busyUntilDate', 'ok');
+  const response = await retryFetch(r.url, undefined, { ...fast, maxDelay: 5000 });
+  assert.equal(response.status, 200);
+  const [first, second] = r.requests();
+  // The date has one-second resolution: the wait is between 1 and 2 seconds.
+  const waited = second.at - first.at;
+  assert.ok(waited >= 990 && waited <= 2500, `waited ${waited.toFixed(0)} ms`);
+});
+
+test('a Retry-After past the cap stops at once with that response, never a longer sleep', async () => {
+  const r = route('busyForAMinute', 'ok');
+  const started = performance.now();
+  const response = await retryFetch(r.url, undefined, { ...fast, maxDelay: 10_000 });
+  assert.equal(response.status, 503);
+  assert.equal(response.headers.get('retry-after'), '120');
+  assert.equal(r.requests().length, 1);
+  assert.ok(performance.now() - started < 1000);
+  // maxRetryAfter raises the cap (here still below 120 s, so the same).
+  const again = route('busyForAMinute', 'ok');
+  assert.equal((await retryFetch(again.url, undefined, { ...fast, maxRetryAfter: 60_000 })).status, 503);
+});
+
+test('a Retry-After that would end past maxElapsed stops instead of sleeping', async () => {
+  const r = route('throttled1s', 'ok');
+  const response = await retryFetch(r.url, undefined, { ...fast, maxDelay: 5000, maxElapsed: 500 });
+  assert.equal(response.status, 429);
+  assert.equal(r.requests().length, 1);
+});
+
+test('a connection reset mid-response is a retryable network error', async () => {
+  const r = route('reset', 'ok');
+  const response = await retryFetch(r.url, undefined, fast);
+  assert.equal(response.status, 200);
+  assert.equal(r.requests().length, 2);
+  // Resets every time: exhaustion rejects with RetryExhaustedError whose cause is fetch's TypeError.
+  const always = route('reset');
+  const error = await retryFetch(always.url, undefined, { ...fast, maxAttempts: 2 }).catch((e) => e);
+  assert.ok(error instanceof RetryExhaustedError);
+  assert.equal(error.cause.name, 'TypeError');
+  assert.equal(always.requests().length, 2);
+});
+
+test('a response slower than attemptTimeout is abandoned and retried', async () => {
+  const r = route('slow', 'ok');
+  const started = performance.now();
+  const response = await retryFetch(r.url, undefined, { ...fast, attemptTimeout: 200 });
+  assert.equal(response.status, 200);
+  assert.equal(r.requests().length, 2);
+  assert.ok(performance.now() - started < 2500, 'waited for the slow response');
+});
+
+test('POST is not retried without an Idempotency-Key, and is with one (body replayed)', async () => {
+  const plain = route('e503', 'ok');
+  const response = await retryFetch(plain.url, { method: 'POST', body: 'order=1' }, fast);
+  assert.equal(response.status, 503);
+  assert.equal(plain.requests().length, 1);
+  const keyed = route('e503', 'e503', 'ok');
+  const ok = await retryFetch(keyed.url, { method: 'POST', body: 'order=1', headers: { 'Idempotency-Key': 'k-1' } }, fast);
+  assert.equal(await ok.text(), 'ok order=1');
+  assert.deepEqual(keyed.requests().map((r) => [r.method, r.body]), [['POST', 'order=1'], ['POST', 'order=1'], ['POST', 'order=1']]);
+  // A network error on a POST without a key propagates unchanged, after one request.
+  const reset = route('reset');
+  await assert.rejects(retryFetch(reset.url, { method: 'POST', body: 'x' }, fast), { name: 'TypeError' });
+  assert.equal(reset.requests().length, 1);
+  // retryMethods overrides the default list.
+  const allowed = route('e503', 'ok');
+  assert.equal((await retryFetch(allowed.url, { method: 'POST', body: 'x' }, { ...fast, retryMethods: ['POST'] })).status, 200);
+});
+
+test('every replayable body type is sent again on each attempt', async () => {
+  const form = new FormData();
+  form.set('a', '1');
+  const bodies = {
+    string: 'plain text',
+    arrayBuffer: new TextEncoder().encode('bytes').buffer,
+    typedArray: new TextEncoder().encode('view'),
+    blob: new Blob(['blob body'], { type: 'text/plain' }),
+    urlSearchParams: new URLSearchParams({ q: 'search' }),
+    formData: form,
+  };
+  for (const [kind, body] of Object.entries(bodies)) {
+    const r = route('e503', 'ok');
+    const response = await retryFetch(r.url, { method: 'PUT', body }, fast);
+    assert.equal(response.status, 200, kind);
+    const [first, second] = r.requests();
+    assert.ok(first.body.length > 0, kind);
+    // Multipart boundaries are drawn afresh for each request; the parts must be the same.
+    const parts = (text) => text.replace(/-+formdata-[\w-]+/g, '--boundary');
+    assert.equal(parts(second.body), parts(first.body), kind);
+    if (kind === 'formData') assert.match(first.body, /name="a"\r\n\r\n1\r\n/);
+  }
+  // A Request with a body: cloned for each attempt.
+  const r = route('e503', 'ok');
+  const response = await retryFetch(new Request(r.url, { method: 'PUT', body: 'from a Request' }), undefined, fast);
+  assert.equal(await response.text(), 'ok from a Request');
+  assert.deepEqual(r.requests().map((q) => q.body), ['from a Request', 'from a Request']);
+});
+
+test('a ReadableStream body is sent once and not retried', async () => {
+  const r = route('e503', 'ok');
+  const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('streamed')); c.close(); } });
+  const response = await retryFetch(r.url, { method: 'PUT', body: stream, duplex: 'half' }, fast);
+  assert.equal(response.status, 503);
+  assert.deepEqual(r.requests().map((q) => q.body), ['streamed']);
+});
+
+test('aborting in the middle of a sleep rejects within a few ms and sends nothing more', async () => {
+  const r = route('e503');
+  const controller = new AbortController();
+  const pending = retryFetch(r.url, { signal: controller.signal }, { initialDelay: 5000, maxDelay: 5000, jitter: 'none' });
+  while (r.requests().length < 1) await new Promise((res) => setTimeout(res, 5));
+  await new Promise((res) => setTimeout(res, 20));
+  const abortedAt = performance.now();
+  controller.abort(new Error('page closed'));
+  await assert.rejects(pending, /page closed/);
+  assert.ok(performance.now() - abortedAt < 50);
+  await new Promise((res) => setTimeout(res, 50));
+  assert.equal(r.requests().length, 1);
+});
+
+test('the body of each discarded response is cancelled', async () => {
+  const cancelled = [];
+  let n = 0;
+  const fakeFetch = async () => {
+    const index = ++n;
+    const body = new ReadableStream({ pull(c) { c.enqueue(new Uint8Array(1024)); }, cancel() { cancelled.push(index); } });
+    return new Response(index < 3 ? body : 'done', { status: index < 3 ? 503 : 200 });
+  };
+  const fetchWithRetry = createFetch(fast, fakeFetch);
+  const response = await fetchWithRetry('http://unused.invalid/');
+  assert.equal(await response.text(), 'done');
+  await new Promise((res) => setTimeout(res, 10));
+  assert.deepEqual(cancelled, [1, 2]); // the two 503s that were retried past
+});
+
+test('onRetry and retryIf see HttpStatusError with the status and Retry-After', async () => {
+  const r = route('throttled1s', 'ok');
+  const events = [];
+  await retryFetch(r.url, undefined, { ...fast, maxDelay: 5000, onRetry: (e) => events.push([e.error.name, e.error.status, e.error.retryAfter, e.delay >= 1000]) });
+  assert.deepEqual(events, [['HttpStatusError', 429, 1000, true]]);
+  const stop = route('e503', 'ok');
+  const response = await retryFetch(stop.url, undefined, { ...fast, retryIf: (error) => !(error instanceof HttpStatusError && error.status === 503) });
+  assert.equal(response.status, 503);
+  assert.equal(stop.requests().length, 1);
+});
+
+test('createFetch validates its options once and keeps fetch\'s signature', async () => {
+  assert.throws(() => createFetch({ retryOnStatus: [700] }), { name: 'TypeError', message: /`retryOnStatus` must be an array of HTTP statuses \(integers from 100 to 599\), got \[700\]/ });
+  assert.throws(() => createFetch({ retryMethods: ['GET POST'] }), { name: 'TypeError', message: /`retryMethods` must be an array of HTTP method names/ });
+  assert.throws(() => createFetch({ maxAttempts: 0 }), { name: 'RangeError', message: /`maxAttempts`/ });
+  assert.throws(() => createFetch({}, 'fetch'), { name: 'TypeError', message: /`fetchImpl` must be a function like fetch/ });
+  const r = route('e500', 'ok');
+  const fetchWithRetry = createFetch({ ...fast, retryOnStatus: [500] });
+  assert.equal(fetchWithRetry.length, 2);
+  assert.equal((await fetchWithRetry(r.url)).status, 200);
+});
