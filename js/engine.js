@@ -45,5 +45,8 @@ export function retriesMethod(method, hasIdempotencyKey, methods) {
 
 export function engineFromEnv(prefix, values) {
   ready();
+  if (typeof EnginePolicy.fromEnv !== 'function') {
+    throw new TypeError('Policy.fromEnv is not in the browser build: browsers have no environment variables. Send the policy as JSON and use Policy.fromJSON');
+  }
   return EnginePolicy.fromEnv(prefix, values);
 }

@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 
 use super::entropy::fresh_seed;
 use super::errors::{number_text, to_js_error};
+#[cfg(feature = "env")]
 use crate::engine::env::options_from_env_values;
 use crate::engine::{http, retry_after};
 use crate::engine::{
@@ -152,6 +153,7 @@ impl EnginePolicy {
             .map_err(|err| to_js_error(&err))
     }
 
+    #[cfg(feature = "env")]
     /// A policy from environment variables: `values` holds, NUL-separated, the value of
     /// `prefix` + each of the engine's `envNames` in order (empty when unset); JavaScript
     /// reads them. NUL cannot occur in an environment variable.

@@ -53,6 +53,7 @@ fn bad_slots_become_a_range_error_naming_the_field() {
     );
 }
 
+#[cfg(feature = "env")]
 #[wasm_bindgen_test]
 fn env_text_errors_become_type_errors() {
     let mut values = vec![""; Field::ALL.len()];

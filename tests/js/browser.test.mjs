@@ -15,6 +15,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>jitterbug browser test
   const results = {};
   results.delays = new Policy({ seed: 42 }).delays(5);
   try { new Policy({ maxAttempts: 0 }); } catch (e) { results.error = [e.constructor.name, e.message]; }
+  try { Policy.fromEnv({}); } catch (e) { results.fromEnv = [e.constructor.name, e.message]; }
   let calls = 0;
   results.value = await retry(async ({ attempt }) => { calls++; if (attempt < 3) throw new Error('flaky'); return 'ok'; },
     { initialDelay: 5, maxDelay: 5 });
@@ -79,6 +80,8 @@ test('the package works in Chromium from a <script type="module">, without a bun
   // The same delays as the Rust engine natively and Node (src/engine/schedule.rs).
   assert.deepEqual(results.delays, [74.15648787718233, 31.982078575384023, 111.44045210205546, 275.35257321891004, 60.84826966439394]);
   assert.deepEqual(results.error, ['RangeError', '`maxAttempts` must be an integer from 1 to 4294967295, got 0']);
+  assert.equal(results.fromEnv[0], 'TypeError');
+  assert.match(results.fromEnv[1], /not in the browser build: browsers have no environment variables/);
   assert.equal(results.value, 'ok');
   assert.equal(results.calls, 3);
   assert.deepEqual(results.exhausted, [true, 2, 'down']);
