@@ -6,6 +6,7 @@ import { execute } from './retry.js';
 export { Policy, presets } from './policy.js';
 export { RetryExhaustedError, AttemptTimeoutError } from './errors.js';
 export { retryFetch, createFetch, HttpStatusError } from './fetch.js';
+export { backoffKinds, jitterKinds } from './options.js';
 
 let defaultPlan;
 

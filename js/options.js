@@ -8,6 +8,10 @@ import { describe } from './describe.js';
 export { stopReasons as STOP_REASONS, presetNames as PRESET_NAMES, envNames as ENV_NAMES,
   envPrefix as ENV_PREFIX } from './generated/tables.js';
 
+/** The backoff and jitter names the engine knows, for editors and validation in user code. */
+export const backoffKinds = Object.freeze([...tables.backoffNames]);
+export const jitterKinds = Object.freeze([...tables.jitterNames]);
+
 const FIELDS = new Map(tables.fields.map(([name, kind], index) => [name, { index, kind }]));
 const NAME_CODES = {
   backoff: new Map(tables.backoffNames.map((name, code) => [name, code])),

@@ -21,15 +21,15 @@ if [[ "$installed" != "$locked" ]]; then
   cargo install wasm-bindgen-cli --version "$locked"
 fi
 
-# Debian's Chromium, for the browser tests (driven by playwright-core, which cannot download
-# a browser of its own here).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian's Chromium and ChromeDriver, for the browser tests (playwright-core and
+# wasm-bindgen-test-runner drive them; neither can download a browser of its own here).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing Chromium (apt-get)"
+    echo "setup: installing Chromium and ChromeDriver (apt-get)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   else
-    echo "setup: Chromium is missing; install the Debian package 'chromium' (the browser tests need it)" >&2
+    echo "setup: Chromium is missing; install the Debian packages 'chromium' and 'chromium-driver' (the browser tests need them)" >&2
     exit 1
   fi
 fi

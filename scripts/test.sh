@@ -5,15 +5,18 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 
-echo "== 1/4 Rust engine, native (cargo test)"
+echo "== 1/5 Rust engine, native (cargo test)"
 cargo test --quiet
 
-echo "== 2/4 Build the package (pkg/)"
+echo "== 2/5 Build the package (pkg/)"
 node scripts/build.mjs
 
-echo "== 3/4 wasm-bindgen tests in Node (cargo test --target wasm32-unknown-unknown)"
+echo "== 3/5 wasm-bindgen tests in Node (cargo test --target wasm32-unknown-unknown)"
 cargo test --target wasm32-unknown-unknown --lib
 
-echo "== 4/4 JavaScript tests against the built package (node --test)"
+echo "== 4/5 the same wasm-bindgen tests in headless Chromium"
+CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib
+
+echo "== 5/5 JavaScript tests against the built package, Node and Chromium (node --test)"
 # Tests import the package by name (scripts/build.mjs links node_modules/jitterbug to pkg/).
 node --test tests/js/

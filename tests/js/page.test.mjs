@@ -1,0 +1,107 @@
+// The playground page (www/) in headless Chromium, served by `npm start`'s own server with its
+// flaky API: edit a policy, watch the plot change, run a live retry, abort one.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../demo/server.mjs';
+
+const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
+let server;
+let browser;
+let page;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  server = await startServer({ port: 0 });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
+  page.on('pageerror', (error) => { throw error; });
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.playgroundReady === true, null, { timeout: 20_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const bands = () => page.$$eval('#chart rect.band', (rects) => rects.length);
+const tableRows = () => page.$$eval('#delays tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+
+test('the editor starts from the defaults and the plot shows one band per retry', async () => {
+  assert.equal(await page.inputValue('input[name=maxAttempts]'), '3');
+  assert.equal(await page.inputValue('select[name=jitter]'), 'full');
+  assert.equal(await bands(), 2);
+  assert.deepEqual((await tableRows()).map((r) => r[0]), ['1', '2']);
+});
+
+test('editing the policy redraws the plot; a preset fills the form', async () => {
+  await page.fill('input[name=maxAttempts]', '6');
+  await page.selectOption('select[name=jitter]', 'none');
+  assert.equal(await bands(), 5);
+  // Without jitter every seed draws the same delays: 100, 200, 400, 800, 1600 ms.
+  assert.deepEqual((await tableRows()).map((r) => r[2]), ['100 ms', '200 ms', '400 ms', '800 ms', '1600 ms']);
+  assert.deepEqual((await tableRows()).map((r) => r[5]), ['100 ms', '300 ms', '700 ms', '1500 ms', '3100 ms']);
+  await page.selectOption('#preset', 'aggressive');
+  assert.equal(await page.inputValue('input[name=maxAttempts]'), '5');
+  assert.equal(await page.inputValue('input[name=multiplier]'), '1.5');
+  assert.equal(await bands(), 4);
+});
+
+test('a bad value shows the engine\'s own error and keeps the last good plot', async () => {
+  await page.fill('input[name=maxAttempts]', '0');
+  assert.equal(await page.textContent('#policy-error'), 'RangeError: `maxAttempts` must be an integer from 1 to 4294967295, got 0');
+  assert.equal(await page.isVisible('#policy-error'), true);
+  assert.equal(await bands(), 4);
+  await page.fill('input[name=maxAttempts]', '5');
+  await page.fill('input[name=maxDelay]', '10');
+  assert.match(await page.textContent('#policy-error'), /`initialDelay` must be|`maxDelay` must be a number of ms from `initialDelay`/);
+  await page.fill('input[name=maxDelay]', '5000');
+  assert.equal(await page.isVisible('#policy-error'), false);
+});
+
+test('the live panel retries the flaky API and lists each attempt as it happens', async () => {
+  await page.selectOption('#preset', '');
+  await page.fill('input[name=maxAttempts]', '5');
+  await page.fill('input[name=initialDelay]', '20');
+  await page.selectOption('#scenario', 'mixed');
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#outcome').textContent.startsWith('Succeeded'), null, { timeout: 20_000 });
+  const attempts = await page.$$eval('#attempts li', (items) => items.map((li) => li.textContent));
+  assert.equal(attempts.length, 4);
+  assert.match(attempts[0], /^attempt 1: 503 Service Unavailable · Retry-After: 1 · at \d+(\.\d)? ms → retry in \d+ ms$/);
+  assert.match(attempts[1], /^attempt 2: 500 Internal Server Error · at \d+ ms → retry in [\d.]+ ms$/);
+  assert.match(attempts[2], /^attempt 3: 429 Too Many Requests · Retry-After: 1 · at \d+ ms → retry in \d+ ms$/);
+  assert.match(attempts[3], /^attempt 4: 200 OK · at \d+ ms$/);
+  // Retry-After: 1 was honoured: the waits after attempts 1 and 3 are at least 1000 ms.
+  for (const i of [0, 2]) assert.ok(Number(/retry in (\d+)/.exec(attempts[i])[1]) >= 1000, attempts[i]);
+  assert.match(await page.textContent('#outcome'), /^Succeeded: 200 OK after 4 attempts in \d+ ms$/);
+  await page.screenshot({ path: `${artifacts}playground.png`, fullPage: true });
+});
+
+test('Retry-After past the cap: the panel gives up at once with the 503', async () => {
+  await page.selectOption('#scenario', 'retry-after-too-long');
+  await page.click('#run');
+  await page.waitForFunction(() => /^(Succeeded|Gave up)/.test(document.querySelector('#outcome').textContent), null, { timeout: 10_000 });
+  assert.match(await page.textContent('#outcome'), /^Gave up: 503 Service Unavailable after 1 attempt in \d+ ms$/);
+});
+
+test('Abort stops a retry in the middle of its sleep', async () => {
+  await page.fill('input[name=initialDelay]', '5000');
+  await page.fill('input[name=maxDelay]', '5000');
+  await page.selectOption('select[name=jitter]', 'none');
+  await page.selectOption('#scenario', 'down');
+  await page.click('#run');
+  await page.waitForFunction(() => /retry in/.test(document.querySelector('#attempts li')?.textContent ?? ''), null, { timeout: 10_000 });
+  const clickedAt = Date.now();
+  await page.click('#abort');
+  await page.waitForFunction(() => document.querySelector('#outcome').textContent.startsWith('AbortError'), null, { timeout: 2_000 });
+  assert.ok(Date.now() - clickedAt < 1000, 'the abort did not stop the 5 s sleep');
+  assert.match(await page.textContent('#outcome'), /^AbortError: Aborted by the user \(after 1 attempt, \d+ ms\)$/);
+  assert.equal(await page.$$eval('#attempts li', (items) => items.length), 1);
+  await page.screenshot({ path: `${artifacts}playground-aborted.png`, fullPage: true });
+});

@@ -1,0 +1,174 @@
+// The playground: a policy editor, a plot of the delays a policy draws, and a live retryFetch
+// against the flaky API served beside this page.
+import { Policy, presets, createFetch, backoffKinds, jitterKinds } from '/pkg/jitterbug.browser.mjs';
+
+const $ = (id) => document.getElementById(id);
+const form = $('policy');
+const SEEDS = 200;
+const MAX_PLOTTED_RETRIES = 12;
+const ms = (n) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
+
+for (const [name, kinds] of [['backoff', backoffKinds], ['jitter', jitterKinds]]) {
+  form.elements[name].append(...kinds.map((kind) => new Option(kind, kind)));
+}
+$('preset').append(...Object.keys(presets).map((name) => new Option(name, name)));
+
+/** The form as policy options: empty fields are left out, so they keep their defaults. */
+function readForm() {
+  const options = {};
+  for (const element of form.elements) {
+    if (element.value === '') continue;
+    options[element.name] = element.type === 'number' ? Number(element.value) : element.value;
+  }
+  return options;
+}
+
+function writeForm(json) {
+  for (const element of form.elements) element.value = json[element.name] ?? '';
+}
+
+let policy = new Policy();
+
+function update() {
+  try {
+    policy = new Policy(readForm());
+  } catch (error) {
+    // The engine's own words: they name the field and the value.
+    $('policy-error').textContent = `${error.name}: ${error.message}`;
+    $('policy-error').hidden = false;
+    return;
+  }
+  $('policy-error').hidden = true;
+  $('policy-json').textContent = JSON.stringify(policy.toJSON(), null, 2);
+  plot(policy.toJSON());
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** Per retry, the spread of delays over many seeds, and the cumulative worst case. */
+function summarise(json) {
+  const retries = Math.min(json.maxAttempts - 1, MAX_PLOTTED_RETRIES);
+  if (retries < 1) return [];
+  const draws = Array.from({ length: SEEDS }, (_, seed) => new Policy({ ...json, seed: seed + 1 }).delays(retries));
+  let worst = 0;
+  return Array.from({ length: retries }, (_, r) => {
+    const sorted = draws.map((d) => d[r]).sort((a, b) => a - b);
+    const max = sorted.at(-1);
+    worst += max;
+    return { retry: r + 1, p5: percentile(sorted, 0.05), median: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max, worst };
+  });
+}
+
+function plot(json) {
+  const rows = summarise(json);
+  $('seed-count').textContent = SEEDS;
+  $('delays').tBodies[0].replaceChildren(...rows.map((row) => {
+    const tr = document.createElement('tr');
+    for (const value of [row.retry, ms(row.p5), ms(row.median), ms(row.p95), ms(row.max), ms(row.worst)]) {
+      tr.append(Object.assign(document.createElement('td'), { textContent: value }));
+    }
+    return tr;
+  }));
+  const svg = $('chart');
+  const [W, H, left, right, top, bottom] = [640, 300, 56, 64, 16, 36];
+  const parts = [];
+  if (rows.length === 0) {
+    parts.push(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">maxAttempts is 1: no retries to plot</text>`);
+  } else {
+    const yMax = Math.max(...rows.map((r) => r.max)) || 1;
+    const wMax = rows.at(-1).worst || 1;
+    const step = (W - left - right) / rows.length;
+    const y = (v) => top + (H - top - bottom) * (1 - v / yMax);
+    const yw = (v) => top + (H - top - bottom) * (1 - v / wMax);
+    parts.push(`<line class="axis" x1="${left}" y1="${H - bottom}" x2="${W - right}" y2="${H - bottom}"/>`);
+    parts.push(`<text x="${left - 6}" y="${top + 4}" text-anchor="end">${ms(yMax)}</text><text x="${left - 6}" y="${H - bottom}" text-anchor="end">0</text>`);
+    parts.push(`<text x="${W - right + 6}" y="${top + 4}" fill="#dc2626">${ms(wMax)}</text><text x="${W - right + 6}" y="${top + 16}">worst total</text>`);
+    rows.forEach((row, i) => {
+      const x = left + step * i + step / 2;
+      parts.push(`<rect class="band" x="${x - step * 0.3}" y="${y(row.p95)}" width="${step * 0.6}" height="${Math.max(1, y(row.p5) - y(row.p95))}"/>`);
+      parts.push(`<circle class="median" cx="${x}" cy="${y(row.median)}" r="3.5"/>`);
+      parts.push(`<text x="${x}" y="${H - bottom + 16}" text-anchor="middle">${row.retry}</text>`);
+    });
+    const points = rows.map((row, i) => `${left + step * i + step / 2},${yw(row.worst)}`).join(' ');
+    parts.push(`<polyline class="worst" points="${points}"/>`);
+    parts.push(`<text x="${(W - right + left) / 2}" y="${H - 4}" text-anchor="middle">retry</text>`);
+  }
+  svg.innerHTML = parts.join('');
+}
+
+$('preset').addEventListener('change', (event) => {
+  writeForm(event.target.value ? presets[event.target.value].toJSON() : new Policy().toJSON());
+  update();
+});
+form.addEventListener('input', update);
+
+// ---- The live panel -----------------------------------------------------------------------
+let controller;
+
+function attemptItem(n) {
+  const li = document.createElement('li');
+  li.dataset.attempt = n;
+  li.textContent = `attempt ${n}: waiting for a response…`;
+  $('attempts').append(li);
+  return li;
+}
+
+$('run').addEventListener('click', async () => {
+  let options;
+  try {
+    options = new Policy(readForm()).toJSON();
+  } catch (error) {
+    $('outcome').textContent = `Fix the policy first: ${error.message}`;
+    return;
+  }
+  $('attempts').replaceChildren();
+  $('outcome').textContent = 'running…';
+  $('run').disabled = true;
+  $('abort').disabled = false;
+  controller = new AbortController();
+  const started = performance.now();
+  const items = [];
+  // Records every attempt as it happens; retryFetch calls it once per attempt.
+  const loggingFetch = async (input, init) => {
+    const li = attemptItem(items.length + 1);
+    items.push(li);
+    try {
+      const response = await fetch(input, init);
+      const retryAfter = response.headers.get('retry-after');
+      li.textContent = `attempt ${items.indexOf(li) + 1}: ${response.status} ${response.statusText}` +
+        `${retryAfter ? ` · Retry-After: ${retryAfter}` : ''} · at ${ms(performance.now() - started)}`;
+      li.className = response.ok ? 'ok' : 'failed';
+      return response;
+    } catch (error) {
+      li.textContent = `attempt ${items.indexOf(li) + 1}: ${error.name}: ${error.message} · at ${ms(performance.now() - started)}`;
+      li.className = 'failed';
+      throw error;
+    }
+  };
+  const onRetry = ({ attempt, delay }) => {
+    const li = items[attempt - 1];
+    if (li) li.textContent += ` → retry in ${ms(delay)}`;
+  };
+  const session = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const scenario = $('scenario').value;
+  try {
+    const fetchWithRetry = createFetch({ ...options, onRetry }, loggingFetch);
+    const response = await fetchWithRetry(`/api/flaky?scenario=${scenario}&session=${session}`, { signal: controller.signal });
+    $('outcome').textContent = `${response.ok ? 'Succeeded' : 'Gave up'}: ${response.status} ${response.statusText} after ` +
+      `${items.length} attempt${items.length === 1 ? '' : 's'} in ${ms(performance.now() - started)}`;
+  } catch (error) {
+    const count = `${items.length} attempt${items.length === 1 ? '' : 's'}`;
+    $('outcome').textContent = `${error.name}: ${error.message} (after ${count}, ${ms(performance.now() - started)})`;
+  } finally {
+    $('run').disabled = false;
+    $('abort').disabled = true;
+  }
+});
+
+$('abort').addEventListener('click', () => controller?.abort(new DOMException('Aborted by the user', 'AbortError')));
+
+writeForm(policy.toJSON());
+update();
+window.playgroundReady = true;
