@@ -6,8 +6,16 @@ export type Backoff = 'constant' | 'linear' | 'exponential' | 'fibonacci';
 /** How a delay is randomised (see the README's jitter table for each formula and range). */
 export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated' | 'proportional' | 'additive';
 
-/** Why a call stopped retrying with a retryable error. */
-export type ExhaustedReason = 'attempts' | 'deadline';
+/**
+ * Why a call stopped retrying with a retryable error: `maxAttempts` made, `maxElapsed` would be
+ * passed, or the server asked (`Retry-After`) for a wait longer than `maxRetryAfter`.
+ */
+export type ExhaustedReason = 'attempts' | 'deadline' | 'retryAfter';
+
+/** The backoff kinds, in the engine's order (for editors and validation). */
+export declare const backoffKinds: readonly Backoff[];
+/** The jitter kinds, in the engine's order. */
+export declare const jitterKinds: readonly Jitter[];
 
 /** What each attempt receives. */
 export interface AttemptContext {
@@ -55,6 +63,11 @@ export interface PolicyJSON {
    * own seed. Default: none (each call draws a fresh stream).
    */
   seed?: number;
+  /**
+   * The longest wait a server may ask for with `Retry-After`, in ms (0 to 2147483647); a longer
+   * one stops retrying instead of sleeping for it. Default: `maxDelay`.
+   */
+  maxRetryAfter?: number;
   /**
    * Retry only errors whose `name`, `code` or constructor name is listed. Default: `[]`
    * (every error is retryable unless `abortOn` names it).
@@ -148,7 +161,7 @@ export interface AttemptRecord {
 /** The call stopped retrying while its error was still retryable. */
 export declare class RetryExhaustedError extends Error {
   readonly name: 'RetryExhaustedError';
-  /** `'attempts'`: `maxAttempts` were made; `'deadline'`: the next sleep would pass `maxElapsed`. */
+  /** See {@link ExhaustedReason}. */
   readonly reason: ExhaustedReason;
   /** Attempts made, the first included. */
   readonly attempts: number;
@@ -178,3 +191,39 @@ export declare function retry<T>(fn: (context: AttemptContext) => T | PromiseLik
 export declare function withRetry(options?: PolicyOptions | Policy): <A extends unknown[], T>(
   fn: (...args: A) => T | PromiseLike<T>,
 ) => (...args: A) => Promise<T>;
+
+/** Options of `retryFetch` and `createFetch`: the retry options, plus which outcomes HTTP retries. */
+export interface FetchRetryOptions extends RetryOptions {
+  /** Statuses worth another attempt (integers from 100 to 599). Default: `[408, 429, 500, 502, 503, 504]`. */
+  retryOnStatus?: number[];
+  /**
+   * Methods that may be sent again. Default: `['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']`;
+   * a request with an `Idempotency-Key` header may always be.
+   */
+  retryMethods?: string[];
+}
+
+/**
+ * `fetch(input, init)`, retried. Resolves with a `Response` like fetch: the last one when the
+ * retries for a retryable status run out (or a `Retry-After` asks too long a wait); rejects
+ * with `RetryExhaustedError` when network failures exhaust them, with the same error when the
+ * request may not be retried (a non-idempotent method), and with `signal.reason` when
+ * `init.signal` aborts. A `ReadableStream` body is sent once and never retried.
+ */
+export declare function retryFetch(input: RequestInfo | URL, init?: RequestInit, options?: FetchRetryOptions | Policy): Promise<Response>;
+
+/** A function with fetch's signature that retries under `options`, validated once. Default `fetchImpl`: the global `fetch`. */
+export declare function createFetch(
+  options?: FetchRetryOptions | Policy,
+  fetchImpl?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>,
+): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** A response with a retryable status, as `onRetry` and `retryIf` see it. `code` is the status as a string. */
+export declare class HttpStatusError extends Error {
+  readonly name: 'HttpStatusError';
+  readonly code: string;
+  readonly status: number;
+  readonly response: Response;
+  /** The wait its `Retry-After` asked for, in ms (only on 429 and 503). */
+  readonly retryAfter: number | undefined;
+}

@@ -35,6 +35,9 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>jitterbug browser test
 let server;
 let browser;
 const requests = [];
+// The README's browser example, and the orders API it calls (503 with Retry-After: 1, then 200).
+const readmeExample = /```html\n([\s\S]*?)```/.exec(await readFile(join(root, 'README.md'), 'utf8'))[1];
+let orderRequests = 0;
 
 before(async () => {
   server = createServer(async (req, res) => {
@@ -44,8 +47,22 @@ before(async () => {
       res.end(PAGE);
       return;
     }
+    if (req.url === '/readme-example.html') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">${readmeExample}`);
+      return;
+    }
+    if (req.url === '/api/orders/7') {
+      orderRequests += 1;
+      if (orderRequests === 1) { res.writeHead(503, { 'retry-after': '1' }); res.end('busy'); return; }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"7","status":"shipped"}');
+      return;
+    }
+    // The page's import map points at node_modules/jitterbug/, as an installed package would be.
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/node_modules\/jitterbug\//, '/pkg/');
     try {
-      const body = await readFile(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+      const body = await readFile(join(root, path));
       res.writeHead(200, { 'content-type': TYPES[extname(req.url)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
@@ -88,5 +105,20 @@ test('the package works in Chromium from a <script type="module">, without a bun
   assert.equal(results.aborted, 'stop');
   assert.ok(results.abortLatency < 50, `abort took ${results.abortLatency} ms`);
   assert.ok(requests.includes('/pkg/jitterbug.wasm'), `the module was not fetched: ${requests}`);
+  await page.close();
+});
+
+test('the README\'s browser example runs as written', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const started = Date.now();
+  await page.goto(`http://127.0.0.1:${server.address().port}/readme-example.html`);
+  await page.waitForFunction(() => document.querySelector('#order').textContent !== 'loading…', null, { timeout: 20_000 });
+  assert.deepEqual(errors, []);
+  assert.equal(await page.textContent('#order'), 'order 7: shipped');
+  assert.equal(orderRequests, 2);
+  // The 503's Retry-After: 1 was honoured.
+  assert.ok(Date.now() - started >= 1000);
   await page.close();
 });

@@ -1,8 +1,10 @@
 // Every ```js example in the README runs, and each `console.log(...)` with a trailing
 // `// expected` comment (continued on following `//` lines) must print exactly that.
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
+import { createServer } from 'node:http';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -31,15 +33,35 @@ function instrument(source) {
 
 const normalise = (text) => text.replace(/\s+/g, ' ').trim();
 
+// The orders API the Lambda example calls: 503 on the first request for an order, then 200.
+let ordersApi;
+let ordersUrl;
+before(async () => {
+  const seen = new Map();
+  ordersApi = createServer((req, res) => {
+    const n = (seen.get(req.url) ?? 0) + 1;
+    seen.set(req.url, n);
+    const id = /^\/orders\/(\w+)$/.exec(req.url)?.[1];
+    if (!id) { res.writeHead(404); res.end(); return; }
+    if (n === 1) { res.writeHead(503); res.end('busy'); return; }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id, status: 'shipped' }));
+  });
+  await new Promise((resolve) => ordersApi.listen(0, '127.0.0.1', resolve));
+  ordersUrl = `http://127.0.0.1:${ordersApi.address().port}`;
+});
+after(() => ordersApi.close());
+
 examples.forEach((source, index) => {
   const firstLine = source.split('\n')[0];
-  test(`README example ${index + 1}: ${firstLine}`, () => {
+  test(`README example ${index + 1}: ${firstLine}`, async () => {
     const commonjs = /\brequire\(/.test(source);
     const { code, expected } = instrument(source);
     const logger = `const __util = require('node:util'); const __log = (id, ...args) => process.stdout.write(JSON.stringify([id, __util.format(...args)]) + '\\n');`;
     const file = `${workdir}/example-${index + 1}.${commonjs ? 'cjs' : 'mjs'}`;
     writeFileSync(file, commonjs ? `${logger}\n${code}` : `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${logger}\n${code}`);
-    const output = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 30_000 });
+    // Asynchronously: this process serves the orders API the example calls.
+    const { stdout: output } = await promisify(execFile)(process.execPath, [file], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORDERS_API: ordersUrl } });
     const printed = new Map();
     for (const line of output.trim().split('\n').filter(Boolean)) {
       const [id, text] = JSON.parse(line);
@@ -54,10 +76,10 @@ examples.forEach((source, index) => {
 });
 
 test('the README documents every policy field and every export', () => {
-  for (const field of ['maxAttempts', 'initialDelay', 'maxDelay', 'multiplier', 'backoff', 'jitter', 'jitterFactor', 'maxElapsed', 'attemptTimeout', 'seed', 'retryOn', 'abortOn', 'signal', 'retryIf', 'onRetry']) {
+  for (const field of ['maxAttempts', 'initialDelay', 'maxDelay', 'multiplier', 'backoff', 'jitter', 'jitterFactor', 'maxElapsed', 'attemptTimeout', 'seed', 'maxRetryAfter', 'retryOn', 'abortOn', 'signal', 'retryIf', 'onRetry', 'retryOnStatus', 'retryMethods']) {
     assert.match(readme, new RegExp(`#### \`${field}`), field);
   }
-  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError']) {
-    assert.match(readme, new RegExp(`#{3,4} \`(new )?${name}\\b`), name);
+  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds']) {
+    assert.match(readme, new RegExp(`^#{3,4} .*\`(new )?${name}\\b`, 'm'), name);
   }
 });

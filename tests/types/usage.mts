@@ -1,5 +1,5 @@
 // Type-checked against the published declarations (tests/js/package.test.mjs).
-import { AttemptTimeoutError, Policy, RetryExhaustedError, presets, retry, withRetry } from 'jitterbug';
+import { AttemptTimeoutError, HttpStatusError, Policy, RetryExhaustedError, backoffKinds, createFetch, jitterKinds, presets, retry, retryFetch, withRetry } from 'jitterbug';
 import type { AttemptContext, PolicyJSON, RetryEvent } from 'jitterbug';
 
 const policy = new Policy({ maxAttempts: 5, backoff: 'fibonacci', jitter: 'decorrelated', retryOn: ['ECONNRESET'] });
@@ -20,12 +20,17 @@ async function main(): Promise<void> {
     await retry(async () => { throw new Error('x'); });
   } catch (error) {
     if (error instanceof RetryExhaustedError) {
-      const reason: 'attempts' | 'deadline' = error.reason;
+      const reason: 'attempts' | 'deadline' | 'retryAfter' = error.reason;
       const records: number = error.log.length + error.attempts + error.elapsed;
       void reason; void records;
     }
     if (error instanceof AttemptTimeoutError) void error.timeout;
   }
-  void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays];
+  const response: Response = await retryFetch('https://example.test/orders', { method: 'PUT', body: '{}' }, { retryOnStatus: [503], maxRetryAfter: 5000 });
+  const fetchWithRetry = createFetch(policy, fetch);
+  const again: Response = await fetchWithRetry(new URL('https://example.test/'), { headers: { 'Idempotency-Key': 'k' } });
+  const onRetry = (e: RetryEvent) => { if (e.error instanceof HttpStatusError) void [e.error.status, e.error.retryAfter]; };
+  const kinds: readonly string[] = [...backoffKinds, ...jitterKinds];
+  void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds];
 }
 void main;
