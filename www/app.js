@@ -13,18 +13,24 @@ for (const [name, kinds] of [['backoff', backoffKinds], ['jitter', jitterKinds]]
 }
 $('preset').append(...Object.keys(presets).map((name) => new Option(name, name)));
 
+const splitList = (text) => text.split(',').map((item) => item.trim()).filter(Boolean);
+
 /** The form as policy options: empty fields are left out, so they keep their defaults. */
 function readForm() {
   const options = {};
   for (const element of form.elements) {
-    if (element.value === '') continue;
-    options[element.name] = element.type === 'number' ? Number(element.value) : element.value;
+    if (element.value.trim() === '') continue;
+    options[element.name] = element.type === 'number' ? Number(element.value)
+      : 'list' in element.dataset ? splitList(element.value) : element.value;
   }
   return options;
 }
 
 function writeForm(json) {
-  for (const element of form.elements) element.value = json[element.name] ?? '';
+  for (const element of form.elements) {
+    const value = json[element.name];
+    element.value = Array.isArray(value) ? value.join(', ') : value ?? '';
+  }
 }
 
 let policy = new Policy();
@@ -154,7 +160,8 @@ $('run').addEventListener('click', async () => {
   const session = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const scenario = $('scenario').value;
   try {
-    const fetchWithRetry = createFetch({ ...options, onRetry }, loggingFetch);
+    const statuses = splitList($('retry-on-status').value).map(Number);
+    const fetchWithRetry = createFetch({ ...options, onRetry, ...(statuses.length ? { retryOnStatus: statuses } : {}) }, loggingFetch);
     const response = await fetchWithRetry(`/api/flaky?scenario=${scenario}&session=${session}`, { signal: controller.signal });
     $('outcome').textContent = `${response.ok ? 'Succeeded' : 'Gave up'}: ${response.status} ${response.statusText} after ` +
       `${items.length} attempt${items.length === 1 ? '' : 's'} in ${ms(performance.now() - started)}`;

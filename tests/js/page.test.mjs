@@ -83,6 +83,18 @@ test('the live panel retries the flaky API and lists each attempt as it happens'
   await page.screenshot({ path: `${artifacts}playground.png`, fullPage: true });
 });
 
+test('retryOn, abortOn and retryOnStatus are edited as lists', async () => {
+  await page.fill('input[name=abortOn]', 'HTTP_404, ValidationError');
+  assert.match(await page.textContent('#policy-json'), /"abortOn": \[\s*"HTTP_404",\s*"ValidationError"\s*\]/);
+  await page.fill('input[name=abortOn]', '');
+  // A status list the engine refuses is reported by the live panel instead of being sent.
+  await page.fill('#retry-on-status', '503, 700');
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#outcome').textContent.startsWith('TypeError'), null, { timeout: 5_000 });
+  assert.match(await page.textContent('#outcome'), /^TypeError: `retryOnStatus` must be an array of HTTP statuses \(integers from 100 to 599\), got \[503, 700\]/);
+  await page.fill('#retry-on-status', '');
+});
+
 test('Retry-After past the cap: the panel gives up at once with the 503', async () => {
   await page.selectOption('#scenario', 'retry-after-too-long');
   await page.click('#run');
