@@ -90,7 +90,7 @@ export function engineToJSON(engine) {
 // a call site that passes the same values again (an options literal) is answered by ten
 // comparisons instead of a call into WebAssembly. Rejected slots are never kept.
 let lastValidPresent = -1;
-const lastValidSlots = new Array(SLOT_COUNT).fill(0);
+const lastValidSlots = Array.from({ length: SLOT_COUNT }, () => 0);
 
 function isLastValid(present, slots) {
   if (present !== lastValidPresent) return false;
@@ -111,15 +111,12 @@ export function readOptions(options, allowSignal) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected options to be an object or a Policy, got ${describe(options)}`);
   }
-  if (typeof options.execute === 'function' && typeof options.delays === 'function') {
-    // A Policy of another copy of this package (CommonJS and ESM builds both loaded) fails
-    // `instanceof` and has no enumerable fields: read as options, it would silently be the defaults.
-    throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
-  }
   const slots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   let present = 0;
   let retryOn, abortOn, retryIf, onRetry, signal;
+  let keys = 0;
   for (const key in options) {
+    keys += 1;
     const value = options[key];
     if (value === undefined) continue; // absent, as with `{ ...defaults, seed: undefined }`
     const field = FIELDS.get(key);
@@ -156,6 +153,11 @@ export function readOptions(options, allowSignal) {
     } else {
       throw new TypeError(`Unknown option \`${key}\` (known: ${[...FIELDS.keys(), ...BEHAVIOUR_FIELDS, 'signal'].join(', ')})`);
     }
+  }
+  if (keys === 0 && typeof options.execute === 'function' && typeof options.delays === 'function') {
+    // A Policy of another copy of this package (CommonJS and ESM builds both loaded) fails
+    // `instanceof` and has no enumerable fields: read as options, it would silently be the defaults.
+    throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
   }
   const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal);
   if (present !== 0 && !isLastValid(present, slots)) {
