@@ -54,6 +54,7 @@ where
             retryable: is_retryable(&error),
             elapsed: js_sys::Date::now() - started,
             retry_after: None,
+            timed_out: false,
         };
         match schedule.after_failure(policy, failure) {
             Decision::Retry { delay } => sleep(delay).await,

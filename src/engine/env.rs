@@ -69,7 +69,7 @@ pub fn options_from_env_values(
                 let value = number.ok_or_else(|| PolicyError {
                     kind: ErrorKind::Type,
                     name: name(),
-                    field,
+                    field: Some(field),
                     expected,
                     value: Value::Text(raw.clone()),
                 })?;
@@ -80,9 +80,12 @@ pub fn options_from_env_values(
         }
     }
     // Range errors name the variable the user set, not the JSON field.
-    options.build().map_err(|err| {
-        let name = [prefix, err.field.env_name()].concat();
-        rename(err, name)
+    options.build().map_err(|err| match err.field {
+        Some(field) => {
+            let name = [prefix, field.env_name()].concat();
+            rename(err, name)
+        }
+        None => err,
     })?;
     Ok(options)
 }

@@ -26,7 +26,8 @@ pub struct PolicyError {
     pub kind: ErrorKind,
     /// The name the user wrote: the field's JSON name, or the environment variable.
     pub name: String,
-    pub field: Field,
+    /// The policy field, when the error is about one (budget and breaker options are not).
+    pub field: Option<Field>,
     /// What the field must be, e.g. "an integer from 1 to 4294967295".
     pub expected: &'static str,
     pub value: Value,
@@ -35,9 +36,17 @@ pub struct PolicyError {
 impl PolicyError {
     pub(crate) fn range(field: Field, expected: &'static str, value: f64) -> Self {
         PolicyError {
+            field: Some(field),
+            ..PolicyError::option_range(field.name(), expected, value)
+        }
+    }
+
+    /// A range error about an option that is not a policy field (a budget's, a breaker's).
+    pub(crate) fn option_range(name: &str, expected: &'static str, value: f64) -> Self {
+        PolicyError {
             kind: ErrorKind::Range,
-            name: field.name().into(),
-            field,
+            name: name.into(),
+            field: None,
             expected,
             value: Value::Number(value),
         }
@@ -52,7 +61,7 @@ impl PolicyError {
         PolicyError {
             kind: ErrorKind::Range,
             name: field.name().into(),
-            field,
+            field: Some(field),
             expected,
             value: Value::Text(text.into()),
         }

@@ -280,7 +280,7 @@ mod tests {
 
     fn rejects(options: PolicyOptions, field: Field) -> PolicyError {
         let err = options.build().expect_err("options should be rejected");
-        assert_eq!(err.field, field, "{err}");
+        assert_eq!(err.field, Some(field), "{err}");
         assert_eq!(err.kind, ErrorKind::Range);
         err
     }

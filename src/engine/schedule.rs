@@ -2,6 +2,7 @@
 
 use alloc::vec::Vec;
 
+use super::budget::Budget;
 use super::policy::Policy;
 use super::rng::Rng;
 
@@ -16,6 +17,8 @@ pub enum StopReason {
     NotRetryable,
     /// The server asked for a wait longer than the policy honours (`maxRetryAfter`).
     RetryAfter,
+    /// The retry budget could not pay for another retry.
+    Budget,
 }
 
 impl StopReason {
@@ -25,6 +28,7 @@ impl StopReason {
             StopReason::Deadline => "deadline",
             StopReason::NotRetryable => "notRetryable",
             StopReason::RetryAfter => "retryAfter",
+            StopReason::Budget => "budget",
         }
     }
 }
@@ -49,6 +53,8 @@ pub struct Failure {
     pub elapsed: f64,
     /// The wait the server asked for (`Retry-After`), in ms, if any.
     pub retry_after: Option<f64>,
+    /// Whether the attempt ran out of time (a retry after one costs a budget more).
+    pub timed_out: bool,
 }
 
 /// The retry state of one call: its random stream and the last delay it drew. It never reads
@@ -57,6 +63,8 @@ pub struct Failure {
 pub struct Schedule {
     rng: Rng,
     previous_delay: f64,
+    /// What the last retry cost the budget, refunded when the call succeeds.
+    last_retry_cost: Option<u32>,
 }
 
 impl Schedule {
@@ -65,6 +73,7 @@ impl Schedule {
         Schedule {
             rng: Rng::new(policy.seed().unwrap_or(fallback_seed)),
             previous_delay: policy.initial_delay(),
+            last_retry_cost: None,
         }
     }
 
@@ -117,6 +126,30 @@ impl Schedule {
         }
     }
 
+    /// As [`Schedule::after_failure`], and then a retry must be paid for from `budget`, after
+    /// every other rule allowed it (so a call that stops anyway spends nothing).
+    pub fn after_failure_within(
+        &mut self,
+        policy: &Policy,
+        failure: Failure,
+        budget: &mut Budget,
+    ) -> Decision {
+        let decision = self.after_failure(policy, failure);
+        if let Decision::Retry { .. } = decision {
+            match budget.try_acquire(failure.timed_out) {
+                Some(cost) => self.last_retry_cost = Some(cost),
+                None => return Decision::Stop(StopReason::Budget),
+            }
+        }
+        decision
+    }
+
+    /// The call succeeded: the budget gets its refund (the last retry's cost, or its
+    /// no-retry increment).
+    pub fn succeeded_within(&self, budget: &mut Budget) {
+        budget.record_success(self.last_retry_cost);
+    }
+
     /// The first `count` delays the policy draws from this schedule's stream.
     pub fn delays(&mut self, policy: &Policy, count: u32) -> Vec<f64> {
         (1..=count)
@@ -140,6 +173,7 @@ mod tests {
             retryable: true,
             elapsed,
             retry_after: None,
+            timed_out: false,
         }
     }
 
@@ -220,6 +254,7 @@ mod tests {
             retryable: false,
             elapsed: 0.0,
             retry_after: None,
+            timed_out: false,
         };
         assert_eq!(
             Schedule::new(&p, 1).after_failure(&p, f),
@@ -263,6 +298,7 @@ mod tests {
             retryable: true,
             elapsed,
             retry_after: Some(ms),
+            timed_out: false,
         };
         // Asked 1 s while the backoff draws 100 ms: wait 1 s.
         assert_eq!(
@@ -293,6 +329,58 @@ mod tests {
             Schedule::new(&q, 1).after_failure(&q, asked(1, 501.0, 0.0)),
             Decision::Stop(StopReason::RetryAfter)
         );
+    }
+
+    #[test]
+    fn the_budget_pays_for_retries_and_refunds_on_success() {
+        use crate::engine::budget::BudgetOptions;
+        let p = policy(PolicyOptions {
+            max_attempts: Some(5.0),
+            ..Default::default()
+        });
+        let mut budget = BudgetOptions {
+            tokens: Some(12.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        let mut s = Schedule::new(&p, 1);
+        let fail = |attempt, timed_out| Failure {
+            attempt,
+            retryable: true,
+            elapsed: 0.0,
+            retry_after: None,
+            timed_out,
+        };
+        assert!(matches!(
+            s.after_failure_within(&p, fail(1, true), &mut budget),
+            Decision::Retry { .. }
+        ));
+        assert_eq!(budget.tokens(), 2);
+        assert_eq!(
+            s.after_failure_within(&p, fail(2, false), &mut budget),
+            Decision::Stop(StopReason::Budget)
+        );
+        assert_eq!(budget.tokens(), 2);
+        // A call that stops for another reason spends nothing.
+        assert_eq!(
+            s.after_failure_within(
+                &p,
+                Failure {
+                    retryable: false,
+                    ..fail(2, false)
+                },
+                &mut budget
+            ),
+            Decision::Stop(StopReason::NotRetryable)
+        );
+        assert_eq!(budget.tokens(), 2);
+        // Success refunds the last retry's cost (10, a timeout's).
+        s.succeeded_within(&mut budget);
+        assert_eq!(budget.tokens(), 12);
+        // A call that never retried refunds the no-retry increment.
+        Schedule::new(&p, 2).succeeded_within(&mut budget);
+        assert_eq!(budget.tokens(), 13);
     }
 
     #[test]

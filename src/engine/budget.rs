@@ -1,0 +1,208 @@
+//! A retry budget: a token bucket shared by many calls, so that retries cannot multiply an
+//! outage. Semantics of the AWS SDKs' standard retry quota: the first attempt is free, a retry
+//! costs tokens, a success refunds them, and when the bucket cannot pay the call stops.
+
+use super::error::PolicyError;
+
+/// A budget's settings and its tokens (a snapshot is just this).
+///
+/// # Default
+/// - `capacity`: 500 tokens (the bucket starts full)
+/// - `retry_cost`: 5 tokens per retry
+/// - `timeout_cost`: 10 tokens per retry after a timed-out attempt
+/// - `no_retry_increment`: 1 token refunded by a call that succeeded without a retry
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    capacity: u32,
+    retry_cost: u32,
+    timeout_cost: u32,
+    no_retry_increment: u32,
+    tokens: u32,
+}
+
+/// The options of a budget as the user gave them (raw numbers, each optional).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BudgetOptions {
+    pub capacity: Option<f64>,
+    pub retry_cost: Option<f64>,
+    pub timeout_cost: Option<f64>,
+    pub no_retry_increment: Option<f64>,
+    /// Tokens in the bucket (a restored snapshot); default: full.
+    pub tokens: Option<f64>,
+}
+
+/// The largest capacity: far above any real budget, small enough to stay exact everywhere.
+const MAX_TOKENS: f64 = 1_000_000_000.0;
+
+fn whole(
+    name: &str,
+    value: Option<f64>,
+    default: u32,
+    low: f64,
+    high: f64,
+    expected: &'static str,
+) -> Result<u32, PolicyError> {
+    match value {
+        None => Ok(default),
+        Some(v) if v.is_finite() && v % 1.0 == 0.0 && v >= low && v <= high => Ok(v as u32),
+        Some(v) => Err(PolicyError::option_range(name, expected, v)),
+    }
+}
+
+impl BudgetOptions {
+    pub fn build(&self) -> Result<Budget, PolicyError> {
+        let capacity = whole(
+            "capacity",
+            self.capacity,
+            500,
+            1.0,
+            MAX_TOKENS,
+            "an integer from 1 to 1000000000",
+        )?;
+        let cap = f64::from(capacity);
+        let cost = "an integer from 0 to `capacity`";
+        Ok(Budget {
+            capacity,
+            retry_cost: whole("retryCost", self.retry_cost, 5, 0.0, cap, cost)?,
+            timeout_cost: whole("timeoutCost", self.timeout_cost, 10, 0.0, cap, cost)?,
+            no_retry_increment: whole(
+                "noRetryIncrement",
+                self.no_retry_increment,
+                1,
+                0.0,
+                cap,
+                cost,
+            )?,
+            tokens: whole("tokens", self.tokens, capacity, 0.0, cap, cost)?,
+        })
+    }
+}
+
+impl Budget {
+    /// Takes the cost of one retry (the timeout cost after a timed-out attempt). `None` when
+    /// the bucket cannot pay: the call must stop retrying.
+    pub fn try_acquire(&mut self, timed_out: bool) -> Option<u32> {
+        let cost = if timed_out {
+            self.timeout_cost
+        } else {
+            self.retry_cost
+        };
+        self.tokens = self.tokens.checked_sub(cost)?;
+        Some(cost)
+    }
+
+    /// A call succeeded: refund its last retry's cost, or `no_retry_increment` if it needed
+    /// none; never above capacity.
+    pub fn record_success(&mut self, last_retry_cost: Option<u32>) {
+        let refund = last_retry_cost.unwrap_or(self.no_retry_increment);
+        self.tokens = self.tokens.saturating_add(refund).min(self.capacity);
+    }
+
+    pub fn tokens(&self) -> u32 {
+        self.tokens
+    }
+
+    /// Everything needed to rebuild this budget exactly ([`BudgetOptions::build`]).
+    pub fn snapshot(&self) -> BudgetOptions {
+        BudgetOptions {
+            capacity: Some(f64::from(self.capacity)),
+            retry_cost: Some(f64::from(self.retry_cost)),
+            timeout_cost: Some(f64::from(self.timeout_cost)),
+            no_retry_increment: Some(f64::from(self.no_retry_increment)),
+            tokens: Some(f64::from(self.tokens)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn default_budget() -> Budget {
+        BudgetOptions::default().build().unwrap()
+    }
+
+    #[test]
+    fn a_full_bucket_pays_for_one_hundred_retries_then_refuses() {
+        let mut b = default_budget();
+        for i in 0..100 {
+            assert_eq!(b.try_acquire(false), Some(5), "retry {i}");
+        }
+        assert_eq!(b.tokens(), 0);
+        assert_eq!(b.try_acquire(false), None);
+        assert_eq!(b.tokens(), 0, "a refused retry costs nothing");
+    }
+
+    #[test]
+    fn timeouts_cost_more() {
+        let mut b = BudgetOptions {
+            tokens: Some(15.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        assert_eq!(b.try_acquire(true), Some(10));
+        assert_eq!(b.try_acquire(true), None);
+        assert_eq!(b.try_acquire(false), Some(5));
+        assert_eq!(b.tokens(), 0);
+    }
+
+    #[test]
+    fn successes_refund_up_to_capacity() {
+        let mut b = BudgetOptions {
+            tokens: Some(490.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        b.record_success(None);
+        assert_eq!(b.tokens(), 491);
+        b.record_success(Some(10));
+        assert_eq!(b.tokens(), 500, "never above capacity");
+        let cost = b.try_acquire(false);
+        b.record_success(cost);
+        assert_eq!(b.tokens(), 500);
+    }
+
+    #[test]
+    fn snapshot_rebuilds_the_same_budget() {
+        let mut b = default_budget();
+        b.try_acquire(true);
+        assert_eq!(b.snapshot().build().unwrap(), b);
+    }
+
+    #[test]
+    fn bad_options_name_the_option_and_the_value() {
+        let err = BudgetOptions {
+            capacity: Some(0.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`capacity` must be an integer from 1 to 1000000000, got 0"
+        );
+        let err = BudgetOptions {
+            capacity: Some(10.0),
+            retry_cost: Some(11.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`retryCost` must be an integer from 0 to `capacity`, got 11"
+        );
+        let err = BudgetOptions {
+            tokens: Some(2.5),
+            ..Default::default()
+        }
+        .build()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`tokens` must be an integer from 0 to `capacity`, got 2.5"
+        );
+    }
+}
