@@ -4,7 +4,8 @@
 export class RetryExhaustedError extends Error {
   constructor(reason, attempts, elapsed, lastError, log) {
     const why = reason === 'deadline' ? 'maxElapsed would be exceeded'
-      : reason === 'retryAfter' ? 'the server asked to wait longer than maxRetryAfter' : 'maxAttempts reached';
+      : reason === 'retryAfter' ? 'the server asked to wait longer than maxRetryAfter'
+        : reason === 'budget' ? 'the retry budget is spent' : 'maxAttempts reached';
     const last = lastError instanceof Error ? lastError.message : String(lastError);
     super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${why}): ${last}`, { cause: lastError });
     this.name = 'RetryExhaustedError';

@@ -73,6 +73,7 @@ function send(setup, fetchImpl, input, init = {}) {
   };
   const call = {
     signal: init.signal ?? plan.signal,
+    budget: plan.budget,
     // A request that may not be sent twice is never retried, whatever failed.
     retryIf: (error, info) => mayRetry() && (userRetryIf === undefined || userRetryIf(error, info)),
     onRetry: (event) => {

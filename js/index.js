@@ -7,6 +7,7 @@ export { Policy, presets } from './policy.js';
 export { RetryExhaustedError, AttemptTimeoutError } from './errors.js';
 export { retryFetch, createFetch, HttpStatusError } from './fetch.js';
 export { backoffKinds, jitterKinds } from './options.js';
+export { RetryBudget } from './budget.js';
 
 let defaultPlan;
 

@@ -4,6 +4,7 @@
 import { checkOptions, nameError, newEnginePolicy } from './engine.js';
 import * as tables from './generated/tables.js';
 import { describe } from './describe.js';
+import { RetryBudget } from './budget.js';
 
 export { stopReasons as STOP_REASONS, presetNames as PRESET_NAMES, envNames as ENV_NAMES,
   envPrefix as ENV_PREFIX } from './generated/tables.js';
@@ -22,8 +23,9 @@ const SLOT_COUNT = tables.fields.filter(([, kind]) => kind !== 'names').length;
 const MAX_ELAPSED = FIELDS.get('maxElapsed').index;
 const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
 
-// Behaviour that cannot travel as data: accepted by calls and, except `signal`, by policies.
-const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry'];
+// Behaviour and shared state that cannot travel as data: accepted by calls and, except
+// `signal`, by policies.
+const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'budget'];
 
 export function typeError(name, expected, value) {
   return new TypeError(`\`${name}\` must be ${expected}, got ${describe(value)}`);
@@ -49,7 +51,7 @@ function stringList(name, value) {
  * allocates one.
  */
 export class Plan {
-  constructor(present, slots, retryOn, abortOn, retryIf, onRetry, signal) {
+  constructor(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget) {
     this.present = present;
     this.slots = slots;
     this.retryOn = retryOn;
@@ -57,6 +59,7 @@ export class Plan {
     this.retryIf = retryIf;
     this.onRetry = onRetry;
     this.signal = signal;
+    this.budget = budget;
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     this.engine = undefined;
@@ -113,7 +116,7 @@ export function readOptions(options, allowSignal) {
   }
   const slots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   let present = 0;
-  let retryOn, abortOn, retryIf, onRetry, signal;
+  let retryOn, abortOn, retryIf, onRetry, signal, budget;
   let keys = 0;
   for (const key in options) {
     keys += 1;
@@ -145,6 +148,9 @@ export function readOptions(options, allowSignal) {
       if (typeof value !== 'function') throw typeError(key, 'a function', value);
       if (key === 'retryIf') retryIf = value;
       else onRetry = value;
+    } else if (key === 'budget') {
+      if (!(value instanceof RetryBudget)) throw typeError(key, 'a RetryBudget', value);
+      budget = value;
     } else if (key === 'signal' && allowSignal) {
       if (!isAbortSignal(value)) throw typeError(key, 'an AbortSignal', value);
       signal = value;
@@ -159,7 +165,7 @@ export function readOptions(options, allowSignal) {
     // `instanceof` and has no enumerable fields: read as options, it would silently be the defaults.
     throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
   }
-  const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal);
+  const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget);
   if (present !== 0 && !isLastValid(present, slots)) {
     if (!checkOptions(present, slots)) {
       plan.makeEngine(); // throws the engine's TypeError or RangeError for the first bad field
@@ -176,7 +182,7 @@ export function readCallOptions(call) {
   }
   for (const key in call) {
     if (call[key] !== undefined && key !== 'signal' && !BEHAVIOUR_FIELDS.includes(key)) {
-      throw new TypeError(`Unknown call option \`${key}\` (known: signal, retryIf, onRetry; policy fields belong to the Policy)`);
+      throw new TypeError(`Unknown call option \`${key}\` (known: signal, ${BEHAVIOUR_FIELDS.join(', ')}; policy fields belong to the Policy)`);
     }
   }
   const plan = readOptions(call, true);

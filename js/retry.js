@@ -4,6 +4,7 @@ import { RetryExhaustedError } from './errors.js';
 import { STOP_REASONS } from './options.js';
 import { describe } from './describe.js';
 import { NEVER_ABORTED, guardedAttempt, sleep } from './sleep.js';
+import { budgetEngine } from './budget.js';
 
 const now = () => performance.now();
 
@@ -20,7 +21,8 @@ export function execute(plan, fn, call) {
   // The clock is read up front only when a deadline needs it; otherwise elapsed time counts
   // from the first failure (a clock read would cost as much as the rest of a successful call).
   const started = plan.maxElapsed === undefined ? undefined : now();
-  if (signal === NEVER_ABORTED && plan.attemptTimeout === undefined) {
+  const budget = call?.budget ?? plan.budget;
+  if (signal === NEVER_ABORTED && plan.attemptTimeout === undefined && budget === undefined) {
     let result;
     try {
       result = fn({ attempt: 1, signal });
@@ -29,9 +31,12 @@ export function execute(plan, fn, call) {
     }
     return Promise.resolve(result).then(undefined, (error) => recover(plan, fn, call, signal, started, error, false));
   }
-  return guardedAttempt(fn, 1, signal, plan.attemptTimeout).then((outcome) => outcome.ok
-    ? outcome.value
-    : recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut));
+  return guardedAttempt(fn, 1, signal, plan.attemptTimeout).then((outcome) => {
+    if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);
+    // A success at the first attempt refills the budget by its no-retry increment.
+    if (budget !== undefined) budgetEngine(budget).recordSuccess();
+    return outcome.value;
+  });
 }
 
 /** The error's name, code and class name, NUL-separated, for the engine's classification. */
@@ -60,6 +65,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   const inline = plan.engine === undefined;
   const engine = inline ? plan.makeEngine() : plan.engine;
   const run = engine.start();
+  const budget = call?.budget ?? plan.budget;
+  const bucket = budget === undefined ? undefined : budgetEngine(budget);
   const retryIf = call?.retryIf ?? plan.retryIf;
   const onRetry = call?.onRetry ?? plan.onRetry;
   const origin = started ?? now();
@@ -76,7 +83,10 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         if (signal.aborted) throw signal.reason;
         elapsed = now() - origin;
       }
-      const delay = run.decide(engine, attempt, retryable, elapsed, error?.[RETRY_AFTER] ?? NaN);
+      const retryAfter = error?.[RETRY_AFTER] ?? NaN;
+      const delay = bucket === undefined
+        ? run.decide(engine, attempt, retryable, timedOut, elapsed, retryAfter)
+        : run.decideWithin(engine, bucket, attempt, retryable, timedOut, elapsed, retryAfter);
       if (delay < 0) {
         const reason = STOP_REASONS[-delay - 1];
         // An error the policy does not retry propagates unchanged.
@@ -90,7 +100,10 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       await sleep(delay, signal);
       attempt += 1;
       const outcome = await guardedAttempt(fn, attempt, signal, plan.attemptTimeout);
-      if (outcome.ok) return outcome.value;
+      if (outcome.ok) {
+        if (bucket !== undefined) run.succeededWithin(bucket);
+        return outcome.value;
+      }
       if (signal.aborted) throw signal.reason;
       error = outcome.error;
       timedOut = outcome.timedOut;

@@ -10,6 +10,8 @@ use alloc::vec::Vec;
 
 use super::entropy::fresh_seed;
 use super::errors::{number_text, to_js_error};
+#[cfg(feature = "overload")]
+use crate::engine::budget::{Budget, BudgetOptions};
 #[cfg(feature = "env")]
 use crate::engine::env::options_from_env_values;
 use crate::engine::{http, retry_after};
@@ -228,20 +230,40 @@ impl EngineRun {
         policy: &EnginePolicy,
         attempt: u32,
         retryable: bool,
+        timed_out: bool,
         elapsed: f64,
         retry_after: f64,
     ) -> f64 {
-        let retry_after = (!retry_after.is_nan()).then_some(retry_after);
-        let failure = Failure {
-            attempt,
-            retryable,
-            elapsed,
-            retry_after,
-        };
-        match self.0.after_failure(&policy.0, failure) {
-            Decision::Retry { delay } => delay,
-            Decision::Stop(reason) => -(reason as u8 as f64) - 1.0,
-        }
+        let failure = failure(attempt, retryable, timed_out, elapsed, retry_after);
+        encode(self.0.after_failure(&policy.0, failure))
+    }
+
+    /// As `decide`, and a retry must be paid for from `budget`.
+    #[cfg(feature = "overload")]
+    #[wasm_bindgen(js_name = decideWithin)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn decide_within(
+        &mut self,
+        policy: &EnginePolicy,
+        budget: &mut EngineBudget,
+        attempt: u32,
+        retryable: bool,
+        timed_out: bool,
+        elapsed: f64,
+        retry_after: f64,
+    ) -> f64 {
+        let failure = failure(attempt, retryable, timed_out, elapsed, retry_after);
+        encode(
+            self.0
+                .after_failure_within(&policy.0, failure, &mut budget.0),
+        )
+    }
+
+    /// The call succeeded after retries: `budget` gets the last retry's cost back.
+    #[cfg(feature = "overload")]
+    #[wasm_bindgen(js_name = succeededWithin)]
+    pub fn succeeded_within(&self, budget: &mut EngineBudget) {
+        self.0.succeeded_within(&mut budget.0);
     }
 
     /// Draws the delay before retry `retry` (1 = after the first attempt), for previews.
@@ -280,4 +302,80 @@ pub fn retries_method(method: &str, has_idempotency_key: bool, methods: Option<S
         has_idempotency_key,
         methods.as_deref().map(|list| list.split('\0')),
     )
+}
+
+fn failure(
+    attempt: u32,
+    retryable: bool,
+    timed_out: bool,
+    elapsed: f64,
+    retry_after: f64,
+) -> Failure {
+    let retry_after = (!retry_after.is_nan()).then_some(retry_after);
+    Failure {
+        attempt,
+        retryable,
+        elapsed,
+        retry_after,
+        timed_out,
+    }
+}
+
+/// A decision as one number: the delay, or `-(i + 1)` for stop reason `i`.
+fn encode(decision: Decision) -> f64 {
+    match decision {
+        Decision::Retry { delay } => delay,
+        Decision::Stop(reason) => -(reason as u8 as f64) - 1.0,
+    }
+}
+
+/// A retry budget shared by any number of calls.
+#[cfg(feature = "overload")]
+#[wasm_bindgen(js_name = EngineBudget)]
+pub struct EngineBudget(Budget);
+
+#[cfg(feature = "overload")]
+#[wasm_bindgen(js_class = EngineBudget)]
+impl EngineBudget {
+    /// The options in `BUDGET_FIELDS` order; NaN for an option not given.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        capacity: f64,
+        retry_cost: f64,
+        timeout_cost: f64,
+        no_retry_increment: f64,
+        tokens: f64,
+    ) -> Result<EngineBudget, JsValue> {
+        let given = |v: f64| (!v.is_nan()).then_some(v);
+        BudgetOptions {
+            capacity: given(capacity),
+            retry_cost: given(retry_cost),
+            timeout_cost: given(timeout_cost),
+            no_retry_increment: given(no_retry_increment),
+            tokens: given(tokens),
+        }
+        .build()
+        .map(EngineBudget)
+        .map_err(|err| to_js_error(&err))
+    }
+
+    /// A call succeeded at its first attempt: the no-retry increment.
+    #[wasm_bindgen(js_name = recordSuccess)]
+    pub fn record_success(&mut self) {
+        self.0.record_success(None);
+    }
+
+    /// Option `index` of a snapshot (`BUDGET_FIELDS` order).
+    #[wasm_bindgen(js_name = snapshotField)]
+    pub fn snapshot_field(&self, index: usize) -> f64 {
+        let s = self.0.snapshot();
+        let fields = [
+            s.capacity,
+            s.retry_cost,
+            s.timeout_cost,
+            s.no_retry_increment,
+            s.tokens,
+        ];
+        fields.get(index).copied().flatten().unwrap_or(f64::NAN)
+    }
 }

@@ -31,9 +31,19 @@ pub struct BudgetOptions {
     pub tokens: Option<f64>,
 }
 
+/// The options' names, in the order the binding passes them and a snapshot lists them.
+pub const BUDGET_FIELDS: [&str; 5] = [
+    "capacity",
+    "retryCost",
+    "timeoutCost",
+    "noRetryIncrement",
+    "tokens",
+];
+
 /// The largest capacity: far above any real budget, small enough to stay exact everywhere.
 const MAX_TOKENS: f64 = 1_000_000_000.0;
 
+#[inline(never)] // one copy for all five options
 fn whole(
     name: &str,
     value: Option<f64>,
@@ -51,8 +61,9 @@ fn whole(
 
 impl BudgetOptions {
     pub fn build(&self) -> Result<Budget, PolicyError> {
+        let [capacity_name, retry_name, timeout_name, increment_name, tokens_name] = BUDGET_FIELDS;
         let capacity = whole(
-            "capacity",
+            capacity_name,
             self.capacity,
             500,
             1.0,
@@ -63,17 +74,10 @@ impl BudgetOptions {
         let cost = "an integer from 0 to `capacity`";
         Ok(Budget {
             capacity,
-            retry_cost: whole("retryCost", self.retry_cost, 5, 0.0, cap, cost)?,
-            timeout_cost: whole("timeoutCost", self.timeout_cost, 10, 0.0, cap, cost)?,
-            no_retry_increment: whole(
-                "noRetryIncrement",
-                self.no_retry_increment,
-                1,
-                0.0,
-                cap,
-                cost,
-            )?,
-            tokens: whole("tokens", self.tokens, capacity, 0.0, cap, cost)?,
+            retry_cost: whole(retry_name, self.retry_cost, 5, 0.0, cap, cost)?,
+            timeout_cost: whole(timeout_name, self.timeout_cost, 10, 0.0, cap, cost)?,
+            no_retry_increment: whole(increment_name, self.no_retry_increment, 1, 0.0, cap, cost)?,
+            tokens: whole(tokens_name, self.tokens, capacity, 0.0, cap, cost)?,
         })
     }
 }

@@ -183,6 +183,7 @@ impl PolicyOptions {
     }
 
     /// Checks every field and fills in the defaults.
+    #[inline(never)]
     pub fn build(&self) -> Result<Policy, PolicyError> {
         self.validate()?;
         let defaults = Policy::default();

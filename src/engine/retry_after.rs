@@ -17,52 +17,40 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
 
 /// An HTTP-date as Unix ms, in any of the three forms RFC 9110 §5.6.7 has recipients accept:
 /// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT` and
-/// asctime `Sun Nov  6 08:49:37 1994`.
+/// asctime `Sun Nov  6 08:49:37 1994`. All three hold the same parts after the weekday, so
+/// each part is told by its shape (month name, `hh:mm:ss`, day before year), not its place.
 pub fn http_date_ms(value: &str) -> Option<f64> {
-    let mut parts = value.split_ascii_whitespace();
-    let first = parts.next()?;
-    let (day, month, year, time) = if let Some(weekday) = first.strip_suffix(',') {
-        if weekday.len() == 3 {
-            // IMF-fixdate: day month year time GMT
-            let (day, month, year, time) =
-                (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-            (number(day)?, month_number(month)?, number(year)?, time)
-        } else {
-            // RFC 850: dd-Mon-yy time GMT; two-digit years are read as 19xx/20xx per RFC 9110.
-            let mut date = parts.next()?.split('-');
-            let (day, month, year) = (date.next()?, date.next()?, date.next()?);
-            let year = number(year)?;
-            (
-                number(day)?,
-                month_number(month)?,
-                if year < 50 {
-                    2000 + year
-                } else if year < 100 {
-                    1900 + year
-                } else {
-                    year
-                },
-                parts.next()?,
-            )
+    let mut parts = value.split([' ', ',', '-']).filter(|p| !p.is_empty());
+    parts.next()?; // the weekday
+    let (mut day, mut month, mut year, mut clock) = (None, None, None, None);
+    for part in parts {
+        if part.contains(':') {
+            clock = Some(part);
+        } else if let Some(m) = month_number(part) {
+            month = Some(m);
+        } else if let Some(n) = number(part) {
+            if day.is_none() {
+                day = Some(n)
+            } else {
+                year = Some(n)
+            }
+        } else if part != "GMT" {
+            return None;
         }
-    } else {
-        // asctime: weekday month day time year
-        let (month, day, time, year) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-        (number(day)?, month_number(month)?, number(year)?, time)
+    }
+    let year = match year? {
+        // RFC 850's two-digit years, read as RFC 9110 says.
+        y @ 0..=49 => 2000 + y,
+        y @ 50..=99 => 1900 + y,
+        y => y,
     };
-    if matches!(parts.next(), Some(zone) if zone != "GMT") {
+    let mut hms = clock?.split(':').map(number);
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    let day = day?;
+    if hms.next().is_some() || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
         return None;
     }
-    let mut clock = time.split(':');
-    let (h, m, s) = (
-        number(clock.next()?)?,
-        number(clock.next()?)?,
-        number(clock.next()?)?,
-    );
-    if clock.next().is_some() || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
+    let days = days_from_civil(year, month?, day);
     Some(((days * 86_400 + h * 3_600 + m * 60 + s) as f64) * 1000.0)
 }
 

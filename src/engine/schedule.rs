@@ -100,6 +100,7 @@ impl Schedule {
 
     /// Decides what follows a failed attempt. A retry's delay is drawn only when the attempt
     /// count and the error allow one.
+    #[inline(never)] // one copy for every entry point of the WebAssembly module
     pub fn after_failure(&mut self, policy: &Policy, failure: Failure) -> Decision {
         if !failure.retryable {
             return Decision::Stop(StopReason::NotRetryable);

@@ -11,11 +11,12 @@ const root = new URL('../../', import.meta.url).pathname;
 const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 const PAGE = `<!doctype html><meta charset="utf-8"><title>jitterbug browser test</title><link rel="icon" href="data:,">
 <script type="module">
-  import { Policy, retry, RetryExhaustedError } from '/pkg/jitterbug.browser.mjs';
+  import { Policy, retry, RetryExhaustedError, RetryBudget } from '/pkg/jitterbug.browser.mjs';
   const results = {};
   results.delays = new Policy({ seed: 42 }).delays(5);
   try { new Policy({ maxAttempts: 0 }); } catch (e) { results.error = [e.constructor.name, e.message]; }
   try { Policy.fromEnv({}); } catch (e) { results.fromEnv = [e.constructor.name, e.message]; }
+  try { new RetryBudget(); } catch (e) { results.budget = [e.constructor.name, e.message]; }
   let calls = 0;
   results.value = await retry(async ({ attempt }) => { calls++; if (attempt < 3) throw new Error('flaky'); return 'ok'; },
     { initialDelay: 5, maxDelay: 5 });
@@ -99,6 +100,8 @@ test('the package works in Chromium from a <script type="module">, without a bun
   assert.deepEqual(results.error, ['RangeError', '`maxAttempts` must be an integer from 1 to 4294967295, got 0']);
   assert.equal(results.fromEnv[0], 'TypeError');
   assert.match(results.fromEnv[1], /not in the browser build: browsers have no environment variables/);
+  assert.equal(results.budget[0], 'TypeError');
+  assert.match(results.budget[1], /not in the browser build/);
   assert.equal(results.value, 'ok');
   assert.equal(results.calls, 3);
   assert.deepEqual(results.exhausted, [true, 2, 'down']);

@@ -1,0 +1,51 @@
+// RetryBudget: a token bucket many call sites share, so retries cannot multiply an outage.
+// The accounting is the engine's (src/engine/budget.rs); this class converts types.
+import { newEngineBudget } from './engine.js';
+import { budgetFields } from './generated/tables.js';
+import { describe } from './describe.js';
+
+/** A budget's engine, for the retry loop. */
+export let budgetEngine;
+
+export class RetryBudget {
+  #engine;
+
+  static {
+    budgetEngine = (budget) => budget.#engine;
+  }
+
+  /** @param {object} [options] capacity, retryCost, timeoutCost, noRetryIncrement, tokens (see index.d.ts). */
+  constructor(options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`Expected budget options to be an object, got ${describe(options)}`);
+    }
+    for (const key in options) {
+      if (!budgetFields.includes(key)) {
+        throw new TypeError(`Unknown budget option \`${key}\` (known: ${budgetFields.join(', ')})`);
+      }
+    }
+    const values = budgetFields.map((name) => {
+      const value = options[name];
+      if (value === undefined) return NaN;
+      if (typeof value !== 'number' || Number.isNaN(value)) {
+        throw new TypeError(`\`${name}\` must be a number, got ${describe(value)}`);
+      }
+      return value;
+    });
+    this.#engine = newEngineBudget(values);
+  }
+
+  /** Tokens left in the bucket. */
+  get tokens() {
+    return this.#engine.snapshotField(budgetFields.indexOf('tokens'));
+  }
+
+  /** The budget's settings and tokens, as plain data (to keep a Lambda container's budget warm). */
+  snapshot() {
+    return Object.fromEntries(budgetFields.map((name, i) => [name, this.#engine.snapshotField(i)]));
+  }
+
+  static restore(snapshot) {
+    return new RetryBudget(snapshot);
+  }
+}

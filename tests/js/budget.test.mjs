@@ -1,0 +1,79 @@
+// RetryBudget with retry, Policy and retryFetch, against the built package.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { Policy, RetryBudget, RetryExhaustedError, retry, retryFetch } from 'jitterbug';
+
+const fast = { initialDelay: 1, maxDelay: 2 };
+const failing = () => { const calls = []; return { calls, fn: async ({ attempt }) => { calls.push(attempt); throw new Error('down'); } }; };
+
+test('defaults are the AWS SDK standard quota: 500 tokens, 5 a retry, 10 after a timeout, 1 back per clean success', () => {
+  const budget = new RetryBudget();
+  assert.deepEqual(budget.snapshot(), { capacity: 500, retryCost: 5, timeoutCost: 10, noRetryIncrement: 1, tokens: 500 });
+  assert.equal(budget.tokens, 500);
+});
+
+test('a call stops retrying when the bucket cannot pay, with reason "budget"', async () => {
+  const budget = new RetryBudget({ tokens: 10 });
+  const { fn, calls } = failing();
+  const error = await retry(fn, { ...fast, maxAttempts: 10, budget }).catch((e) => e);
+  assert.ok(error instanceof RetryExhaustedError);
+  assert.equal(error.reason, 'budget');
+  assert.match(error.message, /Gave up after 3 attempts \(the retry budget is spent\): down/);
+  assert.deepEqual(calls, [1, 2, 3]);
+  assert.equal(budget.tokens, 0);
+});
+
+test('successes refund: the last retry\'s cost after retries, the no-retry increment otherwise', async () => {
+  const budget = new RetryBudget({ tokens: 100 });
+  let n = 0;
+  await retry(async () => { if (++n < 2) throw new Error('once'); return 'ok'; }, { ...fast, budget });
+  assert.equal(budget.tokens, 100, 'paid 5 for the retry, refunded 5 on success');
+  await retry(async () => 'first time', { budget });
+  assert.equal(budget.tokens, 101);
+  const timedOut = new RetryBudget({ tokens: 100 });
+  let m = 0;
+  await retry(() => (++m === 1 ? new Promise(() => {}) : 'ok'), { ...fast, attemptTimeout: 20, budget: timedOut });
+  assert.equal(timedOut.tokens, 100, 'a timeout retry costs 10 and is refunded 10');
+});
+
+test('one budget is shared by every call site and by a Policy', async () => {
+  const budget = new RetryBudget({ tokens: 15 });
+  const policy = new Policy({ ...fast, maxAttempts: 5, budget });
+  const a = failing();
+  const b = failing();
+  await policy.execute(a.fn).catch(() => {});
+  await retry(b.fn, { ...fast, maxAttempts: 5, budget }).catch(() => {});
+  // 15 tokens pay for three retries in all: the first call took all three.
+  assert.deepEqual([a.calls.length, b.calls.length], [4, 1]);
+  assert.equal(policy.toJSON().budget, undefined, 'a budget is state, not policy data');
+});
+
+test('retryFetch spends the budget too, and returns the last response when it runs out', async () => {
+  let requests = 0;
+  const server = createServer((req, res) => { requests += 1; res.writeHead(503); res.end(); });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const budget = new RetryBudget({ tokens: 5 });
+    const response = await retryFetch(`http://127.0.0.1:${server.address().port}/`, undefined, { ...fast, maxAttempts: 5, budget });
+    assert.equal(response.status, 503);
+    assert.equal(requests, 2);
+    assert.equal(budget.tokens, 0);
+  } finally {
+    server.close();
+  }
+});
+
+test('snapshot and restore keep a Lambda container\'s budget warm', () => {
+  const budget = new RetryBudget({ capacity: 50, retryCost: 2 });
+  const restored = RetryBudget.restore(JSON.parse(JSON.stringify(budget.snapshot())));
+  assert.deepEqual(restored.snapshot(), budget.snapshot());
+});
+
+test('bad budget options are TypeErrors and RangeErrors naming the option and the value', () => {
+  assert.throws(() => new RetryBudget({ capacity: 0 }), { name: 'RangeError', message: '`capacity` must be an integer from 1 to 1000000000, got 0' });
+  assert.throws(() => new RetryBudget({ retryCost: 600 }), { name: 'RangeError', message: '`retryCost` must be an integer from 0 to `capacity`, got 600' });
+  assert.throws(() => new RetryBudget({ tokens: '5' }), { name: 'TypeError', message: "`tokens` must be a number, got '5'" });
+  assert.throws(() => new RetryBudget({ size: 5 }), { name: 'TypeError', message: /^Unknown budget option `size`/ });
+  assert.throws(() => new Policy({ budget: {} }), { name: 'TypeError', message: '`budget` must be a RetryBudget, got [object Object]' });
+});
