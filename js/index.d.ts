@@ -10,7 +10,7 @@ export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated' | 'proportional'
  * Why a call stopped retrying with a retryable error: `maxAttempts` made, `maxElapsed` would be
  * passed, or the server asked (`Retry-After`) for a wait longer than `maxRetryAfter`.
  */
-export type ExhaustedReason = 'attempts' | 'deadline' | 'retryAfter';
+export type ExhaustedReason = 'attempts' | 'deadline' | 'retryAfter' | 'budget';
 
 /** The backoff kinds, in the engine's order (for editors and validation). */
 export declare const backoffKinds: readonly Backoff[];
@@ -91,8 +91,13 @@ export interface RetryEvent {
   elapsed: number;
 }
 
-/** Behaviour that cannot travel as data; accepted by a Policy and by each call. */
+/** Behaviour and shared state that cannot travel as data; accepted by a Policy and by each call. */
 export interface RetryBehaviour {
+  /**
+   * A retry budget shared with other calls: each retry must be paid for, and when the bucket
+   * cannot pay the call stops with `RetryExhaustedError` (`reason: 'budget'`). Default: none.
+   */
+  budget?: RetryBudget;
   /**
    * Asked after an error that `retryOn`/`abortOn` allow; return (or resolve) `false` to stop
    * and reject with that error unchanged. Default: none.
@@ -226,4 +231,34 @@ export declare class HttpStatusError extends Error {
   readonly response: Response;
   /** The wait its `Retry-After` asked for, in ms (only on 429 and 503). */
   readonly retryAfter: number | undefined;
+}
+
+/** A retry budget's options and state; `snapshot()` returns every field. */
+export interface RetryBudgetOptions {
+  /** Tokens the bucket holds (an integer from 1 to 1e9). Default: 500. */
+  capacity?: number;
+  /** Tokens a retry costs (0 to `capacity`). Default: 5. */
+  retryCost?: number;
+  /** Tokens a retry after a timed-out attempt costs (0 to `capacity`). Default: 10. */
+  timeoutCost?: number;
+  /** Tokens a call that succeeded at its first attempt puts back (0 to `capacity`). Default: 1. */
+  noRetryIncrement?: number;
+  /** Tokens in the bucket now (0 to `capacity`). Default: `capacity` (full). */
+  tokens?: number;
+}
+
+/**
+ * A token bucket many call sites share, so that retries cannot multiply an outage (the AWS
+ * SDKs' standard retry quota): the first attempt is free, a retry costs `retryCost`
+ * (`timeoutCost` after a timeout), a success refunds its last retry's cost (or
+ * `noRetryIncrement`), never above `capacity`. Node builds only: the browser build throws a
+ * TypeError.
+ */
+export declare class RetryBudget {
+  constructor(options?: RetryBudgetOptions);
+  /** Tokens left. */
+  readonly tokens: number;
+  /** Every option and the tokens left, as plain data. */
+  snapshot(): Required<RetryBudgetOptions>;
+  static restore(snapshot: RetryBudgetOptions): RetryBudget;
 }

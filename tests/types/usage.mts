@@ -1,6 +1,6 @@
 // Type-checked against the published declarations (tests/js/package.test.mjs).
-import { AttemptTimeoutError, HttpStatusError, Policy, RetryExhaustedError, backoffKinds, createFetch, jitterKinds, presets, retry, retryFetch, withRetry } from 'jitterbug';
-import type { AttemptContext, PolicyJSON, RetryEvent } from 'jitterbug';
+import { AttemptTimeoutError, HttpStatusError, RetryBudget, Policy, RetryExhaustedError, backoffKinds, createFetch, jitterKinds, presets, retry, retryFetch, withRetry } from 'jitterbug';
+import type { AttemptContext, ExhaustedReason, PolicyJSON, RetryBudgetOptions, RetryEvent } from 'jitterbug';
 
 const policy = new Policy({ maxAttempts: 5, backoff: 'fibonacci', jitter: 'decorrelated', retryOn: ['ECONNRESET'] });
 const json: PolicyJSON = policy.toJSON();
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     await retry(async () => { throw new Error('x'); });
   } catch (error) {
     if (error instanceof RetryExhaustedError) {
-      const reason: 'attempts' | 'deadline' | 'retryAfter' = error.reason;
+      const reason: ExhaustedReason = error.reason;
       const records: number = error.log.length + error.attempts + error.elapsed;
       void reason; void records;
     }
@@ -31,6 +31,10 @@ async function main(): Promise<void> {
   const again: Response = await fetchWithRetry(new URL('https://example.test/'), { headers: { 'Idempotency-Key': 'k' } });
   const onRetry = (e: RetryEvent) => { if (e.error instanceof HttpStatusError) void [e.error.status, e.error.retryAfter]; };
   const kinds: readonly string[] = [...backoffKinds, ...jitterKinds];
-  void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds];
+  const budget = new RetryBudget({ capacity: 100 });
+  const snapshot: Required<RetryBudgetOptions> = budget.snapshot();
+  const warm: RetryBudget = RetryBudget.restore(snapshot);
+  await retry(async () => 1, { budget: warm, maxAttempts: 2 });
+  void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds, budget.tokens];
 }
 void main;
