@@ -2,6 +2,7 @@
 //! entropy; the caller hands it the time and the seed, so every schedule is reproducible.
 
 pub mod backoff;
+pub mod breaker;
 pub mod budget;
 pub mod classify;
 pub mod env;

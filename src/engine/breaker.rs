@@ -1,0 +1,576 @@
+//! A circuit breaker: after repeated failures, calls fail fast for a while instead of piling
+//! onto a service that is down; then a few probes find out whether it is back. Driven by the
+//! caller's clock (`now`, in ms), so every transition is testable to the millisecond.
+
+use super::error::PolicyError;
+use super::rng::Rng;
+
+/// The options' names, in the order the binding passes them.
+pub const BREAKER_FIELDS: [&str; 8] = [
+    "failureThreshold",
+    "failureRatio",
+    "windowMs",
+    "minimumCalls",
+    "openDelay",
+    "maxOpenDelay",
+    "halfOpenMaxCalls",
+    "seed",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Closed,
+    Open,
+    HalfOpen,
+}
+
+impl State {
+    pub const ALL: [State; 3] = [State::Closed, State::Open, State::HalfOpen];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Closed => "closed",
+            State::Open => "open",
+            State::HalfOpen => "half-open",
+        }
+    }
+}
+
+/// Why the state changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    ConsecutiveFailures,
+    FailureRatio,
+    OpenDelayElapsed,
+    ProbeSucceeded,
+    ProbeFailed,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 5] = [
+        Reason::ConsecutiveFailures,
+        Reason::FailureRatio,
+        Reason::OpenDelayElapsed,
+        Reason::ProbeSucceeded,
+        Reason::ProbeFailed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::ConsecutiveFailures => "consecutiveFailures",
+            Reason::FailureRatio => "failureRatio",
+            Reason::OpenDelayElapsed => "openDelayElapsed",
+            Reason::ProbeSucceeded => "probeSucceeded",
+            Reason::ProbeFailed => "probeFailed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub from: State,
+    pub to: State,
+    pub reason: Reason,
+}
+
+/// Whether an attempt may go ahead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Admission {
+    Allowed,
+    /// Fail fast; `retry_after` is the ms until the breaker lets a probe through (0 when the
+    /// probes are out and the answer is due any moment).
+    Rejected {
+        retry_after: f64,
+    },
+}
+
+/// The rolling window is this many buckets of `window_ms / BUCKETS` each.
+pub const BUCKETS: usize = 10;
+
+/// One slice of the rolling window: which slice of time it counts, and what it counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Bucket {
+    pub index: f64,
+    pub calls: u32,
+    pub failures: u32,
+}
+
+/// The options as the user gave them (raw numbers, each optional).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BreakerOptions {
+    pub failure_threshold: Option<f64>,
+    pub failure_ratio: Option<f64>,
+    pub window_ms: Option<f64>,
+    pub minimum_calls: Option<f64>,
+    pub open_delay: Option<f64>,
+    pub max_open_delay: Option<f64>,
+    pub half_open_max_calls: Option<f64>,
+    pub seed: Option<f64>,
+}
+
+/// A circuit breaker's settings and state.
+///
+/// # Default
+/// - `failure_threshold`: 5 consecutive failures open it
+/// - `failure_ratio`: none (set it to also open on a failure ratio over the window)
+/// - `window_ms`: 10,000 ms; `minimum_calls`: 10 calls in the window before the ratio counts
+/// - `open_delay`: 5,000 ms open before the first probe (exactly, on a first trip)
+/// - `max_open_delay`: 8 × `open_delay` (repeated trips double the delay, with jitter, up to it)
+/// - `half_open_max_calls`: 1 probe at a time
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breaker {
+    failure_threshold: u32,
+    failure_ratio: Option<f64>,
+    window_ms: f64,
+    minimum_calls: u32,
+    open_delay: f64,
+    max_open_delay: f64,
+    half_open_max_calls: u32,
+    state: State,
+    consecutive_failures: u32,
+    buckets: [Bucket; BUCKETS],
+    open_until: f64,
+    trips: u32,
+    probes: u32,
+    rng: Rng,
+}
+
+const MAX_MS: f64 = 2_147_483_647.0;
+
+fn check(
+    name: &str,
+    value: Option<f64>,
+    default: f64,
+    ok: impl Fn(f64) -> bool,
+    expected: &'static str,
+) -> Result<f64, PolicyError> {
+    match value {
+        None => Ok(default),
+        Some(v) if ok(v) => Ok(v),
+        Some(v) => Err(PolicyError::option_range(name, expected, v)),
+    }
+}
+
+fn count(v: f64) -> bool {
+    v.is_finite() && v % 1.0 == 0.0 && (1.0..=1e9).contains(&v)
+}
+
+impl BreakerOptions {
+    pub fn build(&self) -> Result<Breaker, PolicyError> {
+        let [threshold, ratio, window, minimum, open, max_open, half_open, seed] = BREAKER_FIELDS;
+        let whole = "an integer from 1 to 1000000000";
+        let failure_ratio = match self.failure_ratio {
+            None => None,
+            Some(v) => Some(check(
+                ratio,
+                Some(v),
+                0.0,
+                |v| v > 0.0 && v <= 1.0,
+                "a number > 0 and <= 1",
+            )?),
+        };
+        let open_delay = check(
+            open,
+            self.open_delay,
+            5_000.0,
+            |v| (0.0..=MAX_MS).contains(&v),
+            "a number of ms from 0 to 2147483647",
+        )?;
+        let max_open_delay = check(
+            max_open,
+            self.max_open_delay,
+            (open_delay * 8.0).min(MAX_MS),
+            |v| (open_delay..=MAX_MS).contains(&v),
+            "a number of ms from `openDelay` to 2147483647",
+        )?;
+        let seed = check(
+            seed,
+            self.seed,
+            0.0,
+            |v| v.is_finite() && v % 1.0 == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&v),
+            "an integer from 0 to 9007199254740991",
+        )?;
+        Ok(Breaker {
+            failure_threshold: check(threshold, self.failure_threshold, 5.0, count, whole)? as u32,
+            failure_ratio,
+            window_ms: check(
+                window,
+                self.window_ms,
+                10_000.0,
+                |v| v.is_finite() && v >= 10.0,
+                "a finite number of ms >= 10",
+            )?,
+            minimum_calls: check(minimum, self.minimum_calls, 10.0, count, whole)? as u32,
+            open_delay,
+            max_open_delay,
+            half_open_max_calls: check(half_open, self.half_open_max_calls, 1.0, count, whole)?
+                as u32,
+            state: State::Closed,
+            consecutive_failures: 0,
+            buckets: [Bucket::default(); BUCKETS],
+            open_until: 0.0,
+            trips: 0,
+            probes: 0,
+            rng: Rng::new(seed as u64),
+        })
+    }
+}
+
+impl Breaker {
+    /// The state as of `now`: an open breaker whose delay has passed reports half-open (it
+    /// turns so at the next admission).
+    pub fn state_at(&self, now: f64) -> State {
+        match self.state {
+            State::Open if now >= self.open_until => State::HalfOpen,
+            state => state,
+        }
+    }
+
+    /// Asks before an attempt whether it may go ahead.
+    pub fn admit(&mut self, now: f64) -> (Admission, Option<Transition>) {
+        match self.state {
+            State::Closed => (Admission::Allowed, None),
+            State::Open if now < self.open_until => (
+                Admission::Rejected {
+                    retry_after: self.open_until - now,
+                },
+                None,
+            ),
+            State::Open => {
+                self.state = State::HalfOpen;
+                self.probes = 1;
+                let t = Transition {
+                    from: State::Open,
+                    to: State::HalfOpen,
+                    reason: Reason::OpenDelayElapsed,
+                };
+                (Admission::Allowed, Some(t))
+            }
+            State::HalfOpen if self.probes < self.half_open_max_calls => {
+                self.probes += 1;
+                (Admission::Allowed, None)
+            }
+            State::HalfOpen => (Admission::Rejected { retry_after: 0.0 }, None),
+        }
+    }
+
+    /// Reports the outcome of an attempt that was admitted.
+    pub fn record(&mut self, now: f64, success: bool) -> Option<Transition> {
+        match self.state {
+            // A late outcome of an attempt admitted before the breaker opened.
+            State::Open => None,
+            State::HalfOpen => {
+                self.probes = self.probes.saturating_sub(1);
+                if success {
+                    self.close();
+                    Some(Transition {
+                        from: State::HalfOpen,
+                        to: State::Closed,
+                        reason: Reason::ProbeSucceeded,
+                    })
+                } else {
+                    self.open(now);
+                    Some(Transition {
+                        from: State::HalfOpen,
+                        to: State::Open,
+                        reason: Reason::ProbeFailed,
+                    })
+                }
+            }
+            State::Closed => {
+                self.count(now, success);
+                if success {
+                    self.consecutive_failures = 0;
+                    return None;
+                }
+                self.consecutive_failures += 1;
+                let reason = if self.consecutive_failures >= self.failure_threshold {
+                    Reason::ConsecutiveFailures
+                } else if self.ratio_exceeded(now) {
+                    Reason::FailureRatio
+                } else {
+                    return None;
+                };
+                self.open(now);
+                Some(Transition {
+                    from: State::Closed,
+                    to: State::Open,
+                    reason,
+                })
+            }
+        }
+    }
+
+    /// The first trip opens for exactly `open_delay`; each further trip without a close in
+    /// between doubles it, up to `max_open_delay`, with equal jitter (`[d/2, d)`) so that a
+    /// fleet of breakers does not probe in lockstep.
+    fn open(&mut self, now: f64) {
+        self.trips = self.trips.saturating_add(1);
+        let delay = if self.trips == 1 {
+            self.open_delay
+        } else {
+            let doubled = self.open_delay * 2f64.powi(self.trips.min(31) as i32 - 1);
+            let d = doubled.min(self.max_open_delay);
+            d / 2.0 + self.rng.uniform(0.0, d / 2.0)
+        };
+        self.state = State::Open;
+        self.open_until = now + delay;
+        self.probes = 0;
+        self.consecutive_failures = 0;
+        self.buckets = [Bucket::default(); BUCKETS];
+    }
+
+    fn close(&mut self) {
+        self.state = State::Closed;
+        self.trips = 0;
+        self.probes = 0;
+        self.consecutive_failures = 0;
+        self.buckets = [Bucket::default(); BUCKETS];
+    }
+
+    fn bucket_index(&self, now: f64) -> f64 {
+        (now / (self.window_ms / BUCKETS as f64)).floor()
+    }
+
+    fn count(&mut self, now: f64, success: bool) {
+        let index = self.bucket_index(now);
+        let slot = &mut self.buckets[(index.rem_euclid(BUCKETS as f64)) as usize % BUCKETS];
+        if slot.index != index {
+            *slot = Bucket {
+                index,
+                calls: 0,
+                failures: 0,
+            };
+        }
+        slot.calls += 1;
+        slot.failures += u32::from(!success);
+    }
+
+    fn ratio_exceeded(&self, now: f64) -> bool {
+        let Some(ratio) = self.failure_ratio else {
+            return false;
+        };
+        let newest = self.bucket_index(now);
+        let (calls, failures) = self
+            .buckets
+            .iter()
+            .filter(|b| b.calls > 0 && b.index > newest - BUCKETS as f64 && b.index <= newest)
+            .fold((0u32, 0u32), |(c, f), b| (c + b.calls, f + b.failures));
+        calls >= self.minimum_calls && f64::from(failures) >= ratio * f64::from(calls)
+    }
+}
+
+/// The state a snapshot carries besides the options.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BreakerState {
+    pub state: State,
+    pub consecutive_failures: u32,
+    pub open_until: f64,
+    pub trips: u32,
+    pub buckets: [Bucket; BUCKETS],
+}
+
+impl Breaker {
+    pub fn options(&self) -> BreakerOptions {
+        BreakerOptions {
+            failure_threshold: Some(f64::from(self.failure_threshold)),
+            failure_ratio: self.failure_ratio,
+            window_ms: Some(self.window_ms),
+            minimum_calls: Some(f64::from(self.minimum_calls)),
+            open_delay: Some(self.open_delay),
+            max_open_delay: Some(self.max_open_delay),
+            half_open_max_calls: Some(f64::from(self.half_open_max_calls)),
+            seed: None,
+        }
+    }
+
+    pub fn saved_state(&self) -> BreakerState {
+        BreakerState {
+            state: self.state,
+            consecutive_failures: self.consecutive_failures,
+            open_until: self.open_until,
+            trips: self.trips,
+            buckets: self.buckets,
+        }
+    }
+
+    /// Puts back a saved state. Probes in flight do not survive a restore: a half-open breaker
+    /// comes back with none out.
+    pub fn restore(&mut self, saved: BreakerState) {
+        self.state = saved.state;
+        self.consecutive_failures = saved.consecutive_failures;
+        self.open_until = saved.open_until;
+        self.trips = saved.trips;
+        self.buckets = saved.buckets;
+        self.probes = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn breaker(options: BreakerOptions) -> Breaker {
+        options.build().unwrap()
+    }
+
+    fn fail(b: &mut Breaker, now: f64, times: u32) -> Option<Transition> {
+        (0..times).filter_map(|_| b.record(now, false)).last()
+    }
+
+    #[test]
+    fn opens_after_consecutive_failures_and_fails_fast() {
+        let mut b = breaker(BreakerOptions::default());
+        assert_eq!(fail(&mut b, 0.0, 4), None);
+        assert_eq!(b.record(10.0, true), None, "a success resets the count");
+        assert_eq!(fail(&mut b, 20.0, 4), None);
+        let t = b.record(30.0, false).unwrap();
+        assert_eq!(
+            (t.from, t.to, t.reason),
+            (State::Closed, State::Open, Reason::ConsecutiveFailures)
+        );
+        assert_eq!(
+            b.admit(1030.0).0,
+            Admission::Rejected {
+                retry_after: 4000.0
+            }
+        );
+    }
+
+    #[test]
+    fn half_open_exactly_after_open_delay_on_the_first_trip() {
+        let mut b = breaker(BreakerOptions::default());
+        fail(&mut b, 100.0, 5);
+        assert_eq!(b.admit(5099.0).0, Admission::Rejected { retry_after: 1.0 });
+        assert_eq!(b.state_at(5100.0), State::HalfOpen);
+        let (admission, t) = b.admit(5100.0);
+        assert_eq!(admission, Admission::Allowed);
+        assert_eq!(t.unwrap().reason, Reason::OpenDelayElapsed);
+        // One probe at a time.
+        assert_eq!(b.admit(5101.0).0, Admission::Rejected { retry_after: 0.0 });
+        let t = b.record(5200.0, true).unwrap();
+        assert_eq!(
+            (t.from, t.to, t.reason),
+            (State::HalfOpen, State::Closed, Reason::ProbeSucceeded)
+        );
+        assert_eq!(b.admit(5201.0).0, Admission::Allowed);
+    }
+
+    #[test]
+    fn a_failed_probe_reopens_with_a_longer_jittered_delay() {
+        let mut b = breaker(BreakerOptions {
+            seed: Some(3.0),
+            ..Default::default()
+        });
+        fail(&mut b, 0.0, 5);
+        b.admit(5000.0);
+        let t = b.record(5000.0, false).unwrap();
+        assert_eq!(
+            (t.from, t.to, t.reason),
+            (State::HalfOpen, State::Open, Reason::ProbeFailed)
+        );
+        // Second trip: d = 10,000 ms, drawn in [5,000, 10,000).
+        let Admission::Rejected { retry_after } = b.admit(5000.0).0 else {
+            panic!("not open")
+        };
+        assert!((5000.0..10_000.0).contains(&retry_after), "{retry_after}");
+        // Each further trip doubles d up to maxOpenDelay (8 × 5,000 ms) and draws from [d/2, d).
+        let mut now = 5000.0 + retry_after;
+        for trip in 3..=12 {
+            b.admit(now);
+            b.record(now, false);
+            let Admission::Rejected { retry_after } = b.admit(now).0 else {
+                panic!("not open")
+            };
+            let d = (5000.0 * 2f64.powi(trip - 1)).min(40_000.0);
+            assert!(
+                retry_after >= d / 2.0 && retry_after < d,
+                "trip {trip}: {retry_after} not in [{}, {d})",
+                d / 2.0
+            );
+            now += retry_after;
+        }
+    }
+
+    #[test]
+    fn opens_on_the_failure_ratio_over_the_window() {
+        let mut b = breaker(BreakerOptions {
+            failure_ratio: Some(0.5),
+            failure_threshold: Some(100.0),
+            ..Default::default()
+        });
+        // Alternate: 50% failures, but fewer than minimumCalls (10) until the tenth call.
+        for i in 0..9 {
+            assert_eq!(b.record(f64::from(i) * 100.0, i % 2 == 0), None, "call {i}");
+        }
+        let t = b.record(950.0, false).unwrap();
+        assert_eq!(t.reason, Reason::FailureRatio);
+    }
+
+    #[test]
+    fn old_calls_leave_the_window() {
+        let mut b = breaker(BreakerOptions {
+            failure_ratio: Some(0.5),
+            failure_threshold: Some(100.0),
+            ..Default::default()
+        });
+        for i in 0..8 {
+            b.record(f64::from(i), false);
+        }
+        b.record(0.0, true);
+        // 11 s later the window has moved past them: 1 failure in 2 calls is too few calls.
+        assert_eq!(b.record(11_000.0, true), None);
+        assert_eq!(b.record(11_001.0, false), None);
+        assert_eq!(b.state_at(11_002.0), State::Closed);
+    }
+
+    #[test]
+    fn snapshot_state_restores() {
+        let mut b = breaker(BreakerOptions::default());
+        fail(&mut b, 0.0, 5);
+        let mut copy = b.options().build().unwrap();
+        copy.restore(b.saved_state());
+        assert_eq!(
+            copy.admit(100.0).0,
+            Admission::Rejected {
+                retry_after: 4900.0
+            }
+        );
+        assert_eq!(copy.state_at(5000.0), State::HalfOpen);
+    }
+
+    #[test]
+    fn bad_options_name_the_option_and_the_value() {
+        let err = BreakerOptions {
+            failure_ratio: Some(1.5),
+            ..Default::default()
+        }
+        .build()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`failureRatio` must be a number > 0 and <= 1, got 1.5"
+        );
+        let err = BreakerOptions {
+            open_delay: Some(1000.0),
+            max_open_delay: Some(10.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`maxOpenDelay` must be a number of ms from `openDelay` to 2147483647, got 10"
+        );
+        let err = BreakerOptions {
+            failure_threshold: Some(0.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`failureThreshold` must be an integer from 1 to 1000000000, got 0"
+        );
+    }
+}
