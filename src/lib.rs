@@ -12,6 +12,9 @@ extern crate alloc;
 
 pub mod engine;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod simulation;
+
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
 

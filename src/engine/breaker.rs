@@ -115,7 +115,8 @@ pub struct BreakerOptions {
 /// - `failure_ratio`: none (set it to also open on a failure ratio over the window)
 /// - `window_ms`: 10,000 ms; `minimum_calls`: 10 calls in the window before the ratio counts
 /// - `open_delay`: 5,000 ms open before the first probe (exactly, on a first trip)
-/// - `max_open_delay`: 8 × `open_delay` (repeated trips double the delay, with jitter, up to it)
+/// - `max_open_delay`: `open_delay` (repeated trips draw from `[d/2, d)`; a larger cap lets the
+///   delay double on each trip, up to it; the default keeps recovery within one `open_delay`)
 /// - `half_open_max_calls`: 1 probe at a time
 #[derive(Debug, Clone, PartialEq)]
 pub struct Breaker {
@@ -179,7 +180,7 @@ impl BreakerOptions {
         let max_open_delay = check(
             max_open,
             self.max_open_delay,
-            (open_delay * 8.0).min(MAX_MS),
+            open_delay,
             |v| (open_delay..=MAX_MS).contains(&v),
             "a number of ms from `openDelay` to 2147483647",
         )?;
@@ -460,6 +461,7 @@ mod tests {
     fn a_failed_probe_reopens_with_a_longer_jittered_delay() {
         let mut b = breaker(BreakerOptions {
             seed: Some(3.0),
+            max_open_delay: Some(40_000.0),
             ..Default::default()
         });
         fail(&mut b, 0.0, 5);
@@ -572,5 +574,28 @@ mod tests {
             err.to_string(),
             "`failureThreshold` must be an integer from 1 to 1000000000, got 0"
         );
+    }
+}
+
+#[cfg(test)]
+mod default_backoff {
+    use super::*;
+
+    #[test]
+    fn by_default_a_repeated_trip_waits_at_most_open_delay() {
+        let mut b = BreakerOptions::default().build().unwrap();
+        let mut now = 0.0;
+        (0..5).for_each(|_| {
+            b.record(now, false);
+        });
+        for _ in 0..20 {
+            now = b.open_until;
+            b.admit(now);
+            b.record(now, false);
+            let Admission::Rejected { retry_after } = b.admit(now).0 else {
+                panic!("not open")
+            };
+            assert!((2500.0..5000.0).contains(&retry_after), "{retry_after}");
+        }
     }
 }
