@@ -11,6 +11,10 @@ use alloc::vec::Vec;
 use super::entropy::fresh_seed;
 use super::errors::{number_text, to_js_error};
 #[cfg(feature = "overload")]
+use crate::engine::breaker::{
+    Admission, Breaker, BreakerOptions, BreakerState, Bucket, Reason, State, Transition, BUCKETS,
+};
+#[cfg(feature = "overload")]
 use crate::engine::budget::{Budget, BudgetOptions};
 #[cfg(feature = "env")]
 use crate::engine::env::options_from_env_values;
@@ -377,5 +381,159 @@ impl EngineBudget {
             s.tokens,
         ];
         fields.get(index).copied().flatten().unwrap_or(f64::NAN)
+    }
+}
+
+/// A circuit breaker shared by any number of calls. Times are Unix ms (`Date.now()`), so a
+/// snapshot means the same in another process.
+#[cfg(feature = "overload")]
+#[wasm_bindgen(js_name = EngineBreaker)]
+pub struct EngineBreaker {
+    breaker: Breaker,
+    transition: Option<Transition>,
+}
+
+#[cfg(feature = "overload")]
+#[wasm_bindgen(js_class = EngineBreaker)]
+impl EngineBreaker {
+    /// The options in `BREAKER_FIELDS` order; NaN for an option not given.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        failure_threshold: f64,
+        failure_ratio: f64,
+        window_ms: f64,
+        minimum_calls: f64,
+        open_delay: f64,
+        max_open_delay: f64,
+        half_open_max_calls: f64,
+        seed: f64,
+    ) -> Result<EngineBreaker, JsValue> {
+        let given = |v: f64| (!v.is_nan()).then_some(v);
+        let options = BreakerOptions {
+            failure_threshold: given(failure_threshold),
+            failure_ratio: given(failure_ratio),
+            window_ms: given(window_ms),
+            minimum_calls: given(minimum_calls),
+            open_delay: given(open_delay),
+            max_open_delay: given(max_open_delay),
+            half_open_max_calls: given(half_open_max_calls),
+            // Unseeded breakers jitter their repeated trips from the process's entropy.
+            seed: Some(given(seed).unwrap_or((fresh_seed() >> 11) as f64)),
+        };
+        options
+            .build()
+            .map(|breaker| EngineBreaker {
+                breaker,
+                transition: None,
+            })
+            .map_err(|err| to_js_error(&err))
+    }
+
+    /// Before an attempt: -1 when it may go ahead, else the ms until a probe is let through.
+    pub fn admit(&mut self, now: f64) -> f64 {
+        let (admission, transition) = self.breaker.admit(now);
+        self.transition = transition;
+        match admission {
+            Admission::Allowed => -1.0,
+            Admission::Rejected { retry_after } => retry_after,
+        }
+    }
+
+    /// After an admitted attempt.
+    pub fn record(&mut self, now: f64, success: bool) {
+        self.transition = self.breaker.record(now, success);
+    }
+
+    /// The transition the last `admit` or `record` made, as `from + 3 × to + 9 × reason`
+    /// (indexes into the state and reason lists), or -1.
+    #[wasm_bindgen(js_name = takeTransition)]
+    pub fn take_transition(&mut self) -> i32 {
+        self.transition.take().map_or(-1, |t| {
+            let state = |s: State| State::ALL.iter().position(|x| *x == s).unwrap_or(0) as i32;
+            let reason = Reason::ALL.iter().position(|x| *x == t.reason).unwrap_or(0) as i32;
+            state(t.from) + 3 * state(t.to) + 9 * reason
+        })
+    }
+
+    /// The state as of `now`, as an index into the state list.
+    #[wasm_bindgen(js_name = stateAt)]
+    pub fn state_at(&self, now: f64) -> u32 {
+        let state = self.breaker.state_at(now);
+        State::ALL.iter().position(|s| *s == state).unwrap_or(0) as u32
+    }
+
+    /// Option `index` (`BREAKER_FIELDS` order), NaN when unset (or the seed, never kept).
+    pub fn option(&self, index: usize) -> f64 {
+        let o = self.breaker.options();
+        let all = [
+            o.failure_threshold,
+            o.failure_ratio,
+            o.window_ms,
+            o.minimum_calls,
+            o.open_delay,
+            o.max_open_delay,
+            o.half_open_max_calls,
+            o.seed,
+        ];
+        all.get(index).copied().flatten().unwrap_or(f64::NAN)
+    }
+
+    /// The saved state as numbers: state index, consecutive failures, open-until, trips, then
+    /// each window bucket's index, calls and failures.
+    pub fn saved(&self) -> Vec<f64> {
+        let s = self.breaker.saved_state();
+        let state = State::ALL.iter().position(|x| *x == s.state).unwrap_or(0) as f64;
+        let mut out = Vec::with_capacity(4 + 3 * BUCKETS);
+        out.extend([
+            state,
+            f64::from(s.consecutive_failures),
+            s.open_until,
+            f64::from(s.trips),
+        ]);
+        for b in s.buckets {
+            out.extend([b.index, f64::from(b.calls), f64::from(b.failures)]);
+        }
+        out
+    }
+
+    /// Puts back what `saved` returned.
+    pub fn restore(&mut self, saved: Vec<f64>) -> Result<(), JsValue> {
+        let count =
+            |v: f64| (v.is_finite() && v >= 0.0 && v % 1.0 == 0.0 && v <= 1e9).then_some(v as u32);
+        let bad = || {
+            to_js_error(&PolicyError::option_range(
+                "snapshot",
+                "what snapshot() returned",
+                f64::NAN,
+            ))
+        };
+        if saved.len() != 4 + 3 * BUCKETS || !saved[2].is_finite() {
+            return Err(bad());
+        }
+        let state = *State::ALL
+            .get(saved[0] as usize)
+            .filter(|_| count(saved[0]).is_some())
+            .ok_or_else(bad)?;
+        let mut buckets = [Bucket::default(); BUCKETS];
+        for (i, bucket) in buckets.iter_mut().enumerate() {
+            let [index, calls, failures] = [saved[4 + 3 * i], saved[5 + 3 * i], saved[6 + 3 * i]];
+            if !index.is_finite() {
+                return Err(bad());
+            }
+            *bucket = Bucket {
+                index,
+                calls: count(calls).ok_or_else(bad)?,
+                failures: count(failures).ok_or_else(bad)?,
+            };
+        }
+        self.breaker.restore(BreakerState {
+            state,
+            consecutive_failures: count(saved[1]).ok_or_else(bad)?,
+            open_until: saved[2],
+            trips: count(saved[3]).ok_or_else(bad)?,
+            buckets,
+        });
+        Ok(())
     }
 }

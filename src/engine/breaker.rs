@@ -152,6 +152,16 @@ fn check(
     }
 }
 
+/// `x.floor()`, which `core` lacks (the WebAssembly build has no std).
+fn floor(x: f64) -> f64 {
+    let truncated = x - x % 1.0;
+    if truncated > x {
+        truncated - 1.0
+    } else {
+        truncated
+    }
+}
+
 fn count(v: f64) -> bool {
     v.is_finite() && v % 1.0 == 0.0 && (1.0..=1e9).contains(&v)
 }
@@ -310,7 +320,7 @@ impl Breaker {
         let delay = if self.trips == 1 {
             self.open_delay
         } else {
-            let doubled = self.open_delay * 2f64.powi(self.trips.min(31) as i32 - 1);
+            let doubled = self.open_delay * f64::from(1u32 << (self.trips.min(31) - 1));
             let d = doubled.min(self.max_open_delay);
             d / 2.0 + self.rng.uniform(0.0, d / 2.0)
         };
@@ -330,12 +340,13 @@ impl Breaker {
     }
 
     fn bucket_index(&self, now: f64) -> f64 {
-        (now / (self.window_ms / BUCKETS as f64)).floor()
+        floor(now / (self.window_ms / BUCKETS as f64))
     }
 
     fn count(&mut self, now: f64, success: bool) {
         let index = self.bucket_index(now);
-        let slot = &mut self.buckets[(index.rem_euclid(BUCKETS as f64)) as usize % BUCKETS];
+        let slot = &mut self.buckets
+            [(index - floor(index / BUCKETS as f64) * BUCKETS as f64) as usize % BUCKETS];
         if slot.index != index {
             *slot = Bucket {
                 index,

@@ -42,7 +42,7 @@ impl PolicyError {
     }
 
     /// A range error about an option that is not a policy field (a budget's, a breaker's).
-    pub(crate) fn option_range(name: &str, expected: &'static str, value: f64) -> Self {
+    pub fn option_range(name: &str, expected: &'static str, value: f64) -> Self {
         PolicyError {
             kind: ErrorKind::Range,
             name: name.into(),
