@@ -1,6 +1,6 @@
 // RetryBudget: a token bucket many call sites share, so retries cannot multiply an outage.
 // The accounting is the engine's (src/engine/budget.rs); this class converts types.
-import { newEngineBudget } from './engine.js';
+import { newEngineBudget } from './engine-overload.js';
 import { budgetFields } from './generated/tables.js';
 import { describe } from './describe.js';
 

@@ -1,7 +1,7 @@
 // The one way into the WebAssembly engine: each entry makes sure the module is compiled first
 // (./init.js is init-sync.js or init-async.js, chosen per build).
+export { ready } from './init.js';
 import { ready } from './init.js';
-import * as glue from './generated/glue.js';
 import {
   EnginePolicy, checkOptions as check, nameError as unknownName, retriesMethod as methodRule,
   retriesStatus as statusRule, retryAfterMs as retryAfterRule,
@@ -42,17 +42,6 @@ export function retriesStatus(status, statuses) {
 export function retriesMethod(method, hasIdempotencyKey, methods) {
   ready();
   return methodRule(method, hasIdempotencyKey, methods);
-}
-
-/** A validated engine budget (`values` in `budgetFields` order, NaN where not given). */
-export function newEngineBudget(values) {
-  ready();
-  // Looked up by name: the browser build's module has no budgets (cargo feature `overload`).
-  const { EngineBudget } = glue;
-  if (EngineBudget === undefined) {
-    throw new TypeError('RetryBudget is not in the browser build: budgets guard services against fleets of clients (Node, Lambda); a page retries alone');
-  }
-  return new EngineBudget(values[0], values[1], values[2], values[3], values[4]);
 }
 
 export function engineFromEnv(prefix, values) {

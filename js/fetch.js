@@ -74,6 +74,7 @@ function send(setup, fetchImpl, input, init = {}) {
   const call = {
     signal: init.signal ?? plan.signal,
     budget: plan.budget,
+    breaker: plan.breaker,
     // A request that may not be sent twice is never retried, whatever failed.
     retryIf: (error, info) => mayRetry() && (userRetryIf === undefined || userRetryIf(error, info)),
     onRetry: (event) => {

@@ -8,6 +8,7 @@ export { RetryExhaustedError, AttemptTimeoutError } from './errors.js';
 export { retryFetch, createFetch, HttpStatusError } from './fetch.js';
 export { backoffKinds, jitterKinds } from './options.js';
 export { RetryBudget } from './budget.js';
+export { CircuitBreaker, CircuitOpenError } from './breaker.js';
 
 let defaultPlan;
 

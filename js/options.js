@@ -5,6 +5,7 @@ import { checkOptions, nameError, newEnginePolicy } from './engine.js';
 import * as tables from './generated/tables.js';
 import { describe } from './describe.js';
 import { RetryBudget } from './budget.js';
+import { CircuitBreaker } from './breaker.js';
 
 export { stopReasons as STOP_REASONS, presetNames as PRESET_NAMES, envNames as ENV_NAMES,
   envPrefix as ENV_PREFIX } from './generated/tables.js';
@@ -25,7 +26,7 @@ const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
 
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
-const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'budget'];
+const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'budget', 'breaker'];
 
 export function typeError(name, expected, value) {
   return new TypeError(`\`${name}\` must be ${expected}, got ${describe(value)}`);
@@ -51,7 +52,7 @@ function stringList(name, value) {
  * allocates one.
  */
 export class Plan {
-  constructor(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget) {
+  constructor(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget, breaker) {
     this.present = present;
     this.slots = slots;
     this.retryOn = retryOn;
@@ -60,6 +61,7 @@ export class Plan {
     this.onRetry = onRetry;
     this.signal = signal;
     this.budget = budget;
+    this.breaker = breaker;
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     this.engine = undefined;
@@ -116,7 +118,7 @@ export function readOptions(options, allowSignal) {
   }
   const slots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   let present = 0;
-  let retryOn, abortOn, retryIf, onRetry, signal, budget;
+  let retryOn, abortOn, retryIf, onRetry, signal, budget, breaker;
   let keys = 0;
   for (const key in options) {
     keys += 1;
@@ -148,6 +150,9 @@ export function readOptions(options, allowSignal) {
       if (typeof value !== 'function') throw typeError(key, 'a function', value);
       if (key === 'retryIf') retryIf = value;
       else onRetry = value;
+    } else if (key === 'breaker') {
+      if (!(value instanceof CircuitBreaker)) throw typeError(key, 'a CircuitBreaker', value);
+      breaker = value;
     } else if (key === 'budget') {
       if (!(value instanceof RetryBudget)) throw typeError(key, 'a RetryBudget', value);
       budget = value;
@@ -165,7 +170,7 @@ export function readOptions(options, allowSignal) {
     // `instanceof` and has no enumerable fields: read as options, it would silently be the defaults.
     throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
   }
-  const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget);
+  const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget, breaker);
   if (present !== 0 && !isLastValid(present, slots)) {
     if (!checkOptions(present, slots)) {
       plan.makeEngine(); // throws the engine's TypeError or RangeError for the first bad field

@@ -5,6 +5,22 @@ import { STOP_REASONS } from './options.js';
 import { describe } from './describe.js';
 import { NEVER_ABORTED, guardedAttempt, sleep } from './sleep.js';
 import { budgetEngine } from './budget.js';
+import { admitAttempt, recordAttempt } from './breaker.js';
+
+/**
+ * One attempt, through the breaker when there is one: refused at once with a CircuitOpenError
+ * while it is open (`circuitOpen`: never retried), and its outcome reported to it after.
+ */
+function attemptThrough(breaker, fn, attempt, signal, timeout) {
+  if (breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout);
+  const refusal = admitAttempt(breaker);
+  if (refusal !== undefined) return Promise.resolve({ ok: false, error: refusal, timedOut: false, circuitOpen: true });
+  return guardedAttempt(fn, attempt, signal, timeout).then((outcome) => {
+    // An attempt the caller aborted says nothing about the service.
+    if (!signal.aborted) recordAttempt(breaker, outcome.ok);
+    return outcome;
+  });
+}
 
 const now = () => performance.now();
 
@@ -22,7 +38,8 @@ export function execute(plan, fn, call) {
   // from the first failure (a clock read would cost as much as the rest of a successful call).
   const started = plan.maxElapsed === undefined ? undefined : now();
   const budget = call?.budget ?? plan.budget;
-  if (signal === NEVER_ABORTED && plan.attemptTimeout === undefined && budget === undefined) {
+  const breaker = call?.breaker ?? plan.breaker;
+  if (signal === NEVER_ABORTED && plan.attemptTimeout === undefined && budget === undefined && breaker === undefined) {
     let result;
     try {
       result = fn({ attempt: 1, signal });
@@ -31,7 +48,8 @@ export function execute(plan, fn, call) {
     }
     return Promise.resolve(result).then(undefined, (error) => recover(plan, fn, call, signal, started, error, false));
   }
-  return guardedAttempt(fn, 1, signal, plan.attemptTimeout).then((outcome) => {
+  return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout).then((outcome) => {
+    if (outcome.circuitOpen) throw outcome.error;
     if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);
     // A success at the first attempt refills the budget by its no-retry increment.
     if (budget !== undefined) budgetEngine(budget).recordSuccess();
@@ -67,6 +85,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   const run = engine.start();
   const budget = call?.budget ?? plan.budget;
   const bucket = budget === undefined ? undefined : budgetEngine(budget);
+  const breaker = call?.breaker ?? plan.breaker;
   const retryIf = call?.retryIf ?? plan.retryIf;
   const onRetry = call?.onRetry ?? plan.onRetry;
   const origin = started ?? now();
@@ -99,7 +118,9 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       if (onRetry !== undefined) notify(onRetry, { attempt, error, delay, elapsed }, entry);
       await sleep(delay, signal);
       attempt += 1;
-      const outcome = await guardedAttempt(fn, attempt, signal, plan.attemptTimeout);
+      const outcome = await attemptThrough(breaker, fn, attempt, signal, plan.attemptTimeout);
+      // An open circuit fails fast: the call ends with the CircuitOpenError, no retry.
+      if (outcome.circuitOpen) throw outcome.error;
       if (outcome.ok) {
         if (bucket !== undefined) run.succeededWithin(bucket);
         return outcome.value;

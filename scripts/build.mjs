@@ -41,18 +41,20 @@ console.log('build: bundling the package');
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
 // The three builds differ only in how the module is instantiated (js/init-*.js).
-const initWith = (file, glue = `${generated}/glue.js`) => ({
+const initWith = (file, glue = `${generated}/glue.js`, browser = false) => ({
   name: 'init',
   setup(b) {
     b.onResolve({ filter: /^\.\/init\.js$/ }, () => ({ path: `${root}js/${file}` }));
     b.onResolve({ filter: /^\.\/generated\/glue\.js$/ }, () => ({ path: glue }));
+    // The browser module has no budgets or breakers: their classes become stand-ins that say so.
+    if (browser) b.onResolve({ filter: /^\.\/(budget|breaker)\.js$/ }, () => ({ path: `${root}js/browser/overload.js` }));
   },
 });
 const common = { entryPoints: [`${root}js/index.js`], bundle: true, minify: true, target: 'es2022',
   legalComments: 'none', logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' } };
 await build({ ...common, format: 'cjs', platform: 'node', outfile: `${pkg}/jitterbug.cjs`, plugins: [initWith('init-sync.js')] });
 await build({ ...common, format: 'esm', platform: 'neutral', outfile: `${pkg}/jitterbug.mjs`, plugins: [initWith('init-sync.js')] });
-await build({ ...common, format: 'esm', platform: 'browser', outfile: `${pkg}/jitterbug.browser.mjs`, plugins: [initWith('init-async.js', `${generated}/browser/glue.js`)] });
+await build({ ...common, format: 'esm', platform: 'browser', outfile: `${pkg}/jitterbug.browser.mjs`, plugins: [initWith('init-async.js', `${generated}/browser/glue.js`, true)] });
 
 copyFileSync(browserWasmPath, `${pkg}/jitterbug.wasm`);
 copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.ts`);

@@ -1,0 +1,99 @@
+// CircuitBreaker: after repeated failures calls fail fast for a while, then probes find out
+// whether the service is back. The state machine is the engine's (src/engine/breaker.rs);
+// this class converts types and reports transitions.
+import { newEngineBreaker } from './engine-overload.js';
+import { breakerFields, breakerReasons, breakerStates } from './generated/tables.js';
+import { describe } from './describe.js';
+
+/** A call failed fast because the circuit is open; `retryAfter` is the ms until a probe is let through. */
+export class CircuitOpenError extends Error {
+  constructor(retryAfter) {
+    super(`Circuit open: calls fail fast for ${Math.ceil(retryAfter)} ms more`);
+    this.name = 'CircuitOpenError';
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** For the retry loop: admits an attempt, or returns the CircuitOpenError it fails with. */
+export let admitAttempt;
+/** For the retry loop: reports an admitted attempt's outcome. */
+export let recordAttempt;
+
+const WINDOW_BUCKETS = 10;
+
+export class CircuitBreaker {
+  #engine;
+  #onStateChange;
+
+  static {
+    admitAttempt = (breaker) => {
+      const retryAfter = breaker.#engine.admit(Date.now());
+      breaker.#report();
+      return retryAfter < 0 ? undefined : new CircuitOpenError(retryAfter);
+    };
+    recordAttempt = (breaker, success) => {
+      breaker.#engine.record(Date.now(), success);
+      breaker.#report();
+    };
+  }
+
+  /** @param {object} [options] see index.d.ts; `onStateChange({ from, to, reason })` is called on every transition. */
+  constructor(options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`Expected breaker options to be an object, got ${describe(options)}`);
+    }
+    const { onStateChange, ...rest } = options;
+    if (onStateChange !== undefined && typeof onStateChange !== 'function') {
+      throw new TypeError(`\`onStateChange\` must be a function, got ${describe(onStateChange)}`);
+    }
+    for (const key in rest) {
+      if (!breakerFields.includes(key)) {
+        throw new TypeError(`Unknown breaker option \`${key}\` (known: ${breakerFields.join(', ')}, onStateChange)`);
+      }
+    }
+    const values = breakerFields.map((name) => {
+      const value = rest[name];
+      if (value === undefined) return NaN;
+      if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`\`${name}\` must be a number, got ${describe(value)}`);
+      return value;
+    });
+    this.#engine = newEngineBreaker(values);
+    this.#onStateChange = onStateChange;
+  }
+
+  /** `'closed' | 'open' | 'half-open'` (an open breaker whose delay has passed reads half-open). */
+  get state() {
+    return breakerStates[this.#engine.stateAt(Date.now())];
+  }
+
+  #report() {
+    const code = this.#engine.takeTransition();
+    if (code < 0 || this.#onStateChange === undefined) return;
+    // Called synchronously; an error it throws rejects the call that caused the transition.
+    this.#onStateChange({ from: breakerStates[code % 3], to: breakerStates[Math.floor(code / 3) % 3], reason: breakerReasons[Math.floor(code / 9)] });
+  }
+
+  /** Settings and state as plain data (to keep a Lambda container's breaker warm). */
+  snapshot() {
+    const options = {};
+    breakerFields.forEach((name, i) => {
+      const value = this.#engine.option(i);
+      if (!Number.isNaN(value)) options[name] = value;
+    });
+    const saved = this.#engine.saved();
+    const window = Array.from({ length: WINDOW_BUCKETS }, (_, i) => [saved[4 + 3 * i], saved[5 + 3 * i], saved[6 + 3 * i]]);
+    return { options, state: breakerStates[saved[0]], consecutiveFailures: saved[1], openUntil: saved[2], trips: saved[3], window };
+  }
+
+  /** A breaker in the state `snapshot` recorded; `onStateChange` is not part of a snapshot. */
+  static restore(snapshot, { onStateChange } = {}) {
+    if (snapshot === null || typeof snapshot !== 'object' || !Array.isArray(snapshot.window)) {
+      throw new TypeError(`Expected what breaker.snapshot() returned, got ${describe(snapshot)}`);
+    }
+    const breaker = new CircuitBreaker({ ...snapshot.options, onStateChange });
+    const state = breakerStates.indexOf(snapshot.state);
+    const saved = [state, snapshot.consecutiveFailures, snapshot.openUntil, snapshot.trips, ...snapshot.window.flat()].map(Number);
+    breaker.#engine.restore(new Float64Array(saved));
+    return breaker;
+  }
+}
