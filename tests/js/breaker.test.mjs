@@ -1,0 +1,98 @@
+// CircuitBreaker with retry, Policy and retryFetch, against the built package (real timers,
+// short delays).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { CircuitBreaker, CircuitOpenError, Policy, RetryBudget, retry, retryFetch } from 'jitterbug';
+
+const fast = { initialDelay: 1, maxDelay: 2 };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('opens after failureThreshold consecutive failed attempts, then fails fast without calling fn', async () => {
+  const events = [];
+  const breaker = new CircuitBreaker({ failureThreshold: 3, openDelay: 200, onStateChange: (e) => events.push(e) });
+  let calls = 0;
+  const down = async () => { calls += 1; throw new Error('down'); };
+  await retry(down, { ...fast, maxAttempts: 3, breaker }).catch(() => {});
+  assert.equal(calls, 3);
+  assert.equal(breaker.state, 'open');
+  assert.deepEqual(events, [{ from: 'closed', to: 'open', reason: 'consecutiveFailures' }]);
+  const error = await retry(down, { breaker }).catch((e) => e);
+  assert.ok(error instanceof CircuitOpenError);
+  assert.equal(error.name, 'CircuitOpenError');
+  assert.ok(error.retryAfter > 0 && error.retryAfter <= 200, `retryAfter ${error.retryAfter}`);
+  assert.equal(calls, 3, 'fn was not called while open');
+});
+
+test('after openDelay one probe goes through: success closes, failure re-opens', async () => {
+  const events = [];
+  const breaker = new CircuitBreaker({ failureThreshold: 1, openDelay: 50, onStateChange: (e) => events.push(`${e.from}>${e.to}:${e.reason}`) });
+  await retry(async () => { throw new Error('down'); }, { maxAttempts: 1, breaker }).catch(() => {});
+  await sleep(60);
+  assert.equal(breaker.state, 'half-open');
+  await retry(async () => { throw new Error('still down'); }, { maxAttempts: 1, breaker }).catch(() => {});
+  assert.equal(breaker.state, 'open');
+  await sleep(60);
+  assert.equal(await retry(async () => 'back', { maxAttempts: 1, breaker }), 'back');
+  assert.equal(breaker.state, 'closed');
+  assert.deepEqual(events, [
+    'closed>open:consecutiveFailures', 'open>half-open:openDelayElapsed', 'half-open>open:probeFailed',
+    'open>half-open:openDelayElapsed', 'half-open>closed:probeSucceeded',
+  ]);
+});
+
+test('opens on the failure ratio over the window once minimumCalls is reached', async () => {
+  const breaker = new CircuitBreaker({ failureThreshold: 100, failureRatio: 0.5, minimumCalls: 4, windowMs: 60_000 });
+  const outcomes = [true, false, true, false];
+  for (const ok of outcomes) await retry(async () => { if (!ok) throw new Error('x'); return 1; }, { maxAttempts: 1, breaker }).catch(() => {});
+  assert.equal(breaker.state, 'open');
+});
+
+test('a retry loop stops at the open circuit instead of retrying into it', async () => {
+  const breaker = new CircuitBreaker({ failureThreshold: 2, openDelay: 10_000 });
+  let calls = 0;
+  const error = await retry(async () => { calls += 1; throw new Error('down'); }, { ...fast, maxAttempts: 10, breaker }).catch((e) => e);
+  assert.ok(error instanceof CircuitOpenError);
+  assert.equal(calls, 2);
+});
+
+test('a shared breaker protects every call site of a Policy, and retryFetch', async () => {
+  let requests = 0;
+  const server = createServer((req, res) => { requests += 1; res.writeHead(503); res.end(); });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const breaker = new CircuitBreaker({ failureThreshold: 2, openDelay: 10_000 });
+    const policy = new Policy({ ...fast, maxAttempts: 2, breaker, budget: new RetryBudget() });
+    const url = `http://127.0.0.1:${server.address().port}/`;
+    // The two 503s open the circuit; retryFetch keeps fetch's contract and returns the last response.
+    assert.equal((await retryFetch(url, undefined, policy)).status, 503);
+    assert.equal(requests, 2);
+    await assert.rejects(retryFetch(url, undefined, policy), CircuitOpenError);
+    await assert.rejects(policy.execute(async () => 'never'), CircuitOpenError);
+    assert.equal(requests, 2);
+  } finally {
+    server.close();
+  }
+});
+
+test('snapshot and restore keep a breaker\'s state across Lambda invocations', async () => {
+  const breaker = new CircuitBreaker({ failureThreshold: 2, openDelay: 60_000 });
+  await retry(async () => { throw new Error('down'); }, { ...fast, maxAttempts: 2, breaker }).catch(() => {});
+  const snapshot = JSON.parse(JSON.stringify(breaker.snapshot()));
+  assert.equal(snapshot.state, 'open');
+  assert.equal(snapshot.options.failureThreshold, 2);
+  assert.ok(snapshot.openUntil > Date.now());
+  const restored = CircuitBreaker.restore(snapshot);
+  assert.equal(restored.state, 'open');
+  await assert.rejects(retry(async () => 1, { breaker: restored }), CircuitOpenError);
+  assert.throws(() => CircuitBreaker.restore({ ...snapshot, window: [] }), { name: 'RangeError', message: /`snapshot` must be what snapshot\(\) returned/ });
+});
+
+test('bad breaker options are TypeErrors and RangeErrors naming the option and the value', () => {
+  assert.throws(() => new CircuitBreaker({ failureRatio: 1.5 }), { name: 'RangeError', message: '`failureRatio` must be a number > 0 and <= 1, got 1.5' });
+  assert.throws(() => new CircuitBreaker({ openDelay: -1 }), { name: 'RangeError', message: '`openDelay` must be a number of ms from 0 to 2147483647, got -1' });
+  assert.throws(() => new CircuitBreaker({ failureThreshold: '5' }), { name: 'TypeError', message: "`failureThreshold` must be a number, got '5'" });
+  assert.throws(() => new CircuitBreaker({ threshold: 5 }), { name: 'TypeError', message: /^Unknown breaker option `threshold`/ });
+  assert.throws(() => new CircuitBreaker({ onStateChange: 'log' }), { name: 'TypeError', message: "`onStateChange` must be a function, got 'log'" });
+  assert.throws(() => retry(async () => 1, { breaker: {} }), { name: 'TypeError', message: '`breaker` must be a CircuitBreaker, got [object Object]' });
+});
