@@ -141,5 +141,18 @@ console.table(sizes.map(([name, bytes]) => ({ package: name, bytes, KiB: +(bytes
 console.log(`  jitterbug: ${browserJs} bytes of JavaScript + ${wasm} bytes of WebAssembly`);
 target('browser bundle <= 20 KiB (20,480 bytes)', browserJs + wasm <= 20_480, `${browserJs + wasm} bytes`);
 
+// ---- 4. Overload: a fleet during a full outage (the engine's state machines, virtual time) ---
+console.log('');
+const simulation = execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'simulate'], { cwd: root, encoding: 'utf8' });
+console.log(simulation.trim());
+const rows = Object.fromEntries(simulation.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| protection'))
+  .map((line) => line.split('|').map((cell) => cell.trim()).filter(Boolean))
+  .map(([name, , , amplification, recovery]) => [name, { amplification: parseFloat(amplification), recovery: parseFloat(recovery) }]));
+const openDelay = Number(/openDelay (\d+) ms/.exec(simulation)[1]);
+target('amplification during the outage with a budget <= 1.1x (3x without)', rows.budget.amplification <= 1.1 && rows['budget + breaker'].amplification <= 1.1,
+  `budget ${rows.budget.amplification}x, budget + breaker ${rows['budget + breaker'].amplification}x, none ${rows['no budget'].amplification}x`);
+target('recovery no slower than without a budget by more than one openDelay', Math.max(rows.budget.recovery, rows['budget + breaker'].recovery) <= rows['no budget'].recovery + openDelay,
+  `budget ${rows.budget.recovery} ms, budget + breaker ${rows['budget + breaker'].recovery} ms, none ${rows['no budget'].recovery} ms, openDelay ${openDelay} ms`);
+
 console.log('\ntargets:');
 for (const { name, ok, detail } of results) console.log(`  ${ok ? 'met    ' : 'NOT MET'}  ${name}: ${detail}`);

@@ -99,6 +99,12 @@ export interface RetryBehaviour {
    */
   budget?: RetryBudget;
   /**
+   * A circuit breaker shared with other calls: every attempt asks it first, and while it is
+   * open the call rejects at once with `CircuitOpenError`, without calling `fn` and without
+   * retrying. Default: none.
+   */
+  breaker?: CircuitBreaker;
+  /**
    * Asked after an error that `retryOn`/`abortOn` allow; return (or resolve) `false` to stop
    * and reject with that error unchanged. Default: none.
    */
@@ -261,4 +267,67 @@ export declare class RetryBudget {
   /** Every option and the tokens left, as plain data. */
   snapshot(): Required<RetryBudgetOptions>;
   static restore(snapshot: RetryBudgetOptions): RetryBudget;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/** A state change of a `CircuitBreaker`. */
+export interface CircuitStateChange {
+  from: CircuitState;
+  to: CircuitState;
+  reason: 'consecutiveFailures' | 'failureRatio' | 'openDelayElapsed' | 'probeSucceeded' | 'probeFailed';
+}
+
+export interface CircuitBreakerOptions {
+  /** Consecutive failed attempts that open the circuit (integer from 1). Default: 5. */
+  failureThreshold?: number;
+  /** Also open when this share of the attempts in the window failed (0 < r <= 1). Default: none. */
+  failureRatio?: number;
+  /** The rolling window for `failureRatio`, in ms (>= 10). Default: 10000. */
+  windowMs?: number;
+  /** Attempts the window must hold before `failureRatio` counts (integer from 1). Default: 10. */
+  minimumCalls?: number;
+  /** Ms open before a probe is let through, exactly on a first trip (0 to 2147483647). Default: 5000. */
+  openDelay?: number;
+  /**
+   * Cap on the open delay of repeated trips, which draw from `[d/2, d)` with d doubling per
+   * trip up to it (`openDelay` to 2147483647). Default: `openDelay` (no growth).
+   */
+  maxOpenDelay?: number;
+  /** Probes let through at once while half-open (integer from 1). Default: 1. */
+  halfOpenMaxCalls?: number;
+  /** Seeds the jitter of repeated trips (integer from 0 to 2^53 − 1). Default: a fresh seed. */
+  seed?: number;
+}
+
+/** What `CircuitBreaker#snapshot()` returns. */
+export interface CircuitBreakerSnapshot {
+  options: CircuitBreakerOptions;
+  state: CircuitState;
+  consecutiveFailures: number;
+  /** Unix ms until which it stays open. */
+  openUntil: number;
+  trips: number;
+  /** The rolling window: `[bucket index, calls, failures]` per bucket. */
+  window: [number, number, number][];
+}
+
+/**
+ * Closed → open after `failureThreshold` consecutive failed attempts or past `failureRatio`;
+ * open → half-open after the open delay; half-open lets `halfOpenMaxCalls` probes through;
+ * a success closes it, a failure re-opens it. Every failed attempt counts (an attempt the
+ * caller aborted does not). Node builds only: the browser build throws a TypeError.
+ */
+export declare class CircuitBreaker {
+  constructor(options?: CircuitBreakerOptions & { onStateChange?: (change: CircuitStateChange) => void });
+  readonly state: CircuitState;
+  snapshot(): CircuitBreakerSnapshot;
+  static restore(snapshot: CircuitBreakerSnapshot, options?: { onStateChange?: (change: CircuitStateChange) => void }): CircuitBreaker;
+}
+
+/** A call failed fast because the circuit is open. */
+export declare class CircuitOpenError extends Error {
+  readonly name: 'CircuitOpenError';
+  /** Ms until a probe is let through (0 when the probes are out). */
+  readonly retryAfter: number;
 }

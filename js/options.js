@@ -64,6 +64,8 @@ export class Plan {
     this.breaker = breaker;
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
+    // Whether a call under this plan needs more than the bare path (see retry.js).
+    this.guarded = this.attemptTimeout !== undefined || budget !== undefined || breaker !== undefined;
     this.engine = undefined;
   }
 

