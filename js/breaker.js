@@ -4,6 +4,7 @@
 import { newEngineBreaker } from './engine-overload.js';
 import { breakerFields, breakerReasons, breakerStates } from './generated/tables.js';
 import { describe } from './describe.js';
+import { readNumberOptions } from './number-options.js';
 
 /** A call failed fast because the circuit is open; `retryAfter` is the ms until a probe is let through. */
 export class CircuitOpenError extends Error {
@@ -46,18 +47,7 @@ export class CircuitBreaker {
     if (onStateChange !== undefined && typeof onStateChange !== 'function') {
       throw new TypeError(`\`onStateChange\` must be a function, got ${describe(onStateChange)}`);
     }
-    for (const key in rest) {
-      if (!breakerFields.includes(key)) {
-        throw new TypeError(`Unknown breaker option \`${key}\` (known: ${breakerFields.join(', ')}, onStateChange)`);
-      }
-    }
-    const values = breakerFields.map((name) => {
-      const value = rest[name];
-      if (value === undefined) return NaN;
-      if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`\`${name}\` must be a number, got ${describe(value)}`);
-      return value;
-    });
-    this.#engine = newEngineBreaker(values);
+    this.#engine = newEngineBreaker(readNumberOptions('breaker', rest, breakerFields));
     this.#onStateChange = onStateChange;
   }
 

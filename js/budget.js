@@ -2,7 +2,7 @@
 // The accounting is the engine's (src/engine/budget.rs); this class converts types.
 import { newEngineBudget } from './engine-overload.js';
 import { budgetFields } from './generated/tables.js';
-import { describe } from './describe.js';
+import { readNumberOptions } from './number-options.js';
 
 /** A budget's engine, for the retry loop. */
 export let budgetEngine;
@@ -16,23 +16,7 @@ export class RetryBudget {
 
   /** @param {object} [options] capacity, retryCost, timeoutCost, noRetryIncrement, tokens (see index.d.ts). */
   constructor(options = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`Expected budget options to be an object, got ${describe(options)}`);
-    }
-    for (const key in options) {
-      if (!budgetFields.includes(key)) {
-        throw new TypeError(`Unknown budget option \`${key}\` (known: ${budgetFields.join(', ')})`);
-      }
-    }
-    const values = budgetFields.map((name) => {
-      const value = options[name];
-      if (value === undefined) return NaN;
-      if (typeof value !== 'number' || Number.isNaN(value)) {
-        throw new TypeError(`\`${name}\` must be a number, got ${describe(value)}`);
-      }
-      return value;
-    });
-    this.#engine = newEngineBudget(values);
+    this.#engine = newEngineBudget(readNumberOptions('budget', options, budgetFields));
   }
 
   /** Tokens left in the bucket. */

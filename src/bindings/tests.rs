@@ -136,3 +136,50 @@ async fn sleep_waits_at_least_its_duration() {
     sleep(30.0).await;
     assert!(js_sys::Date::now() - started >= 29.0);
 }
+
+#[cfg(feature = "overload")]
+#[wasm_bindgen_test]
+fn budget_errors_are_range_errors_and_tokens_are_spent() {
+    use super::policy::{EngineBudget, EnginePolicy, EngineRun};
+    let error = match EngineBudget::new(0.0, f64::NAN, f64::NAN, f64::NAN, f64::NAN) {
+        Ok(_) => panic!("capacity 0 was accepted"),
+        Err(error) => error,
+    };
+    let error: js_sys::RangeError = error.dyn_into().expect("a RangeError");
+    assert_eq!(
+        String::from(error.message()),
+        "`capacity` must be an integer from 1 to 1000000000, got 0"
+    );
+    let mut budget = EngineBudget::new(f64::NAN, f64::NAN, f64::NAN, f64::NAN, 5.0).unwrap();
+    let (present, s) = all_slots_unset();
+    let policy = EnginePolicy::new(
+        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], "", "",
+    )
+    .unwrap();
+    let mut run: EngineRun = policy.start();
+    assert!(run.decide_within(&policy, &mut budget, 1, true, false, 0.0, f64::NAN) >= 0.0);
+    // The second retry cannot be paid for: stop reason "budget" (index 4 → -5).
+    assert_eq!(
+        run.decide_within(&policy, &mut budget, 2, true, false, 0.0, f64::NAN),
+        -5.0
+    );
+}
+
+#[cfg(feature = "overload")]
+#[wasm_bindgen_test]
+fn breaker_opens_fails_fast_and_reports_transitions() {
+    use super::policy::EngineBreaker;
+    let nan = f64::NAN;
+    let mut breaker = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, 1.0).unwrap();
+    assert_eq!(breaker.admit(0.0), -1.0);
+    breaker.record(0.0, false);
+    assert_eq!(breaker.take_transition(), -1);
+    breaker.record(1.0, false);
+    // closed (0) → open (1) for consecutiveFailures (0): 0 + 3 × 1 + 9 × 0.
+    assert_eq!(breaker.take_transition(), 3);
+    assert_eq!(breaker.admit(501.0), 500.0);
+    // Restore round-trips the saved state.
+    let mut copy = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, 1.0).unwrap();
+    copy.restore(breaker.saved()).unwrap();
+    assert_eq!(copy.admit(901.0), 100.0);
+}
