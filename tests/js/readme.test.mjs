@@ -83,3 +83,10 @@ test('the README documents every policy field and every export', () => {
     assert.match(readme, new RegExp(`^#{3,4} .*\`(new )?${name}\\b`, 'm'), name);
   }
 });
+
+test('the README\'s outage table is what the simulation prints (it is deterministic)', async () => {
+  const { stdout } = await promisify(execFile)('cargo', ['run', '--quiet', '--release', '--bin', 'simulate'], { cwd: root, encoding: 'utf8' });
+  const rows = (text) => text.split('\n').filter((line) => /^\| (no budget|budget|budget \+ breaker) \|/.test(line));
+  assert.equal(rows(stdout).length, 3);
+  assert.deepEqual(rows(readme), rows(stdout));
+});
