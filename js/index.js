@@ -9,6 +9,7 @@ export { retryFetch, createFetch, HttpStatusError } from './fetch.js';
 export { backoffKinds, jitterKinds } from './options.js';
 export { RetryBudget } from './budget.js';
 export { CircuitBreaker, CircuitOpenError } from './breaker.js';
+export { deadlineFrom, toAwsRetryStrategy, toEnv, toStepFunctionsRetry } from './infra.js';
 
 let defaultPlan;
 

@@ -65,7 +65,7 @@ function guardedStart(plan, fn, call, signal, started) {
 }
 
 /** The error's name, code and class name, NUL-separated, for the engine's classification. */
-function identifiers(error) {
+export function identifiers(error) {
   if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return '';
   const { name, code } = error;
   return [typeof name === 'string' ? name : '', code === undefined || code === null ? '' : String(code),

@@ -46,8 +46,9 @@ const initWith = (file, glue = `${generated}/glue.js`, browser = false) => ({
   setup(b) {
     b.onResolve({ filter: /^\.\/init\.js$/ }, () => ({ path: `${root}js/${file}` }));
     b.onResolve({ filter: /^\.\/generated\/glue\.js$/ }, () => ({ path: glue }));
-    // The browser module has no budgets or breakers: their classes become stand-ins that say so.
+    // The browser module has no budgets, breakers or infrastructure exports: stand-ins say so.
     if (browser) b.onResolve({ filter: /^\.\/(budget|breaker)\.js$/ }, () => ({ path: `${root}js/browser/overload.js` }));
+    if (browser) b.onResolve({ filter: /^\.\/infra\.js$/ }, () => ({ path: `${root}js/browser/infra.js` }));
   },
 });
 const common = { entryPoints: [`${root}js/index.js`], bundle: true, minify: true, target: 'es2022',

@@ -3,6 +3,8 @@
 
 mod entropy;
 mod errors;
+#[cfg(feature = "infra")]
+mod export;
 pub mod future;
 mod policy;
 

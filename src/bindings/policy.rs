@@ -116,6 +116,13 @@ fn split_names(joined: &str) -> Vec<String> {
 #[wasm_bindgen(js_name = EnginePolicy)]
 pub struct EnginePolicy(Policy);
 
+impl EnginePolicy {
+    /// The engine's policy, for the binding's other modules.
+    pub(crate) fn policy(&self) -> &Policy {
+        &self.0
+    }
+}
+
 #[wasm_bindgen(js_class = EnginePolicy)]
 impl EnginePolicy {
     #[wasm_bindgen(constructor)]

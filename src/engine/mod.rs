@@ -7,6 +7,7 @@ pub mod budget;
 pub mod classify;
 pub mod env;
 pub mod error;
+pub mod export;
 pub mod field;
 pub mod http;
 pub mod jitter;

@@ -1,0 +1,103 @@
+// Policies for other runtimes: Step Functions retriers, Lambda environment variables and
+// deadlines, and the AWS SDK v3 retry strategy. The mapping rules are the engine's
+// (src/engine/export.rs); this module converts types. Node builds only.
+import { ready } from './engine.js';
+import { deadlineFrom as deadlineRule } from './generated/glue.js';
+import { RetryBudget, budgetEngine } from './budget.js';
+import { ENV_PREFIX, STOP_REASONS, typeError } from './options.js';
+import { Policy, planOf } from './policy.js';
+import { identifiers } from './retry.js';
+
+function engineOf(policy) {
+  if (!(policy instanceof Policy)) throw typeError('policy', 'a Policy', policy);
+  return planOf(policy);
+}
+
+/**
+ * `{ retrier, losses }`: the ASL Retrier closest to `policy` (its `MaxAttempts` counts retries)
+ * and, as sentences, everything the retrier cannot express.
+ */
+export function toStepFunctionsRetry(policy, { errors } = {}) {
+  const plan = engineOf(policy);
+  if (errors !== undefined && (!Array.isArray(errors) || !errors.every((e) => typeof e === 'string' && e !== '' && !e.includes('\0')))) {
+    throw typeError('errors', 'an array of error names (non-empty strings)', errors);
+  }
+  return plan.engine.toStepFunctions(errors?.join('\0'), plan.budget !== undefined, plan.breaker !== undefined);
+}
+
+/** The environment variables `Policy.fromEnv` reads back into an identical policy. */
+export function toEnv(policy, { prefix = ENV_PREFIX } = {}) {
+  const plan = engineOf(policy);
+  if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
+  return plan.engine.toEnv(prefix);
+}
+
+/**
+ * A `maxElapsed` for this invocation: `context.getRemainingTimeInMillis()` less `reserve` ms
+ * (default 500) kept for the handler's own work after the last attempt.
+ */
+export function deadlineFrom(context, { reserve } = {}) {
+  if (typeof context?.getRemainingTimeInMillis !== 'function') {
+    throw typeError('context', 'a Lambda context (with getRemainingTimeInMillis)', context);
+  }
+  if (reserve !== undefined && typeof reserve !== 'number') throw typeError('reserve', 'a number', reserve);
+  ready();
+  return deadlineRule(context.getRemainingTimeInMillis(), reserve ?? NaN);
+}
+
+class RetryToken {
+  constructor(run, retries, delay, started) {
+    this.run = run;
+    this.retries = retries;
+    this.delay = delay;
+    this.started = started;
+  }
+
+  getRetryCount() {
+    return this.retries;
+  }
+
+  getRetryDelay() {
+    return this.delay;
+  }
+}
+
+/**
+ * The AWS SDK v3 `RetryStrategyV2` for `policy`: `new DynamoDBClient({ retryStrategy })`
+ * retries with jitterbug's schedule, classification (`retryOn`/`abortOn`; the SDK's client
+ * errors are never retried), Retry-After hints and, if given, `budget`.
+ */
+export function toAwsRetryStrategy(policy, { budget } = {}) {
+  const plan = engineOf(policy);
+  const shared = budget ?? plan.budget;
+  if (shared !== undefined && !(shared instanceof RetryBudget)) throw typeError('budget', 'a RetryBudget', shared);
+  const bucket = shared === undefined ? undefined : budgetEngine(shared);
+  const engine = plan.engine;
+  return {
+    mode: 'jitterbug',
+    async acquireInitialRetryToken() {
+      return new RetryToken(engine.start(), 0, 0, Date.now());
+    },
+    async refreshRetryTokenForRetry(token, errorInfo) {
+      const attempt = token.retries + 1;
+      // The SDK's own classification first: a client error (validation, auth) is final.
+      const retryable = errorInfo?.errorType !== 'CLIENT_ERROR' && engine.isRetryable(identifiers(errorInfo?.error), false);
+      const hint = errorInfo?.retryAfterHint;
+      const retryAfter = hint instanceof Date ? Math.max(0, hint.getTime() - Date.now()) : NaN;
+      const elapsed = Date.now() - token.started;
+      const delay = bucket === undefined
+        ? token.run.decide(engine, attempt, retryable, false, elapsed, retryAfter)
+        : token.run.decideWithin(engine, bucket, attempt, retryable, false, elapsed, retryAfter);
+      if (delay < 0) {
+        token.run.free();
+        // The SDK answers a refusal by throwing the request's own error.
+        throw new Error(`jitterbug: no retry (${STOP_REASONS[-delay - 1]})`);
+      }
+      return new RetryToken(token.run, attempt, delay, token.started);
+    },
+    recordSuccess(token) {
+      if (bucket !== undefined) token.run.succeededWithin(bucket);
+      token.run.free();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+//! Policies for other runtimes, as plain JavaScript objects (Node builds: cargo feature `infra`).
+
+use super::errors::{number_text, to_js_error};
+use super::policy::EnginePolicy;
+use crate::engine::export::{
+    deadline_from, options_to_env, to_step_functions, DEFAULT_DEADLINE_RESERVE_MS,
+};
+use alloc::string::String;
+use alloc::vec::Vec;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    // Setting a plain property on a fresh object cannot fail.
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Array {
+    items.into_iter().map(JsValue::from_str).collect()
+}
+
+#[wasm_bindgen(js_class = EnginePolicy)]
+impl EnginePolicy {
+    /// `{ retrier, losses }`: an ASL Retrier and what it cannot express. `errors`: ErrorEquals,
+    /// NUL-separated, or undefined for the default.
+    #[wasm_bindgen(js_name = toStepFunctions)]
+    pub fn to_step_functions(
+        &self,
+        errors: Option<String>,
+        has_budget: bool,
+        has_breaker: bool,
+    ) -> Object {
+        let errors = errors.map(|joined| joined.split('\0').map(String::from).collect::<Vec<_>>());
+        let (retrier, losses) = to_step_functions(self.policy(), errors, (has_budget, has_breaker));
+        let object = Object::new();
+        set(
+            &object,
+            "ErrorEquals",
+            &strings(retrier.error_equals.iter().map(String::as_str)),
+        );
+        set(
+            &object,
+            "IntervalSeconds",
+            &f64::from(retrier.interval_seconds).into(),
+        );
+        set(
+            &object,
+            "MaxAttempts",
+            &f64::from(retrier.max_attempts).into(),
+        );
+        set(&object, "BackoffRate", &retrier.backoff_rate.into());
+        set(
+            &object,
+            "MaxDelaySeconds",
+            &f64::from(retrier.max_delay_seconds).into(),
+        );
+        set(&object, "JitterStrategy", &retrier.jitter_strategy.into());
+        let messages: Vec<String> = losses
+            .iter()
+            .map(|loss| loss.message_with(number_text))
+            .collect();
+        let result = Object::new();
+        set(&result, "retrier", &object);
+        set(
+            &result,
+            "losses",
+            &strings(messages.iter().map(String::as_str)),
+        );
+        result
+    }
+
+    /// The environment variables `fromEnv` reads back into this policy, as `{ NAME: value }`.
+    #[wasm_bindgen(js_name = toEnv)]
+    pub fn to_env(&self, prefix: &str) -> Result<Object, JsValue> {
+        let vars =
+            options_to_env(self.policy(), prefix, number_text).map_err(|err| to_js_error(&err))?;
+        let object = Object::new();
+        for (name, value) in vars {
+            set(&object, &name, &JsValue::from_str(&value));
+        }
+        Ok(object)
+    }
+}
+
+/// `remaining − reserve` ms as a `maxElapsed`; `reserve` NaN for the default.
+#[wasm_bindgen(js_name = deadlineFrom)]
+pub fn js_deadline_from(remaining: f64, reserve: f64) -> Result<f64, JsValue> {
+    let reserve = if reserve.is_nan() {
+        DEFAULT_DEADLINE_RESERVE_MS
+    } else {
+        reserve
+    };
+    deadline_from(remaining, reserve).map_err(|err| to_js_error(&err))
+}

@@ -1,0 +1,435 @@
+//! Policies for other runtimes: a Step Functions retrier (and what it cannot express),
+//! environment variables that `env` reads back into the same policy, and a Lambda deadline.
+
+use super::backoff::Backoff;
+use super::error::PolicyError;
+use super::field::{Field, FieldKind};
+use super::jitter::Jitter;
+use super::policy::Policy;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// ASL's bounds on a retrier's fields (Amazon States Language, "Retrying after an error").
+pub const ASL_MAX_ATTEMPTS: u32 = 99_999_999;
+pub const ASL_MAX_INTERVAL_SECONDS: u32 = 99_999_999;
+pub const ASL_MAX_DELAY_SECONDS: u32 = 31_622_400;
+
+/// A Step Functions `Retrier`. `max_attempts` counts **retries** (ASL's meaning), not attempts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retrier {
+    pub error_equals: Vec<String>,
+    pub interval_seconds: u32,
+    pub max_attempts: u32,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: u32,
+    /// `"FULL"` or `"NONE"`.
+    pub jitter_strategy: &'static str,
+}
+
+/// Something the policy does that the retrier cannot.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Loss {
+    /// `initialDelay` (ms) became `IntervalSeconds` (whole seconds, at least 1).
+    IntervalRounded(f64, u32),
+    /// `maxDelay` (ms) became `MaxDelaySeconds`.
+    MaxDelayRounded(f64, u32),
+    /// More retries than ASL allows.
+    AttemptsCapped(u32),
+    /// ASL backs off exponentially only.
+    BackoffApproximated(Backoff),
+    /// ASL jitters FULL or NONE only.
+    JitterApproximated(Jitter),
+    NoDeadline,
+    NoAttemptTimeout,
+    NoSeed,
+    NoRetryAfter,
+    NoAbortOn,
+    NoBudget,
+    NoBreaker,
+}
+
+impl Loss {
+    /// The warning, with numbers written by `number_text` (as in [`PolicyError::message_with`]).
+    pub fn message_with(&self, number_text: impl Fn(f64) -> String) -> String {
+        let parts: Vec<String> = match *self {
+            Loss::IntervalRounded(ms, s) => parts(&["initialDelay ", &number_text(ms), " ms is rounded up to IntervalSeconds ", &number_text(f64::from(s)), " (ASL counts whole seconds)"]),
+            Loss::MaxDelayRounded(ms, s) => parts(&["maxDelay ", &number_text(ms), " ms becomes MaxDelaySeconds ", &number_text(f64::from(s)), " (whole seconds, 1 to 31622400)"]),
+            Loss::AttemptsCapped(n) => parts(&["maxAttempts is capped at ", &number_text(f64::from(n) + 1.0), " (ASL allows at most 99999999 retries)"]),
+            Loss::BackoffApproximated(b) => parts(&[b.name(), " backoff is not expressible: exponential backoff with BackoffRate = multiplier is used"]),
+            Loss::JitterApproximated(j) => parts(&[j.name(), " jitter is not expressible: FULL jitter is used"]),
+            Loss::NoDeadline => parts(&["maxElapsed is not expressible in a retrier: set the state's TimeoutSeconds"]),
+            Loss::NoAttemptTimeout => parts(&["attemptTimeout is not expressible in a retrier: set the Task state's TimeoutSeconds"]),
+            Loss::NoSeed => parts(&["seed is not expressible: Step Functions draws its own jitter"]),
+            Loss::NoRetryAfter => parts(&["maxRetryAfter is not expressible: Step Functions does not read Retry-After"]),
+            Loss::NoAbortOn => parts(&["abortOn is not expressible: list only the retryable errors in ErrorEquals"]),
+            Loss::NoBudget => parts(&["the retry budget is not expressible: Step Functions retries are not rationed"]),
+            Loss::NoBreaker => parts(&["the circuit breaker is not expressible: Step Functions has none"]),
+        };
+        parts.concat()
+    }
+}
+
+fn parts(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| String::from(*s)).collect()
+}
+
+/// Whole seconds, rounded up, within `[1, max]`.
+fn whole_seconds(ms: f64, max: u32) -> u32 {
+    let seconds = ms / 1000.0;
+    let whole = seconds - seconds % 1.0;
+    let up = if whole < seconds { whole + 1.0 } else { whole };
+    up.clamp(1.0, f64::from(max)) as u32
+}
+
+/// The retrier closest to `policy`, and every way it falls short. `errors` is ErrorEquals;
+/// without it the policy's `retryOn`, or `States.ALL`.
+/// `shared` tells whether the caller's policy also carries a budget and a breaker, which are
+/// state rather than policy data.
+pub fn to_step_functions(
+    policy: &Policy,
+    errors: Option<Vec<String>>,
+    shared: (bool, bool),
+) -> (Retrier, Vec<Loss>) {
+    let mut losses = Vec::new();
+    let retries = policy.max_attempts() - 1;
+    if retries > ASL_MAX_ATTEMPTS {
+        losses.push(Loss::AttemptsCapped(ASL_MAX_ATTEMPTS));
+    }
+    let interval_seconds = whole_seconds(policy.initial_delay(), ASL_MAX_INTERVAL_SECONDS);
+    if f64::from(interval_seconds) * 1000.0 != policy.initial_delay() {
+        losses.push(Loss::IntervalRounded(
+            policy.initial_delay(),
+            interval_seconds,
+        ));
+    }
+    let max_delay_seconds = whole_seconds(policy.max_delay(), ASL_MAX_DELAY_SECONDS);
+    if f64::from(max_delay_seconds) * 1000.0 != policy.max_delay() {
+        losses.push(Loss::MaxDelayRounded(policy.max_delay(), max_delay_seconds));
+    }
+    let backoff_rate = match policy.backoff() {
+        Backoff::Constant => 1.0,
+        Backoff::Exponential => policy.multiplier(),
+        other => {
+            losses.push(Loss::BackoffApproximated(other));
+            policy.multiplier()
+        }
+    };
+    let jitter_strategy = match policy.jitter() {
+        Jitter::None => "NONE",
+        Jitter::Full => "FULL",
+        other => {
+            losses.push(Loss::JitterApproximated(other));
+            "FULL"
+        }
+    };
+    for (set, loss) in [
+        (policy.max_elapsed().is_some(), Loss::NoDeadline),
+        (policy.attempt_timeout().is_some(), Loss::NoAttemptTimeout),
+        (policy.seed().is_some(), Loss::NoSeed),
+        (policy.max_retry_after().is_some(), Loss::NoRetryAfter),
+        (!policy.abort_on().is_empty(), Loss::NoAbortOn),
+        (shared.0, Loss::NoBudget),
+        (shared.1, Loss::NoBreaker),
+    ] {
+        if set {
+            losses.push(loss);
+        }
+    }
+    let error_equals = errors.unwrap_or_else(|| {
+        if policy.retry_on().is_empty() {
+            alloc::vec![String::from("States.ALL")]
+        } else {
+            policy.retry_on().to_vec()
+        }
+    });
+    let retrier = Retrier {
+        error_equals,
+        interval_seconds,
+        max_attempts: retries.min(ASL_MAX_ATTEMPTS),
+        backoff_rate,
+        max_delay_seconds,
+        jitter_strategy,
+    };
+    (retrier, losses)
+}
+
+/// The environment variables (name, value) that [`super::env::options_from_env`] reads back
+/// into exactly `policy`: every field that is set, durations in seconds. `number_text` writes
+/// a number in its shortest round-trip form (JavaScript's `String`, Rust's `Display`); seconds
+/// are that text with the decimal point moved, so no rounding creeps in.
+pub fn options_to_env(
+    policy: &Policy,
+    prefix: &str,
+    number_text: impl Fn(f64) -> String,
+) -> Result<Vec<(String, String)>, PolicyError> {
+    let options = policy.to_options();
+    let mut vars = Vec::new();
+    for field in Field::ALL {
+        let value = match field {
+            Field::Backoff => options.backoff.map(|b| String::from(b.name())),
+            Field::Jitter => options.jitter.map(|j| String::from(j.name())),
+            Field::RetryOn | Field::AbortOn => {
+                let list = if field == Field::RetryOn {
+                    policy.retry_on()
+                } else {
+                    policy.abort_on()
+                };
+                if list.iter().any(|name| name.contains(',')) {
+                    return Err(PolicyError::option_range(
+                        field.name(),
+                        "names without commas to be written to an environment variable",
+                        f64::NAN,
+                    ));
+                }
+                Some(list.join(","))
+            }
+            _ => number_of(&options, field).map(|v| match field.kind() {
+                FieldKind::Duration => ms_text_to_seconds(&number_text(v)),
+                _ => number_text(v),
+            }),
+        };
+        if let Some(value) = value {
+            vars.push(([prefix, field.env_name()].concat(), value));
+        }
+    }
+    Ok(vars)
+}
+
+fn number_of(options: &super::policy::PolicyOptions, field: Field) -> Option<f64> {
+    match field {
+        Field::MaxAttempts => options.max_attempts,
+        Field::InitialDelay => options.initial_delay,
+        Field::MaxDelay => options.max_delay,
+        Field::Multiplier => options.multiplier,
+        Field::JitterFactor => options.jitter_factor,
+        Field::MaxElapsed => options.max_elapsed,
+        Field::AttemptTimeout => options.attempt_timeout,
+        Field::Seed => options.seed,
+        Field::MaxRetryAfter => options.max_retry_after,
+        Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => None,
+    }
+}
+
+/// A decimal number of ms, as text, divided by 1000 by moving its decimal point: "100" →
+/// "0.1", "1500" → "1.5", "2.5e-7" → "2.5e-10".
+pub fn ms_text_to_seconds(text: &str) -> String {
+    if let Some((mantissa, exponent)) = text.split_once(['e', 'E']) {
+        let exponent: i32 = exponent.trim_start_matches('+').parse().unwrap_or(0);
+        let mut out = String::from(mantissa);
+        out.push('e');
+        push_int(&mut out, exponent - 3);
+        return out;
+    }
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map_or(("", text), |rest| ("-", rest));
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let padded = [&"000"[..3usize.saturating_sub(whole.len())], whole].concat();
+    let (new_whole, moved) = padded.split_at(padded.len() - 3);
+    let new_fraction = [moved, fraction].concat();
+    let new_fraction = new_fraction.trim_end_matches('0');
+    let new_whole = new_whole.trim_start_matches('0');
+    let new_whole = if new_whole.is_empty() { "0" } else { new_whole };
+    if new_fraction.is_empty() {
+        [sign, new_whole].concat()
+    } else {
+        [sign, new_whole, ".", new_fraction].concat()
+    }
+}
+
+fn push_int(out: &mut String, n: i32) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = Vec::new();
+    let mut rest = n.unsigned_abs();
+    loop {
+        digits.push(char::from(b'0' + (rest % 10) as u8));
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits.iter().rev());
+}
+
+/// The ms a handler keeps for itself after its last attempt when the caller names none.
+pub const DEFAULT_DEADLINE_RESERVE_MS: f64 = 500.0;
+
+/// A `maxElapsed` from a Lambda's remaining time, keeping `reserve` ms for the handler's own
+/// work after the last attempt.
+pub fn deadline_from(remaining_ms: f64, reserve_ms: f64) -> Result<f64, PolicyError> {
+    if !(reserve_ms.is_finite() && reserve_ms >= 0.0) {
+        return Err(PolicyError::option_range(
+            "reserve",
+            "a finite number of ms >= 0",
+            reserve_ms,
+        ));
+    }
+    if !(remaining_ms.is_finite() && remaining_ms >= 0.0) {
+        return Err(PolicyError::option_range(
+            "getRemainingTimeInMillis()",
+            "a finite number of ms >= 0",
+            remaining_ms,
+        ));
+    }
+    let left = remaining_ms - reserve_ms;
+    if left <= 0.0 {
+        return Err(PolicyError::option_range(
+            "reserve",
+            "less than the time the invocation has left",
+            reserve_ms,
+        ));
+    }
+    Ok(left)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::env::options_from_env;
+    use crate::engine::PolicyOptions;
+    use alloc::string::ToString;
+    use std::collections::HashMap;
+
+    fn policy(options: PolicyOptions) -> Policy {
+        options.build().unwrap()
+    }
+
+    fn text(n: f64) -> String {
+        n.to_string()
+    }
+
+    #[test]
+    fn an_exact_policy_maps_without_loss() {
+        let p = policy(PolicyOptions {
+            max_attempts: Some(4.0),
+            initial_delay: Some(2000.0),
+            max_delay: Some(60_000.0),
+            multiplier: Some(1.5),
+            jitter: Some(Jitter::Full),
+            ..Default::default()
+        });
+        let (r, losses) = to_step_functions(&p, None, (false, false));
+        assert_eq!(
+            r,
+            Retrier {
+                error_equals: alloc::vec!["States.ALL".into()],
+                interval_seconds: 2,
+                max_attempts: 3,
+                backoff_rate: 1.5,
+                max_delay_seconds: 60,
+                jitter_strategy: "FULL",
+            }
+        );
+        assert!(losses.is_empty(), "{losses:?}");
+    }
+
+    #[test]
+    fn what_asl_cannot_say_is_listed() {
+        let p = policy(PolicyOptions {
+            initial_delay: Some(100.0),
+            max_delay: Some(2500.0),
+            backoff: Some(Backoff::Fibonacci),
+            jitter: Some(Jitter::Decorrelated),
+            max_elapsed: Some(9000.0),
+            attempt_timeout: Some(1000.0),
+            seed: Some(1.0),
+            max_retry_after: Some(5000.0),
+            retry_on: Some(alloc::vec!["ThrottlingException".into()]),
+            abort_on: Some(alloc::vec!["ValidationException".into()]),
+            ..Default::default()
+        });
+        let (r, losses) = to_step_functions(&p, None, (false, false));
+        assert_eq!(
+            (r.interval_seconds, r.max_delay_seconds, r.jitter_strategy),
+            (1, 3, "FULL")
+        );
+        assert_eq!(r.error_equals, ["ThrottlingException"]);
+        assert_eq!(losses.len(), 9, "{losses:?}");
+        assert_eq!(
+            losses[0].message_with(text),
+            "initialDelay 100 ms is rounded up to IntervalSeconds 1 (ASL counts whole seconds)"
+        );
+        assert_eq!(
+            losses[3].message_with(text),
+            "decorrelated jitter is not expressible: FULL jitter is used"
+        );
+        // Explicit errors win over retryOn.
+        assert_eq!(
+            to_step_functions(
+                &p,
+                Some(alloc::vec!["Lambda.ServiceException".into()]),
+                (true, false)
+            )
+            .0
+            .error_equals,
+            ["Lambda.ServiceException"]
+        );
+    }
+
+    #[test]
+    fn seconds_text_moves_the_point() {
+        for (ms, s) in [
+            ("100", "0.1"),
+            ("1500", "1.5"),
+            ("10000", "10"),
+            ("5", "0.005"),
+            ("0", "0"),
+            ("0.5", "0.0005"),
+            ("2.5e-7", "2.5e-10"),
+            ("2147483647", "2147483.647"),
+        ] {
+            assert_eq!(ms_text_to_seconds(ms), s, "{ms}");
+        }
+    }
+
+    #[test]
+    fn env_round_trips_exactly() {
+        let p = policy(PolicyOptions {
+            max_attempts: Some(6.0),
+            initial_delay: Some(0.1),
+            max_delay: Some(1234.567),
+            multiplier: Some(1.7),
+            backoff: Some(Backoff::Linear),
+            jitter: Some(Jitter::Additive),
+            jitter_factor: Some(0.3),
+            max_elapsed: Some(29_000.0),
+            attempt_timeout: Some(2500.0),
+            seed: Some(9_007_199_254_740_991.0),
+            max_retry_after: Some(5000.0),
+            retry_on: Some(alloc::vec![
+                "ECONNRESET".into(),
+                "ThrottlingException".into()
+            ]),
+            abort_on: Some(alloc::vec![]),
+        });
+        let vars: HashMap<String, String> = options_to_env(&p, "RETRY_", text)
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(vars["RETRY_INITIAL_DELAY"], "0.0001");
+        assert_eq!(vars["RETRY_MAX_DELAY"], "1.234567");
+        let back = options_from_env("RETRY_", |name| vars.get(name).cloned(), |t| t.parse().ok())
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn env_refuses_names_with_commas() {
+        let p = policy(PolicyOptions {
+            retry_on: Some(alloc::vec!["a,b".into()]),
+            ..Default::default()
+        });
+        assert!(options_to_env(&p, "RETRY_", text).is_err());
+    }
+
+    #[test]
+    fn deadline_keeps_the_reserve() {
+        assert_eq!(deadline_from(30_000.0, 500.0), Ok(29_500.0));
+        assert!(deadline_from(400.0, 500.0).is_err());
+        assert!(deadline_from(f64::NAN, 0.0).is_err());
+    }
+}
