@@ -1,0 +1,121 @@
+// toAwsRetryStrategy with a real AWS SDK v3 client (DynamoDB) against a local server on
+// 127.0.0.1 that throttles, fails and finally answers; toEnv/deadlineFrom/toStepFunctionsRetry.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { Policy, RetryBudget, deadlineFrom, toAwsRetryStrategy, toEnv, toStepFunctionsRetry } from 'jitterbug';
+
+const TYPES = {
+  throttled: [400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', 'slow down'],
+  internal: [500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', 'oops'],
+  invalid: [400, 'com.amazon.coral.validate#ValidationException', 'bad request'],
+};
+let server;
+let url;
+let script = [];
+let requests = [];
+
+before(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests.push(performance.now());
+      const step = script[Math.min(requests.length - 1, script.length - 1)];
+      res.setHeader('content-type', 'application/x-amz-json-1.0');
+      if (step === 'ok') { res.writeHead(200); res.end('{"TableNames":["orders"]}'); return; }
+      const [status, type, message] = TYPES[step];
+      res.writeHead(status);
+      res.end(JSON.stringify({ __type: type, message }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => server.close());
+
+function client(retryStrategy) {
+  return new DynamoDBClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, retryStrategy });
+}
+
+test('a real DynamoDB client retries throttling and 500s on jitterbug\'s seeded schedule', async () => {
+  script = ['throttled', 'internal', 'throttled', 'ok'];
+  requests = [];
+  const policy = new Policy({ maxAttempts: 5, initialDelay: 40, maxDelay: 400, jitter: 'full', seed: 11 });
+  const result = await client(toAwsRetryStrategy(policy)).send(new ListTablesCommand({}));
+  assert.deepEqual(result.TableNames, ['orders']);
+  assert.equal(result.$metadata.attempts, 4);
+  assert.equal(requests.length, 4);
+  // The waits between requests are the seeded delays (the SDK sleeps exactly what we draw).
+  const expected = policy.delays(3);
+  assert.equal(Math.round(result.$metadata.totalRetryDelay), Math.round(expected.reduce((a, b) => a + b)));
+  requests.slice(1).forEach((at, i) => {
+    const waited = at - requests[i];
+    assert.ok(waited >= expected[i] - 1, `wait ${i + 1}: ${waited.toFixed(1)} ms < drawn ${expected[i].toFixed(1)} ms`);
+  });
+});
+
+test('a ValidationException is not retried', async () => {
+  script = ['invalid', 'ok'];
+  requests = [];
+  await assert.rejects(client(toAwsRetryStrategy(new Policy({ initialDelay: 1 }))).send(new ListTablesCommand({})), { name: 'ValidationException' });
+  assert.equal(requests.length, 1);
+});
+
+test('maxAttempts counts the first request, and abortOn names SDK errors', async () => {
+  script = ['throttled'];
+  requests = [];
+  await assert.rejects(client(toAwsRetryStrategy(new Policy({ maxAttempts: 3, initialDelay: 1 }))).send(new ListTablesCommand({})), { name: 'ProvisionedThroughputExceededException' });
+  assert.equal(requests.length, 3);
+  requests = [];
+  const strict = new Policy({ initialDelay: 1, abortOn: ['ProvisionedThroughputExceededException'] });
+  await assert.rejects(client(toAwsRetryStrategy(strict)).send(new ListTablesCommand({})));
+  assert.equal(requests.length, 1);
+});
+
+test('the budget rations the SDK\'s retries and is refunded on success', async () => {
+  const budget = new RetryBudget({ tokens: 5 });
+  script = ['throttled'];
+  requests = [];
+  const strategy = toAwsRetryStrategy(new Policy({ maxAttempts: 5, initialDelay: 1 }), { budget });
+  await assert.rejects(client(strategy).send(new ListTablesCommand({})));
+  assert.equal(requests.length, 2, 'one retry paid for, then the budget refused');
+  assert.equal(budget.tokens, 0);
+  script = ['ok'];
+  await client(strategy).send(new ListTablesCommand({}));
+  assert.equal(budget.tokens, 1, 'a clean success puts one token back');
+});
+
+test('toEnv gives the variables fromEnv reads back into an identical policy', () => {
+  const policy = new Policy({ maxAttempts: 6, initialDelay: 250, maxDelay: 1234.5, backoff: 'fibonacci', jitter: 'equal', maxElapsed: 29000, seed: 99, retryOn: ['ECONNRESET'] });
+  const env = toEnv(policy);
+  assert.equal(env.RETRY_INITIAL_DELAY, '0.25');
+  assert.equal(env.RETRY_MAX_DELAY, '1.2345');
+  assert.equal(env.RETRY_RETRY_ON, 'ECONNRESET');
+  assert.deepEqual(Policy.fromEnv(env).toJSON(), policy.toJSON());
+  assert.deepEqual(Policy.fromEnv(toEnv(policy, { prefix: 'PAY_' }), { prefix: 'PAY_' }).toJSON(), policy.toJSON());
+  assert.throws(() => toEnv(new Policy({ retryOn: ['a,b'] })), { name: 'RangeError', message: /`retryOn` must be names without commas/ });
+});
+
+test('deadlineFrom turns the remaining time into maxElapsed, keeping a reserve', () => {
+  const context = { getRemainingTimeInMillis: () => 10_000 };
+  assert.equal(deadlineFrom(context), 9_500);
+  assert.equal(deadlineFrom(context, { reserve: 2_000 }), 8_000);
+  assert.throws(() => deadlineFrom(context, { reserve: 20_000 }), { name: 'RangeError', message: '`reserve` must be less than the time the invocation has left, got 20000' });
+  assert.throws(() => deadlineFrom({}), { name: 'TypeError', message: /`context` must be a Lambda context/ });
+});
+
+test('toStepFunctionsRetry counts retries, rounds up to whole seconds and lists its losses', () => {
+  const { retrier, losses } = toStepFunctionsRetry(new Policy({ maxAttempts: 3, initialDelay: 1000, maxDelay: 8000, jitter: 'full' }), { errors: ['States.TaskFailed'] });
+  assert.deepEqual(retrier, { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2, MaxDelaySeconds: 8, JitterStrategy: 'FULL' });
+  assert.deepEqual(losses, []);
+  const lossy = toStepFunctionsRetry(new Policy({ initialDelay: 250, jitter: 'proportional', attemptTimeout: 500 }));
+  assert.deepEqual(lossy.retrier.ErrorEquals, ['States.ALL']);
+  assert.equal(lossy.retrier.IntervalSeconds, 1);
+  assert.deepEqual(lossy.losses, [
+    'initialDelay 250 ms is rounded up to IntervalSeconds 1 (ASL counts whole seconds)',
+    'proportional jitter is not expressible: FULL jitter is used',
+    'attemptTimeout is not expressible in a retrier: set the Task state\'s TimeoutSeconds',
+  ]);
+  assert.throws(() => toStepFunctionsRetry({ maxAttempts: 3 }), { name: 'TypeError', message: '`policy` must be a Policy, got [object Object]' });
+});
