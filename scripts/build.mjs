@@ -57,6 +57,14 @@ await build({ ...common, format: 'cjs', platform: 'node', outfile: `${pkg}/jitte
 await build({ ...common, format: 'esm', platform: 'neutral', outfile: `${pkg}/jitterbug.mjs`, plugins: [initWith('init-sync.js')] });
 await build({ ...common, format: 'esm', platform: 'browser', outfile: `${pkg}/jitterbug.browser.mjs`, plugins: [initWith('init-async.js', `${generated}/browser/glue.js`, true)] });
 
+// jitterbug/cdk: imports the package itself by name (one engine, one Policy class) and leaves
+// aws-cdk-lib to the user's project.
+const cdk = { entryPoints: [`${root}js/cdk.js`], bundle: true, minify: true, target: 'es2022', legalComments: 'none',
+  logLevel: 'warning', platform: 'node', external: ['jitterbug', 'aws-cdk-lib', 'aws-cdk-lib/*'] };
+await build({ ...cdk, format: 'esm', outfile: `${pkg}/cdk.mjs` });
+await build({ ...cdk, format: 'cjs', outfile: `${pkg}/cdk.cjs` });
+copyFileSync(`${root}js/cdk.d.ts`, `${pkg}/cdk.d.ts`);
+copyFileSync(`${root}js/cdk.d.ts`, `${pkg}/cdk.d.cts`);
 copyFileSync(browserWasmPath, `${pkg}/jitterbug.wasm`);
 copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.ts`);
 copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.cts`);
