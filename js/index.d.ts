@@ -331,3 +331,60 @@ export declare class CircuitOpenError extends Error {
   /** Ms until a probe is let through (0 when the probes are out). */
   readonly retryAfter: number;
 }
+
+/** An Amazon States Language `Retrier`. `MaxAttempts` counts **retries** (ours: attempts − 1). */
+export interface StepFunctionsRetrier {
+  ErrorEquals: string[];
+  /** Whole seconds, rounded up from `initialDelay` (1 to 99999999). */
+  IntervalSeconds: number;
+  /** Retries, not attempts (0 to 99999999). */
+  MaxAttempts: number;
+  BackoffRate: number;
+  /** Whole seconds, rounded up from `maxDelay` (1 to 31622400). */
+  MaxDelaySeconds: number;
+  JitterStrategy: 'FULL' | 'NONE';
+}
+
+/**
+ * The Step Functions retrier closest to `policy`, and what it cannot express, one sentence per
+ * loss. `errors` is ErrorEquals. Default: the policy's `retryOn`, else `['States.ALL']`.
+ */
+export declare function toStepFunctionsRetry(policy: Policy, options?: { errors?: string[] }): { retrier: StepFunctionsRetrier; losses: string[] };
+
+/**
+ * The environment variables `Policy.fromEnv` reads back into an identical policy (durations in
+ * seconds, exactly). Default prefix: `'RETRY_'`. Throws a RangeError for a name with a comma.
+ */
+export declare function toEnv(policy: Policy, options?: { prefix?: string }): Record<string, string>;
+
+/**
+ * A `maxElapsed` for one Lambda invocation: `context.getRemainingTimeInMillis()` less `reserve`
+ * ms kept for the handler's own work (default 500). Throws a RangeError when no time is left.
+ */
+export declare function deadlineFrom(context: { getRemainingTimeInMillis(): number }, options?: { reserve?: number }): number;
+
+/** What the AWS SDK v3 passes to a retry strategy about a failed request. */
+export interface AwsRetryErrorInfo {
+  errorType: 'TRANSIENT' | 'THROTTLING' | 'SERVER_ERROR' | 'CLIENT_ERROR';
+  retryAfterHint?: Date;
+  error?: unknown;
+}
+
+/** A retry token of the AWS SDK v3's `RetryStrategyV2`. */
+export interface AwsRetryToken {
+  getRetryCount(): number;
+  getRetryDelay(): number;
+}
+
+/**
+ * The AWS SDK v3 `RetryStrategyV2` for `policy`: pass it as `retryStrategy` to any client. The
+ * SDK's client errors are never retried; `retryOn`/`abortOn` match SDK error names; a
+ * Retry-After hint is honoured up to `maxRetryAfter`; `budget` (default: the policy's) rations
+ * retries. Node builds only.
+ */
+export declare function toAwsRetryStrategy(policy: Policy, options?: { budget?: RetryBudget }): {
+  mode: string;
+  acquireInitialRetryToken(retryTokenScope: string): Promise<AwsRetryToken>;
+  refreshRetryTokenForRetry(token: AwsRetryToken, errorInfo: AwsRetryErrorInfo): Promise<AwsRetryToken>;
+  recordSuccess(token: AwsRetryToken): void;
+};

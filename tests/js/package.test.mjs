@@ -2,7 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,6 +24,8 @@ before(() => {
   const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', consumer, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop();
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(consumer, tarball)], { cwd: consumer });
+  // jitterbug/cdk's optional peer, as a CDK project has it (linked from this workspace).
+  for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(join(root, 'node_modules', peer), join(consumer, 'node_modules', peer));
 });
 
 test('the tarball holds the three builds, the module, the types and no sources', () => {
@@ -82,4 +84,16 @@ const { Policy } = createRequire(import.meta.url)('jitterbug');
 try { retry(async () => 1, new Policy({ maxAttempts: 9 })); console.log('accepted'); }
 catch (error) { console.log(error.name, error.message.includes('another copy of jitterbug')); }`);
   assert.equal(node(['dual.mjs'], consumer), 'TypeError true');
+});
+
+test('jitterbug/cdk loads from ESM and CommonJS and shares the main entry\'s Policy', () => {
+  writeFileSync(join(consumer, 'cdk.mjs'), `import { Policy } from 'jitterbug';
+import { toRetryProps } from 'jitterbug/cdk';
+const props = toRetryProps(new Policy({ maxAttempts: 4, initialDelay: 2000 }), { errors: ['States.ALL'] });
+console.log(props.maxAttempts, props.interval.toSeconds(), props.jitterStrategy);`);
+  assert.equal(node(['cdk.mjs'], consumer), '3 2 FULL');
+  writeFileSync(join(consumer, 'cdk.cjs'), `const { Policy } = require('jitterbug');
+const { toRetryProps } = require('jitterbug/cdk');
+console.log(toRetryProps(new Policy({ jitter: 'none' })).jitterStrategy);`);
+  assert.equal(node(['cdk.cjs'], consumer), 'NONE');
 });

@@ -1,5 +1,6 @@
 // Type-checked against the published declarations (tests/js/package.test.mjs).
-import { AttemptTimeoutError, CircuitBreaker, CircuitOpenError, HttpStatusError, RetryBudget, Policy, RetryExhaustedError, backoffKinds, createFetch, jitterKinds, presets, retry, retryFetch, withRetry } from 'jitterbug';
+import { toRetryProps } from 'jitterbug/cdk';
+import { AttemptTimeoutError, CircuitBreaker, deadlineFrom, toAwsRetryStrategy, toEnv, toStepFunctionsRetry, CircuitOpenError, HttpStatusError, RetryBudget, Policy, RetryExhaustedError, backoffKinds, createFetch, jitterKinds, presets, retry, retryFetch, withRetry } from 'jitterbug';
 import type { AttemptContext, ExhaustedReason, PolicyJSON, RetryBudgetOptions, RetryEvent } from 'jitterbug';
 
 const policy = new Policy({ maxAttempts: 5, backoff: 'fibonacci', jitter: 'decorrelated', retryOn: ['ECONNRESET'] });
@@ -38,6 +39,13 @@ async function main(): Promise<void> {
   const breaker = new CircuitBreaker({ failureThreshold: 3, onStateChange: ({ from, to, reason }) => void [from, to, reason] });
   const state: 'closed' | 'open' | 'half-open' = CircuitBreaker.restore(breaker.snapshot()).state;
   await retry(async () => 1, { breaker }).catch((e) => { if (e instanceof CircuitOpenError) void e.retryAfter; });
-  void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds, budget.tokens, state];
+  const { retrier, losses } = toStepFunctionsRetry(policy, { errors: ['States.TaskFailed'] });
+  const env: Record<string, string> = toEnv(policy, { prefix: 'PAY_' });
+  const maxElapsed: number = deadlineFrom({ getRemainingTimeInMillis: () => 3000 }, { reserve: 200 });
+  const strategy = toAwsRetryStrategy(policy, { budget });
+  const token = await strategy.acquireInitialRetryToken('us-east-1');
+  const props = toRetryProps(policy, { errors: ['Lambda.ServiceException'], onLoss: (loss: string) => void loss });
+  void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds, budget.tokens, state,
+    retrier.MaxAttempts, losses.length, env, maxElapsed, token.getRetryDelay(), props.maxAttempts];
 }
 void main;
