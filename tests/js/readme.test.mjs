@@ -20,7 +20,8 @@ function instrument(source) {
   let n = 0;
   const out = lines.map((line, i) => line.replace(/console\.log\(/g, () => {
     const id = n++;
-    const comment = /\);\s*\/\/ (.*)$/.exec(line);
+    // The expected output trails the call, or (for long output) fills the comment lines after it.
+    const comment = /\);\s*\/\/ (.*)$/.exec(line) ?? (/\);\s*$/.test(line) && /^\s*\/\/ /.test(lines[i + 1] ?? '') ? [null, ''] : null);
     if (comment) {
       let text = comment[1];
       for (let j = i + 1; j < lines.length && /^\s*\/\/ /.test(lines[j]); j++) text += ' ' + lines[j].replace(/^\s*\/\/ /, '');
@@ -52,6 +53,30 @@ before(async () => {
 });
 after(() => ordersApi.close());
 
+// The DynamoDB-like endpoint of the AWS SDK example: throttles each client's first request.
+let dynamo;
+let dynamoUrl;
+before(async () => {
+  let requests = 0;
+  dynamo = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests += 1;
+      res.setHeader('content-type', 'application/x-amz-json-1.0');
+      if (requests % 2 === 1) {
+        res.writeHead(400);
+        res.end('{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}');
+        return;
+      }
+      res.writeHead(200);
+      res.end('{"TableNames":["orders"]}');
+    });
+  });
+  await new Promise((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
+  dynamoUrl = `http://127.0.0.1:${dynamo.address().port}`;
+});
+after(() => dynamo.close());
+
 examples.forEach((source, index) => {
   const firstLine = source.split('\n')[0];
   test(`README example ${index + 1}: ${firstLine}`, async () => {
@@ -61,7 +86,7 @@ examples.forEach((source, index) => {
     const file = `${workdir}/example-${index + 1}.${commonjs ? 'cjs' : 'mjs'}`;
     writeFileSync(file, commonjs ? `${logger}\n${code}` : `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${logger}\n${code}`);
     // Asynchronously: this process serves the orders API the example calls.
-    const { stdout: output } = await promisify(execFile)(process.execPath, [file], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORDERS_API: ordersUrl } });
+    const { stdout: output } = await promisify(execFile)(process.execPath, [file], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORDERS_API: ordersUrl, DYNAMODB_ENDPOINT: dynamoUrl } });
     const printed = new Map();
     for (const line of output.trim().split('\n').filter(Boolean)) {
       const [id, text] = JSON.parse(line);
@@ -79,7 +104,7 @@ test('the README documents every policy field and every export', () => {
   for (const field of ['maxAttempts', 'initialDelay', 'maxDelay', 'multiplier', 'backoff', 'jitter', 'jitterFactor', 'maxElapsed', 'attemptTimeout', 'seed', 'maxRetryAfter', 'retryOn', 'abortOn', 'signal', 'retryIf', 'onRetry', 'retryOnStatus', 'retryMethods']) {
     assert.match(readme, new RegExp(`#### \`${field}`), field);
   }
-  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds', 'RetryBudget', 'CircuitBreaker']) {
+  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds', 'RetryBudget', 'CircuitBreaker', 'toStepFunctionsRetry', 'toRetryProps', 'toEnv', 'deadlineFrom', 'toAwsRetryStrategy']) {
     assert.match(readme, new RegExp(`^#{3,4} .*\`(new )?${name}\\b`, 'm'), name);
   }
 });
