@@ -2,7 +2,7 @@
 // deadlines, and the AWS SDK v3 retry strategy. The mapping rules are the engine's
 // (src/engine/export.rs); this module converts types. Node builds only.
 import { ready } from './engine.js';
-import { deadlineFrom as deadlineRule } from './generated/glue.js';
+import { awsErrorTypeRetryable, deadlineFrom as deadlineRule } from './generated/glue.js';
 import { RetryBudget, budgetEngine } from './budget.js';
 import { ENV_PREFIX, STOP_REASONS, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
@@ -80,8 +80,9 @@ export function toAwsRetryStrategy(policy, { budget } = {}) {
     },
     async refreshRetryTokenForRetry(token, errorInfo) {
       const attempt = token.retries + 1;
-      // The SDK's own classification first: a client error (validation, auth) is final.
-      const retryable = errorInfo?.errorType !== 'CLIENT_ERROR' && engine.isRetryable(identifiers(errorInfo?.error), false);
+      // The SDK's own classification first (a client error is final), then the policy's.
+      const retryable = awsErrorTypeRetryable(String(errorInfo?.errorType ?? ''))
+        && engine.isRetryable(identifiers(errorInfo?.error), false);
       const hint = errorInfo?.retryAfterHint;
       const retryAfter = hint instanceof Date ? Math.max(0, hint.getTime() - Date.now()) : NaN;
       const elapsed = Date.now() - token.started;

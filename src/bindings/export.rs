@@ -3,7 +3,8 @@
 use super::errors::{number_text, to_js_error};
 use super::policy::EnginePolicy;
 use crate::engine::export::{
-    deadline_from, options_to_env, to_step_functions, DEFAULT_DEADLINE_RESERVE_MS,
+    aws_error_type_retryable, deadline_from, options_to_env, to_step_functions,
+    DEFAULT_DEADLINE_RESERVE_MS,
 };
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -91,4 +92,10 @@ pub fn js_deadline_from(remaining: f64, reserve: f64) -> Result<f64, JsValue> {
         reserve
     };
     deadline_from(remaining, reserve).map_err(|err| to_js_error(&err))
+}
+
+/// Whether the AWS SDK's `errorType` for a failed request allows a retry.
+#[wasm_bindgen(js_name = awsErrorTypeRetryable)]
+pub fn js_aws_error_type_retryable(error_type: &str) -> bool {
+    aws_error_type_retryable(error_type)
 }

@@ -253,6 +253,12 @@ fn push_int(out: &mut String, n: i32) {
     out.extend(digits.iter().rev());
 }
 
+/// Whether the AWS SDK v3's classification of a failed request (`errorType`) allows a retry:
+/// its client errors (validation, authentication, not found) never succeed on a second try.
+pub fn aws_error_type_retryable(error_type: &str) -> bool {
+    error_type != "CLIENT_ERROR"
+}
+
 /// The ms a handler keeps for itself after its last attempt when the caller names none.
 pub const DEFAULT_DEADLINE_RESERVE_MS: f64 = 500.0;
 
@@ -424,6 +430,14 @@ mod tests {
             ..Default::default()
         });
         assert!(options_to_env(&p, "RETRY_", text).is_err());
+    }
+
+    #[test]
+    fn aws_client_errors_are_final() {
+        assert!(!aws_error_type_retryable("CLIENT_ERROR"));
+        for t in ["THROTTLING", "TRANSIENT", "SERVER_ERROR"] {
+            assert!(aws_error_type_retryable(t), "{t}");
+        }
     }
 
     #[test]
