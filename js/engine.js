@@ -4,7 +4,7 @@ export { ready } from './init.js';
 import { ready } from './init.js';
 import {
   EnginePolicy, checkOptions as check, nameError as unknownName, retriesMethod as methodRule,
-  retriesStatus as statusRule, retryAfterMs as retryAfterRule,
+  isStatus as statusBound, retriesStatus as statusRule, retryAfterMs as retryAfterRule,
 } from './generated/glue.js';
 
 /** `true` when the option slots make a valid policy (see src/bindings/policy.rs). */
@@ -30,6 +30,12 @@ export function newEnginePolicy(present, slots, retryOn, abortOn) {
 export function retryAfterMs(status, value, now) {
   ready();
   return retryAfterRule(status, value, now);
+}
+
+/** Whether `value` can be an HTTP status (the engine's bound: an integer from 100 to 599). */
+export function isStatus(value) {
+  ready();
+  return typeof value === 'number' && statusBound(value);
 }
 
 /** Whether a response status may be retried (`statuses`: NUL-separated, or undefined for the default). */

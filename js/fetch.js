@@ -1,6 +1,6 @@
 // retryFetch and createFetch: fetch's contract, retried. Which statuses and methods may be
 // retried, and what a Retry-After asks for, the engine decides.
-import { retriesMethod, retriesStatus, retryAfterMs } from './engine.js';
+import { isStatus, retriesMethod, retriesStatus, retryAfterMs } from './engine.js';
 import { RetryExhaustedError } from './errors.js';
 import { readOptions, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
@@ -39,7 +39,7 @@ function readFetchOptions(options) {
   }
   const { retryOnStatus, retryMethods, ...retryOptions } = options;
   return {
-    statuses: readList('retryOnStatus', retryOnStatus, (s) => Number.isInteger(s) && s >= 100 && s <= 599,
+    statuses: readList('retryOnStatus', retryOnStatus, isStatus,
       'an array of HTTP statuses (integers from 100 to 599)'),
     methods: readList('retryMethods', retryMethods, (m) => typeof m === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m),
       'an array of HTTP method names'),

@@ -3,13 +3,12 @@
 // never compiles it) and CDK code can still build policies synchronously at synth time.
 import { initSync } from './generated/glue.js';
 import { wasmBase64 } from './generated/wasm.js';
-import { decodeBase64 } from './base64.js';
 
 let compiled = false;
 
 export function ready() {
   if (!compiled) {
-    initSync({ module: decodeBase64(wasmBase64) });
+    initSync({ module: Buffer.from(wasmBase64, 'base64') });
     compiled = true;
   }
 }

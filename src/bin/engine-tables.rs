@@ -77,20 +77,13 @@ fn main() {
 
 /// The options that are set, as a JavaScript object literal with the fields' JSON names.
 fn options_object(options: &PolicyOptions) -> String {
-    let numbers = [
-        (Field::MaxAttempts, options.max_attempts),
-        (Field::InitialDelay, options.initial_delay),
-        (Field::MaxDelay, options.max_delay),
-        (Field::Multiplier, options.multiplier),
-        (Field::JitterFactor, options.jitter_factor),
-        (Field::MaxElapsed, options.max_elapsed),
-        (Field::AttemptTimeout, options.attempt_timeout),
-        (Field::Seed, options.seed),
-        (Field::MaxRetryAfter, options.max_retry_after),
-    ];
-    let mut fields: Vec<String> = numbers
-        .iter()
-        .filter_map(|(field, value)| value.map(|v| format!("{}: {v}", field.name())))
+    let mut numbers = options.clone();
+    let mut fields: Vec<String> = Field::ALL
+        .into_iter()
+        .filter_map(|field| {
+            let value = numbers.number_mut(field).and_then(|slot| *slot)?;
+            Some(format!("{}: {value}", field.name()))
+        })
         .collect();
     if let Some(b) = options.backoff {
         fields.push(format!("backoff: {:?}", b.name()));

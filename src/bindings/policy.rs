@@ -184,23 +184,13 @@ impl EnginePolicy {
     /// a number (backoff and jitter as indexes into their name lists); NaN for an unset
     /// optional field or a list field.
     pub fn slot(&self, index: usize) -> f64 {
-        let p = &self.0;
-        let Some(field) = Field::ALL.get(index) else {
+        let Some(&field) = Field::ALL.get(index) else {
             return f64::NAN;
         };
         match field {
-            Field::MaxAttempts => p.max_attempts().into(),
-            Field::InitialDelay => p.initial_delay(),
-            Field::MaxDelay => p.max_delay(),
-            Field::Multiplier => p.multiplier(),
-            Field::Backoff => p.backoff().index() as f64,
-            Field::Jitter => p.jitter().index() as f64,
-            Field::JitterFactor => p.jitter_factor(),
-            Field::MaxElapsed => p.max_elapsed().unwrap_or(f64::NAN),
-            Field::AttemptTimeout => p.attempt_timeout().unwrap_or(f64::NAN),
-            Field::Seed => p.seed().map_or(f64::NAN, |s| s as f64),
-            Field::MaxRetryAfter => p.max_retry_after().unwrap_or(f64::NAN),
-            Field::RetryOn | Field::AbortOn => f64::NAN,
+            Field::Backoff => self.0.backoff().index() as f64,
+            Field::Jitter => self.0.jitter().index() as f64,
+            _ => self.0.number(field).unwrap_or(f64::NAN),
         }
     }
 
@@ -292,6 +282,12 @@ pub fn retry_after_ms(status: u16, value: &str, now: f64) -> f64 {
         return f64::NAN;
     }
     retry_after::retry_after_ms(value, now).unwrap_or(f64::NAN)
+}
+
+/// Whether `value` can be an HTTP status, for `retryOnStatus`.
+#[wasm_bindgen(js_name = isStatus)]
+pub fn is_status(value: f64) -> bool {
+    http::is_status(value)
 }
 
 /// Whether a response status may be retried. `statuses`: the caller's list, NUL-separated

@@ -2,7 +2,8 @@
 //! onto a service that is down; then a few probes find out whether it is back. Driven by the
 //! caller's clock (`now`, in ms), so every transition is testable to the millisecond.
 
-use super::error::PolicyError;
+use super::error::{option_or as check, PolicyError};
+use super::numbers::{floor, is_integer};
 use super::rng::Rng;
 
 /// The options' names, in the order the binding passes them.
@@ -138,32 +139,8 @@ pub struct Breaker {
 
 const MAX_MS: f64 = 2_147_483_647.0;
 
-fn check(
-    name: &str,
-    value: Option<f64>,
-    default: f64,
-    ok: impl Fn(f64) -> bool,
-    expected: &'static str,
-) -> Result<f64, PolicyError> {
-    match value {
-        None => Ok(default),
-        Some(v) if ok(v) => Ok(v),
-        Some(v) => Err(PolicyError::option_range(name, expected, v)),
-    }
-}
-
-/// `x.floor()`, which `core` lacks (the WebAssembly build has no std).
-fn floor(x: f64) -> f64 {
-    let truncated = x - x % 1.0;
-    if truncated > x {
-        truncated - 1.0
-    } else {
-        truncated
-    }
-}
-
 fn count(v: f64) -> bool {
-    v.is_finite() && v % 1.0 == 0.0 && (1.0..=1e9).contains(&v)
+    is_integer(v) && (1.0..=1e9).contains(&v)
 }
 
 impl BreakerOptions {
@@ -198,7 +175,7 @@ impl BreakerOptions {
             seed,
             self.seed,
             0.0,
-            |v| v.is_finite() && v % 1.0 == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&v),
+            |v| is_integer(v) && (0.0..=9_007_199_254_740_991.0).contains(&v),
             "an integer from 0 to 9007199254740991",
         )?;
         Ok(Breaker {

@@ -2,7 +2,8 @@
 //! outage. Semantics of the AWS SDKs' standard retry quota: the first attempt is free, a retry
 //! costs tokens, a success refunds them, and when the bucket cannot pay the call stops.
 
-use super::error::PolicyError;
+use super::error::{option_or, PolicyError};
+use super::numbers::is_integer;
 
 /// A budget's settings and its tokens (a snapshot is just this).
 ///
@@ -52,11 +53,14 @@ fn whole(
     high: f64,
     expected: &'static str,
 ) -> Result<u32, PolicyError> {
-    match value {
-        None => Ok(default),
-        Some(v) if v.is_finite() && v % 1.0 == 0.0 && v >= low && v <= high => Ok(v as u32),
-        Some(v) => Err(PolicyError::option_range(name, expected, v)),
-    }
+    option_or(
+        name,
+        value,
+        f64::from(default),
+        |v| is_integer(v) && (low..=high).contains(&v),
+        expected,
+    )
+    .map(|v| v as u32)
 }
 
 impl BudgetOptions {

@@ -8,6 +8,7 @@ use super::backoff::Backoff;
 use super::error::{ErrorKind, PolicyError, Value};
 use super::field::{Field, FieldKind};
 use super::jitter::Jitter;
+use super::numbers::push_integer;
 use super::policy::PolicyOptions;
 
 /// The prefix used when the caller names none.
@@ -73,7 +74,7 @@ pub fn options_from_env_values(
                     expected,
                     value: Value::Text(raw.clone()),
                 })?;
-                if let Some(slot) = number_slot(&mut options, field) {
+                if let Some(slot) = options.number_mut(field) {
                     *slot = Some(value);
                 }
             }
@@ -93,21 +94,6 @@ pub fn options_from_env_values(
 fn rename(mut err: PolicyError, name: String) -> PolicyError {
     err.name = name;
     err
-}
-
-fn number_slot(options: &mut PolicyOptions, field: Field) -> Option<&mut Option<f64>> {
-    Some(match field {
-        Field::MaxAttempts => &mut options.max_attempts,
-        Field::InitialDelay => &mut options.initial_delay,
-        Field::MaxDelay => &mut options.max_delay,
-        Field::Multiplier => &mut options.multiplier,
-        Field::JitterFactor => &mut options.jitter_factor,
-        Field::MaxElapsed => &mut options.max_elapsed,
-        Field::AttemptTimeout => &mut options.attempt_timeout,
-        Field::Seed => &mut options.seed,
-        Field::MaxRetryAfter => &mut options.max_retry_after,
-        Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => return None,
-    })
 }
 
 fn split_list(text: &str) -> Vec<String> {
@@ -154,27 +140,6 @@ fn is_decimal(text: &str) -> bool {
         digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty());
     let exponent_ok = exponent.is_none_or(|e| !unsigned(e).is_empty() && digits(unsigned(e)));
     mantissa_ok && exponent_ok
-}
-
-/// Appends the decimal digits of `n` (without `fmt`, which would grow the WebAssembly module).
-fn push_integer(out: &mut String, n: i32) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut digits = [0u8; 10];
-    let mut rest = n.unsigned_abs();
-    let mut len = 0;
-    loop {
-        digits[len] = b'0' + (rest % 10) as u8;
-        len += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &d in digits[..len].iter().rev() {
-        out.push(char::from(d));
-    }
 }
 
 #[cfg(test)]

@@ -96,6 +96,22 @@ impl PolicyError {
     }
 }
 
+/// An option's value (`default` when not given), or a range error naming `name` when `ok` says
+/// no: the one check behind every budget and breaker option.
+pub(crate) fn option_or(
+    name: &str,
+    value: Option<f64>,
+    default: f64,
+    ok: impl Fn(f64) -> bool,
+    expected: &'static str,
+) -> Result<f64, PolicyError> {
+    match value {
+        None => Ok(default),
+        Some(v) if ok(v) => Ok(v),
+        Some(v) => Err(PolicyError::option_range(name, expected, v)),
+    }
+}
+
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use alloc::string::ToString;

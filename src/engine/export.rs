@@ -5,6 +5,7 @@ use super::backoff::Backoff;
 use super::error::PolicyError;
 use super::field::{Field, FieldKind};
 use super::jitter::Jitter;
+use super::numbers::{ceil, push_integer};
 use super::policy::Policy;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -75,10 +76,7 @@ fn parts(items: &[&str]) -> Vec<String> {
 
 /// Whole seconds, rounded up, within `[1, max]`.
 fn whole_seconds(ms: f64, max: u32) -> u32 {
-    let seconds = ms / 1000.0;
-    let whole = seconds - seconds % 1.0;
-    let up = if whole < seconds { whole + 1.0 } else { whole };
-    up.clamp(1.0, f64::from(max)) as u32
+    ceil(ms / 1000.0).clamp(1.0, f64::from(max)) as u32
 }
 
 /// The retrier closest to `policy`, and every way it falls short. `errors` is ErrorEquals;
@@ -183,7 +181,7 @@ pub fn options_to_env(
                 }
                 Some(list.join(","))
             }
-            _ => number_of(&options, field).map(|v| match field.kind() {
+            _ => policy.number(field).map(|v| match field.kind() {
                 FieldKind::Duration => ms_text_to_seconds(&number_text(v)),
                 _ => number_text(v),
             }),
@@ -195,21 +193,6 @@ pub fn options_to_env(
     Ok(vars)
 }
 
-fn number_of(options: &super::policy::PolicyOptions, field: Field) -> Option<f64> {
-    match field {
-        Field::MaxAttempts => options.max_attempts,
-        Field::InitialDelay => options.initial_delay,
-        Field::MaxDelay => options.max_delay,
-        Field::Multiplier => options.multiplier,
-        Field::JitterFactor => options.jitter_factor,
-        Field::MaxElapsed => options.max_elapsed,
-        Field::AttemptTimeout => options.attempt_timeout,
-        Field::Seed => options.seed,
-        Field::MaxRetryAfter => options.max_retry_after,
-        Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => None,
-    }
-}
-
 /// A decimal number of ms, as text, divided by 1000 by moving its decimal point: "100" →
 /// "0.1", "1500" → "1.5", "2.5e-7" → "2.5e-10".
 pub fn ms_text_to_seconds(text: &str) -> String {
@@ -217,7 +200,7 @@ pub fn ms_text_to_seconds(text: &str) -> String {
         let exponent: i32 = exponent.trim_start_matches('+').parse().unwrap_or(0);
         let mut out = String::from(mantissa);
         out.push('e');
-        push_int(&mut out, exponent - 3);
+        push_integer(&mut out, exponent - 3);
         return out;
     }
     let (sign, digits) = text
@@ -235,22 +218,6 @@ pub fn ms_text_to_seconds(text: &str) -> String {
     } else {
         [sign, new_whole, ".", new_fraction].concat()
     }
-}
-
-fn push_int(out: &mut String, n: i32) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut digits = Vec::new();
-    let mut rest = n.unsigned_abs();
-    loop {
-        digits.push(char::from(b'0' + (rest % 10) as u8));
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend(digits.iter().rev());
 }
 
 /// Whether the AWS SDK v3's classification of a failed request (`errorType`) allows a retry:

@@ -8,6 +8,11 @@ pub const DEFAULT_RETRY_METHODS: [&str; 5] = ["GET", "HEAD", "OPTIONS", "PUT", "
 /// Statuses whose `Retry-After` is honoured.
 pub const RETRY_AFTER_STATUSES: [u16; 2] = [429, 503];
 
+/// Whether `value` can be an HTTP status (an integer from 100 to 599), for `retryOnStatus`.
+pub fn is_status(value: f64) -> bool {
+    super::numbers::is_integer(value) && (100.0..=599.0).contains(&value)
+}
+
 /// Whether a response with `status` may be retried; `custom` replaces the default list.
 pub fn retries_status(status: u16, custom: Option<&[u16]>) -> bool {
     custom.unwrap_or(&DEFAULT_RETRY_ON_STATUS).contains(&status)
@@ -52,6 +57,16 @@ mod tests {
         }
         assert!(retries_status(418, Some(&[418])));
         assert!(!retries_status(503, Some(&[])));
+    }
+
+    #[test]
+    fn statuses_are_integers_from_100_to_599() {
+        for v in [100.0, 503.0, 599.0] {
+            assert!(is_status(v), "{v}");
+        }
+        for v in [99.0, 600.0, 503.5, f64::NAN] {
+            assert!(!is_status(v), "{v}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod export;
 pub mod field;
 pub mod http;
 pub mod jitter;
+pub mod numbers;
 pub mod policy;
 pub mod presets;
 pub mod retry_after;

@@ -7,6 +7,7 @@ use super::backoff::Backoff;
 use super::error::PolicyError;
 use super::field::Field;
 use super::jitter::Jitter;
+use super::numbers::is_integer;
 
 /// The longest delay JavaScript timers honour (2^31 − 1 ms, about 24.8 days); a longer one
 /// fires at once, so no delay, cap or timeout may exceed it.
@@ -91,14 +92,27 @@ impl Default for Policy {
     }
 }
 
-fn is_integer(v: f64) -> bool {
-    v.is_finite() && v % 1.0 == 0.0
-}
-
 /// A field out of range: which, what it must be, and the value it got.
 type Problem = (Field, &'static str, f64);
 
 impl PolicyOptions {
+    /// The slot of a numeric field (`None` for the name and list fields): the one mapping
+    /// from fields to numbers that every reader and writer of policies uses.
+    pub fn number_mut(&mut self, field: Field) -> Option<&mut Option<f64>> {
+        Some(match field {
+            Field::MaxAttempts => &mut self.max_attempts,
+            Field::InitialDelay => &mut self.initial_delay,
+            Field::MaxDelay => &mut self.max_delay,
+            Field::Multiplier => &mut self.multiplier,
+            Field::JitterFactor => &mut self.jitter_factor,
+            Field::MaxElapsed => &mut self.max_elapsed,
+            Field::AttemptTimeout => &mut self.attempt_timeout,
+            Field::Seed => &mut self.seed,
+            Field::MaxRetryAfter => &mut self.max_retry_after,
+            Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => return None,
+        })
+    }
+
     /// The first field out of range, or `None`. Every bound of a policy is here, and only
     /// here; it allocates nothing, so `retry(fn, options)` can afford it on every call.
     pub fn first_problem(&self) -> Option<Problem> {
@@ -254,23 +268,37 @@ impl Policy {
         &self.abort_on
     }
 
+    /// A numeric field's value (`None` when unset, and for the name and list fields).
+    pub fn number(&self, field: Field) -> Option<f64> {
+        match field {
+            Field::MaxAttempts => Some(f64::from(self.max_attempts)),
+            Field::InitialDelay => Some(self.initial_delay),
+            Field::MaxDelay => Some(self.max_delay),
+            Field::Multiplier => Some(self.multiplier),
+            Field::JitterFactor => Some(self.jitter_factor),
+            Field::MaxElapsed => self.max_elapsed,
+            Field::AttemptTimeout => self.attempt_timeout,
+            Field::Seed => self.seed.map(|s| s as f64),
+            Field::MaxRetryAfter => self.max_retry_after,
+            Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => None,
+        }
+    }
+
     /// The options that rebuild this policy exactly (every field, defaults included).
     pub fn to_options(&self) -> PolicyOptions {
-        PolicyOptions {
-            max_attempts: Some(f64::from(self.max_attempts)),
-            initial_delay: Some(self.initial_delay),
-            max_delay: Some(self.max_delay),
-            multiplier: Some(self.multiplier),
+        let mut options = PolicyOptions {
             backoff: Some(self.backoff),
             jitter: Some(self.jitter),
-            jitter_factor: Some(self.jitter_factor),
-            max_elapsed: self.max_elapsed,
-            attempt_timeout: self.attempt_timeout,
-            seed: self.seed.map(|s| s as f64),
-            max_retry_after: self.max_retry_after,
             retry_on: Some(self.retry_on.clone()),
             abort_on: Some(self.abort_on.clone()),
+            ..PolicyOptions::default()
+        };
+        for field in Field::ALL {
+            if let Some(slot) = options.number_mut(field) {
+                *slot = self.number(field);
+            }
         }
+        options
     }
 }
 

@@ -34,7 +34,14 @@ test('successes refund: the last retry\'s cost after retries, the no-retry incre
   const timedOut = new RetryBudget({ tokens: 100 });
   let m = 0;
   await retry(() => (++m === 1 ? new Promise(() => {}) : 'ok'), { ...fast, attemptTimeout: 20, budget: timedOut });
-  assert.equal(timedOut.tokens, 100, 'a timeout retry costs 10 and is refunded 10');
+  assert.equal(timedOut.tokens, 100, 'a timeout retry is refunded on success');
+  // 9 tokens pay for a retry after a failure (5) but not after a timeout (10).
+  const plainFailure = failing();
+  await retry(plainFailure.fn, { ...fast, maxAttempts: 2, budget: new RetryBudget({ tokens: 9 }) }).catch(() => {});
+  assert.deepEqual(plainFailure.calls, [1, 2]);
+  const error = await retry(() => new Promise(() => {}), { ...fast, attemptTimeout: 10, maxAttempts: 2, budget: new RetryBudget({ tokens: 9 }) }).catch((e) => e);
+  assert.equal(error.reason, 'budget');
+  assert.equal(error.attempts, 1);
 });
 
 test('one budget is shared by every call site and by a Policy', async () => {

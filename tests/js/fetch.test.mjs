@@ -103,9 +103,14 @@ test('a Retry-After past the cap stops at once with that response, never a longe
   assert.equal(response.headers.get('retry-after'), '120');
   assert.equal(r.requests().length, 1);
   assert.ok(performance.now() - started < 1000);
-  // maxRetryAfter raises the cap (here still below 120 s, so the same).
-  const again = route('busyForAMinute', 'ok');
-  assert.equal((await retryFetch(again.url, undefined, { ...fast, maxRetryAfter: 60_000 })).status, 503);
+  // The cap is maxDelay by default; maxRetryAfter raises it. Retry-After: 1 with maxDelay 500:
+  const capped = route('throttled1s', 'ok');
+  assert.equal((await retryFetch(capped.url, undefined, { ...fast, maxDelay: 500 })).status, 429);
+  assert.equal(capped.requests().length, 1);
+  const raised = route('throttled1s', 'ok');
+  assert.equal((await retryFetch(raised.url, undefined, { ...fast, maxDelay: 500, maxRetryAfter: 2000 })).status, 200);
+  const [first, second] = raised.requests();
+  assert.ok(second.at - first.at >= 990, `waited ${(second.at - first.at).toFixed(0)} ms`);
 });
 
 test('a Retry-After that would end past maxElapsed stops instead of sleeping', async () => {

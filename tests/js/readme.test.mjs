@@ -115,3 +115,12 @@ test('the README\'s outage table is what the simulation prints (it is determinis
   assert.equal(rows(stdout).length, 3);
   assert.deepEqual(rows(readme), rows(stdout));
 });
+
+test('the README names every reason a RetryExhaustedError can carry', async () => {
+  // The engine's stop reasons, as the build generated them; 'notRetryable' rethrows the error instead.
+  const { stopReasons } = await import(new URL('../../js/generated/tables.js', import.meta.url));
+  const section = readme.slice(readme.indexOf('#### `RetryExhaustedError`'), readme.indexOf('#### `AttemptTimeoutError`'));
+  for (const reason of stopReasons.filter((r) => r !== 'notRetryable')) {
+    assert.ok(section.includes(`'${reason}'`), `README does not name reason '${reason}'`);
+  }
+});
