@@ -5,6 +5,7 @@ import { newEngineBreaker } from './engine-overload.js';
 import { breakerFields, breakerReasons, breakerStates } from './generated/tables.js';
 import { describe } from './describe.js';
 import { readNumberOptions } from './number-options.js';
+import { reportListenerError } from './report.js';
 
 /** A call failed fast because the circuit is open; `retryAfter` is the ms until a probe is let through. */
 export class CircuitOpenError extends Error {
@@ -19,6 +20,8 @@ export class CircuitOpenError extends Error {
 export let admitAttempt;
 /** For the retry loop: reports an admitted attempt's outcome. */
 export let recordAttempt;
+/** For the retry loop: an admitted attempt ended without a verdict (its caller aborted it). */
+export let releaseAttempt;
 
 const WINDOW_BUCKETS = 10;
 
@@ -34,6 +37,10 @@ export class CircuitBreaker {
     };
     recordAttempt = (breaker, success) => {
       breaker.#engine.record(Date.now(), success);
+      breaker.#report();
+    };
+    releaseAttempt = (breaker) => {
+      breaker.#engine.release(Date.now());
       breaker.#report();
     };
   }
@@ -59,8 +66,12 @@ export class CircuitBreaker {
   #report() {
     const code = this.#engine.takeTransition();
     if (code < 0 || this.#onStateChange === undefined) return;
-    // Called synchronously; an error it throws rejects the call that caused the transition.
-    this.#onStateChange({ from: breakerStates[code % 3], to: breakerStates[Math.floor(code / 3) % 3], reason: breakerReasons[Math.floor(code / 9)] });
+    try {
+      this.#onStateChange({ from: breakerStates[code % 3], to: breakerStates[Math.floor(code / 3) % 3], reason: breakerReasons[Math.floor(code / 9)] });
+    } catch (error) {
+      // The transition has happened; a broken listener must not change the call's outcome.
+      reportListenerError(error);
+    }
   }
 
   /** Settings and state as plain data (to keep a Lambda container's breaker warm). */

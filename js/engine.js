@@ -4,7 +4,7 @@ export { ready } from './init.js';
 import { ready } from './init.js';
 import {
   EnginePolicy, checkOptions as check, nameError as unknownName, retriesMethod as methodRule,
-  isStatus as statusBound, retriesStatus as statusRule, retryAfterMs as retryAfterRule,
+  isStatus as statusBound, responseOutcome as outcomeRule, retryAfterMs as retryAfterRule,
 } from './generated/glue.js';
 
 /** `true` when the option slots make a valid policy (see src/bindings/policy.rs). */
@@ -38,10 +38,13 @@ export function isStatus(value) {
   return typeof value === 'number' && statusBound(value);
 }
 
-/** Whether a response status may be retried (`statuses`: NUL-separated, or undefined for the default). */
-export function retriesStatus(status, statuses) {
+/**
+ * What a response with `status` means: RESPONSE_SUCCESS, RESPONSE_RETRYABLE or RESPONSE_FAILED
+ * (a failure not retried). `statuses`: NUL-separated, or undefined for the default list.
+ */
+export function responseOutcome(status, statuses) {
   ready();
-  return statusRule(status, statuses);
+  return outcomeRule(status, statuses);
 }
 
 /** Whether a request may be sent again (`methods`: NUL-separated, or undefined for the default). */

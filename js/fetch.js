@@ -1,15 +1,33 @@
 // retryFetch and createFetch: fetch's contract, retried. Which statuses and methods may be
 // retried, and what a Retry-After asks for, the engine decides.
-import { isStatus, retriesMethod, retriesStatus, retryAfterMs } from './engine.js';
+import { isStatus, responseOutcome, retriesMethod, retryAfterMs } from './engine.js';
+import { responseOutcomes } from './generated/tables.js';
 import { RetryExhaustedError } from './errors.js';
 import { readOptions, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
 import { RETRY_AFTER, execute } from './retry.js';
 import { describe } from './describe.js';
 
-/** A response with a retryable status, as the retry loop sees it (`onRetry`, `retryIf`). */
+let statusRetryable;
+let isHttpStatusError;
+const SUCCESS = responseOutcomes.indexOf('success');
+const RETRYABLE = responseOutcomes.indexOf('retryable');
+
+/**
+ * A failing response (a retryable status, or a server error), as the retry loop and a breaker
+ * see it (`onRetry`, `retryIf`); retryFetch still resolves with the response itself.
+ */
 export class HttpStatusError extends Error {
-  constructor(response, retryAfter) {
+  /** Whether the status is one the call retries (a server error not in the list is not). */
+  #retryable;
+
+  static {
+    statusRetryable = (error) => error.#retryable;
+    // A brand check: no trap of a Proxy (revoked or not) runs, so a hostile value cannot throw.
+    isHttpStatusError = (value) => typeof value === 'object' && value !== null && #retryable in value;
+  }
+
+  constructor(response, retryAfter, retryable = true) {
     super(`${response.status} ${response.statusText}`.trim());
     this.name = 'HttpStatusError';
     // retryOn / abortOn can name a status, e.g. abortOn: ['503'].
@@ -19,6 +37,7 @@ export class HttpStatusError extends Error {
     /** The wait the response's Retry-After asked for, in ms (undefined for none). */
     this.retryAfter = Number.isNaN(retryAfter) ? undefined : retryAfter;
     if (this.retryAfter !== undefined) this[RETRY_AFTER] = this.retryAfter;
+    this.#retryable = retryable;
   }
 }
 
@@ -68,26 +87,34 @@ function send(setup, fetchImpl, input, init = {}) {
     // A Request's body is a stream: each attempt sends a clone and keeps the original whole.
     const target = request?.body ? request.clone() : input;
     const response = await fetchImpl(target, { ...init, signal });
-    if (response.ok || !retriesStatus(response.status, statuses) || !mayRetry()) return response;
-    throw new HttpStatusError(response, retryAfterMs(response.status, response.headers.get('retry-after') ?? '', Date.now()));
+    if (response.ok) return response;
+    const outcome = responseOutcome(response.status, statuses);
+    if (outcome === SUCCESS) return response;
+    // A failing response is thrown so that the breaker counts it; whether it is retried is
+    // decided in retryIf below, and the call still resolves with the response.
+    throw new HttpStatusError(response, retryAfterMs(response.status, response.headers.get('retry-after') ?? '', Date.now()),
+      outcome === RETRYABLE);
   };
   const call = {
     signal: init.signal ?? plan.signal,
     budget: plan.budget,
     breaker: plan.breaker,
-    // A request that may not be sent twice is never retried, whatever failed.
-    retryIf: (error, info) => mayRetry() && (userRetryIf === undefined || userRetryIf(error, info)),
+    // A request that may not be sent twice is never retried, whatever failed; a response only
+    // when its status is in the retried list.
+    retryIf: (error, info) => mayRetry() && (!isHttpStatusError(error) || statusRetryable(error))
+      && (userRetryIf === undefined || userRetryIf(error, info)),
     onRetry: (event) => {
       // The response being retried past is discarded: cancel its body to free the connection.
-      if (event.error instanceof HttpStatusError) event.error.response.body?.cancel().catch(() => {});
-      userOnRetry?.(event);
+      if (isHttpStatusError(event.error)) event.error.response.body?.cancel().catch(() => {});
+      // Returned, so that the retry loop keeps a rejection as the attempt's onRetryError.
+      return userOnRetry?.(event);
     },
   };
   return execute(plan, attempt, call).catch((error) => {
     // fetch's contract: a response is a result, whatever its status; the last one is returned
     // when the retries for it run out or the policy will not retry it.
-    if (error instanceof HttpStatusError) return error.response;
-    if (error instanceof RetryExhaustedError && error.cause instanceof HttpStatusError) return error.cause.response;
+    if (isHttpStatusError(error)) return error.response;
+    if (error instanceof RetryExhaustedError && isHttpStatusError(error.cause)) return error.cause.response;
     throw error;
   });
 }

@@ -296,6 +296,12 @@ export interface CircuitBreakerOptions {
   maxOpenDelay?: number;
   /** Probes let through at once while half-open (integer from 1). Default: 1. */
   halfOpenMaxCalls?: number;
+  /**
+   * Ms a probe holds its place while half-open; a probe that has neither settled nor been
+   * aborted by then gives it up, so one that hangs cannot keep the breaker half-open
+   * (1 to 2147483647). Default: 10000.
+   */
+  probeLease?: number;
   /** Seeds the jitter of repeated trips (integer from 0 to 2^53 − 1). Default: a fresh seed. */
   seed?: number;
 }
@@ -316,7 +322,9 @@ export interface CircuitBreakerSnapshot {
  * Closed → open after `failureThreshold` consecutive failed attempts or past `failureRatio`;
  * open → half-open after the open delay; half-open lets `halfOpenMaxCalls` probes through;
  * a success closes it, a failure re-opens it. Every failed attempt counts (an attempt the
- * caller aborted does not). Node builds only: the browser build throws a TypeError.
+ * caller aborted does not, and frees a probe's place). An `onStateChange` that throws never
+ * changes a call's outcome: its error is reported as a process warning. Node builds only: the
+ * browser build throws a TypeError.
  */
 export declare class CircuitBreaker {
   constructor(options?: CircuitBreakerOptions & { onStateChange?: (change: CircuitStateChange) => void });

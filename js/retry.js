@@ -3,21 +3,23 @@
 import { RetryExhaustedError } from './errors.js';
 import { STOP_REASONS } from './options.js';
 import { describe } from './describe.js';
-import { guardedAttempt, neverAborted, sleep } from './sleep.js';
+import { Attempt, guardedAttempt, sleep, untilAborted } from './sleep.js';
 import { budgetEngine } from './budget.js';
-import { admitAttempt, recordAttempt } from './breaker.js';
+import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
 
 /**
  * One attempt, through the breaker when there is one: refused at once with a CircuitOpenError
  * while it is open (`circuitOpen`: never retried), and its outcome reported to it after.
+ * `signal`: the caller's, or undefined.
  */
 function attemptThrough(breaker, fn, attempt, signal, timeout) {
   if (breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout);
   const refusal = admitAttempt(breaker);
   if (refusal !== undefined) return Promise.resolve({ ok: false, error: refusal, timedOut: false, circuitOpen: true });
   return guardedAttempt(fn, attempt, signal, timeout).then((outcome) => {
-    // An attempt the caller aborted says nothing about the service.
-    if (!signal.aborted) recordAttempt(breaker, outcome.ok);
+    // An attempt the caller aborted says nothing about the service, but frees its place.
+    if (signal?.aborted) releaseAttempt(breaker);
+    else recordAttempt(breaker, outcome.ok);
     return outcome;
   });
 }
@@ -40,16 +42,15 @@ export function execute(plan, fn, call) {
   // The bare path: no signal, timer, budget or breaker to attend to (`guarded` is set once,
   // when the plan is read).
   if (signal === undefined && !plan.guarded && !call?.guarded) {
-    const never = neverAborted();
     let result;
     try {
-      result = fn({ attempt: 1, signal: never });
+      result = fn(new Attempt(1));
     } catch (error) {
-      return recover(plan, fn, call, never, started, error, false);
+      return recover(plan, fn, call, undefined, started, error, false);
     }
-    return Promise.resolve(result).then(undefined, (error) => recover(plan, fn, call, never, started, error, false));
+    return Promise.resolve(result).then(undefined, (error) => recover(plan, fn, call, undefined, started, error, false));
   }
-  return guardedStart(plan, fn, call, signal ?? neverAborted(), started);
+  return guardedStart(plan, fn, call, signal, started);
 }
 
 function guardedStart(plan, fn, call, signal, started) {
@@ -86,7 +87,7 @@ function notify(onRetry, event, entry) {
 
 /** Everything after the first failure: ask the engine, sleep, try again. */
 async function recover(plan, fn, call, signal, started, firstError, firstTimedOut) {
-  if (signal.aborted) throw signal.reason;
+  if (signal?.aborted) throw signal.reason;
   const inline = plan.engine === undefined;
   const engine = inline ? plan.makeEngine() : plan.engine;
   const run = engine.start();
@@ -105,8 +106,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       let elapsed = now() - origin;
       let retryable = engine.isRetryable(identifiers(error), timedOut);
       if (retryable && retryIf !== undefined) {
-        retryable = Boolean(await retryIf(error, { attempt, elapsed }));
-        if (signal.aborted) throw signal.reason;
+        // Abort ends the call at once, even while an async retryIf is pending.
+        retryable = Boolean(await untilAborted(retryIf(error, { attempt, elapsed }), signal));
         elapsed = now() - origin;
       }
       const retryAfter = error?.[RETRY_AFTER] ?? NaN;
@@ -123,16 +124,26 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       const entry = { attempt, error, delay, elapsed };
       log.push(entry);
       if (onRetry !== undefined) notify(onRetry, { attempt, error, delay, elapsed }, entry);
-      await sleep(delay, signal);
+      try {
+        await sleep(delay, signal);
+      } catch (reason) {
+        // Aborted while waiting: the retry paid for is not made.
+        if (bucket !== undefined) run.retryNotMade(bucket);
+        throw reason;
+      }
       attempt += 1;
       const outcome = await attemptThrough(breaker, fn, attempt, signal, plan.attemptTimeout);
-      // An open circuit fails fast: the call ends with the CircuitOpenError, no retry.
-      if (outcome.circuitOpen) throw outcome.error;
+      // An open circuit fails fast: the call ends with the CircuitOpenError, no retry, and the
+      // budget gets back what the refused retry cost.
+      if (outcome.circuitOpen) {
+        if (bucket !== undefined) run.retryNotMade(bucket);
+        throw outcome.error;
+      }
       if (outcome.ok) {
         if (bucket !== undefined) run.succeededWithin(bucket);
         return outcome.value;
       }
-      if (signal.aborted) throw signal.reason;
+      if (signal?.aborted) throw signal.reason;
       error = outcome.error;
       timedOut = outcome.timedOut;
     }

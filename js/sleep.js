@@ -2,17 +2,45 @@
 // Every timer and listener is removed when its promise settles, so none outlives a call.
 import { AttemptTimeoutError } from './errors.js';
 
-let never;
-
 /**
- * A signal that never aborts, handed to attempts when the caller gave none; made on first use
- * (an AbortController costs ~0.2 ms to make the first time, too much for import time).
+ * What an attempt receives when nothing can abort it (no caller signal, no attemptTimeout):
+ * `signal` is an AbortSignal of the attempt's own that never aborts, made only when read
+ * (an AbortController costs microseconds; most attempts never look). Its own, so listeners
+ * that user code or fetch add to it go when the attempt does.
  */
-export function neverAborted() {
-  return (never ??= new AbortController().signal);
+export class Attempt {
+  #signal;
+
+  constructor(attempt) {
+    this.attempt = attempt;
+  }
+
+  get signal() {
+    return (this.#signal ??= new AbortController().signal);
+  }
 }
 
+/** `value`, or, if it is a promise, a promise that rejects with `signal.reason` on abort. */
+export function untilAborted(value, signal) {
+  if (signal === undefined || typeof value?.then !== 'function') return value;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = (finish) => (v) => {
+      signal.removeEventListener('abort', onAbort);
+      finish(v);
+    };
+    Promise.resolve(value).then(settle(resolve), settle(reject));
+  });
+}
+
+/** Sleeps `ms`; rejects with `signal.reason` at once on abort (`signal` may be undefined). */
 export function sleep(ms, signal) {
+  if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);
@@ -26,7 +54,7 @@ export function sleep(ms, signal) {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    if (signal !== never) signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -39,21 +67,22 @@ export function guardedAttempt(fn, attempt, callerSignal, timeout) {
   return new Promise((resolve) => {
     let timer;
     const controller = timeout === undefined ? undefined : new AbortController();
-    const signal = controller === undefined ? callerSignal : controller.signal;
+    const context = controller !== undefined ? { attempt, signal: controller.signal }
+      : callerSignal !== undefined ? { attempt, signal: callerSignal } : new Attempt(attempt);
     const settle = (outcome) => {
       clearTimeout(timer);
-      callerSignal.removeEventListener('abort', onAbort);
+      callerSignal?.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
     const onAbort = () => {
       controller?.abort(callerSignal.reason);
       settle({ ok: false, error: callerSignal.reason, timedOut: false });
     };
-    if (callerSignal.aborted) {
+    if (callerSignal?.aborted) {
       onAbort();
       return;
     }
-    if (callerSignal !== never) callerSignal.addEventListener('abort', onAbort, { once: true });
+    callerSignal?.addEventListener('abort', onAbort, { once: true });
     if (controller !== undefined) {
       timer = setTimeout(() => {
         const error = new AttemptTimeoutError(attempt, timeout);
@@ -63,7 +92,7 @@ export function guardedAttempt(fn, attempt, callerSignal, timeout) {
     }
     let result;
     try {
-      result = fn({ attempt, signal });
+      result = fn(context);
     } catch (error) {
       settle({ ok: false, error, timedOut: false });
       return;

@@ -30,3 +30,4 @@ export class CircuitOpenError extends Error {}
 export const budgetEngine = () => undefined;
 export const admitAttempt = () => undefined;
 export const recordAttempt = () => undefined;
+export const releaseAttempt = () => undefined;

@@ -5,6 +5,7 @@
 use jitterbug::engine::breaker::{Reason, State, BREAKER_FIELDS};
 use jitterbug::engine::budget::BUDGET_FIELDS;
 use jitterbug::engine::env::DEFAULT_PREFIX;
+use jitterbug::engine::http::ResponseOutcome;
 use jitterbug::engine::presets::{preset, PRESET_NAMES};
 use jitterbug::engine::{Backoff, Field, FieldKind, Jitter, PolicyOptions, StopReason};
 
@@ -51,6 +52,10 @@ fn main() {
     println!(
         "export const stopReasons = {};",
         list(stops.map(StopReason::name))
+    );
+    println!(
+        "export const responseOutcomes = {};",
+        list(ResponseOutcome::ALL.map(ResponseOutcome::name))
     );
     println!("export const presetNames = {};", list(PRESET_NAMES));
     println!("export const budgetFields = {};", list(BUDGET_FIELDS));

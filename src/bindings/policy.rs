@@ -18,6 +18,7 @@ use crate::engine::breaker::{
 use crate::engine::budget::{Budget, BudgetOptions};
 #[cfg(feature = "env")]
 use crate::engine::env::options_from_env_values;
+use crate::engine::http::ResponseOutcome;
 use crate::engine::{http, retry_after};
 use crate::engine::{
     Backoff, Decision, Failure, Field, Jitter, Policy, PolicyError, PolicyOptions, Schedule,
@@ -260,6 +261,13 @@ impl EngineRun {
         )
     }
 
+    /// The retry last paid for from `budget` was never made: its cost goes back.
+    #[cfg(feature = "overload")]
+    #[wasm_bindgen(js_name = retryNotMade)]
+    pub fn retry_not_made(&mut self, budget: &mut EngineBudget) {
+        self.0.retry_not_made(&mut budget.0);
+    }
+
     /// The call succeeded after retries: `budget` gets the last retry's cost back.
     #[cfg(feature = "overload")]
     #[wasm_bindgen(js_name = succeededWithin)]
@@ -290,14 +298,20 @@ pub fn is_status(value: f64) -> bool {
     http::is_status(value)
 }
 
-/// Whether a response status may be retried. `statuses`: the caller's list, NUL-separated
-/// decimal numbers, or `None` for the default list.
-#[wasm_bindgen(js_name = retriesStatus)]
-pub fn retries_status(status: u16, statuses: Option<String>) -> bool {
-    match statuses {
+/// What a response with `status` means, as an index into `ResponseOutcome::ALL` (the
+/// generated `responseOutcomes` table). `statuses`: the caller's list, NUL-separated decimal
+/// numbers, or `None` for the default list.
+#[wasm_bindgen(js_name = responseOutcome)]
+pub fn response_outcome(status: u16, statuses: Option<String>) -> u8 {
+    let retried = match statuses {
         None => http::retries_status(status, None),
         Some(list) => list.split('\0').any(|s| s.parse::<u16>() == Ok(status)),
-    }
+    };
+    let outcome = http::response_outcome(status, retried);
+    ResponseOutcome::ALL
+        .iter()
+        .position(|o| *o == outcome)
+        .unwrap_or(0) as u8
 }
 
 /// Whether a request may be sent again. `methods`: the caller's list, NUL-separated, or
@@ -410,6 +424,7 @@ impl EngineBreaker {
         open_delay: f64,
         max_open_delay: f64,
         half_open_max_calls: f64,
+        probe_lease: f64,
         seed: f64,
     ) -> Result<EngineBreaker, JsValue> {
         let given = |v: f64| (!v.is_nan()).then_some(v);
@@ -421,6 +436,7 @@ impl EngineBreaker {
             open_delay: given(open_delay),
             max_open_delay: given(max_open_delay),
             half_open_max_calls: given(half_open_max_calls),
+            probe_lease: given(probe_lease),
             // Unseeded breakers jitter their repeated trips from the process's entropy.
             seed: Some(given(seed).unwrap_or((fresh_seed() >> 11) as f64)),
         };
@@ -446,6 +462,11 @@ impl EngineBreaker {
     /// After an admitted attempt.
     pub fn record(&mut self, now: f64, success: bool) {
         self.transition = self.breaker.record(now, success);
+    }
+
+    /// After an admitted attempt that ended without a verdict (its caller aborted it).
+    pub fn release(&mut self, now: f64) {
+        self.transition = self.breaker.release(now);
     }
 
     /// The transition the last `admit` or `record` made, as `from + 3 × to + 9 × reason`
@@ -477,6 +498,7 @@ impl EngineBreaker {
             o.open_delay,
             o.max_open_delay,
             o.half_open_max_calls,
+            o.probe_lease,
             o.seed,
         ];
         all.get(index).copied().flatten().unwrap_or(f64::NAN)

@@ -7,7 +7,7 @@ use super::numbers::{floor, is_integer};
 use super::rng::Rng;
 
 /// The options' names, in the order the binding passes them.
-pub const BREAKER_FIELDS: [&str; 8] = [
+pub const BREAKER_FIELDS: [&str; 9] = [
     "failureThreshold",
     "failureRatio",
     "windowMs",
@@ -15,6 +15,7 @@ pub const BREAKER_FIELDS: [&str; 8] = [
     "openDelay",
     "maxOpenDelay",
     "halfOpenMaxCalls",
+    "probeLease",
     "seed",
 ];
 
@@ -78,8 +79,8 @@ pub struct Transition {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Admission {
     Allowed,
-    /// Fail fast; `retry_after` is the ms until the breaker lets a probe through (0 when the
-    /// probes are out and the answer is due any moment).
+    /// Fail fast; `retry_after` is the ms until the breaker lets a probe through (when the
+    /// probes are out: until the oldest probe's lease ends, or 0 when it has just ended).
     Rejected {
         retry_after: f64,
     },
@@ -106,6 +107,7 @@ pub struct BreakerOptions {
     pub open_delay: Option<f64>,
     pub max_open_delay: Option<f64>,
     pub half_open_max_calls: Option<f64>,
+    pub probe_lease: Option<f64>,
     pub seed: Option<f64>,
 }
 
@@ -119,6 +121,8 @@ pub struct BreakerOptions {
 /// - `max_open_delay`: `open_delay` (repeated trips draw from `[d/2, d)`; a larger cap lets the
 ///   delay double on each trip, up to it; the default keeps recovery within one `open_delay`)
 /// - `half_open_max_calls`: 1 probe at a time
+/// - `probe_lease`: 10,000 ms; a probe that has neither answered nor been released by then
+///   gives up its place, so a probe that never settles cannot keep the breaker half-open
 #[derive(Debug, Clone, PartialEq)]
 pub struct Breaker {
     failure_threshold: u32,
@@ -128,12 +132,16 @@ pub struct Breaker {
     open_delay: f64,
     max_open_delay: f64,
     half_open_max_calls: u32,
+    probe_lease: f64,
     state: State,
     consecutive_failures: u32,
     buckets: [Bucket; BUCKETS],
     open_until: f64,
     trips: u32,
     probes: u32,
+    /// When the newest probe went out: the places of all probes out are held until a lease
+    /// after it.
+    last_probe_at: f64,
     rng: Rng,
 }
 
@@ -145,7 +153,8 @@ fn count(v: f64) -> bool {
 
 impl BreakerOptions {
     pub fn build(&self) -> Result<Breaker, PolicyError> {
-        let [threshold, ratio, window, minimum, open, max_open, half_open, seed] = BREAKER_FIELDS;
+        let [threshold, ratio, window, minimum, open, max_open, half_open, lease, seed] =
+            BREAKER_FIELDS;
         let whole = "an integer from 1 to 1000000000";
         let failure_ratio = match self.failure_ratio {
             None => None,
@@ -193,12 +202,20 @@ impl BreakerOptions {
             max_open_delay,
             half_open_max_calls: check(half_open, self.half_open_max_calls, 1.0, count, whole)?
                 as u32,
+            probe_lease: check(
+                lease,
+                self.probe_lease,
+                10_000.0,
+                |v| v >= 1.0 && v <= MAX_MS,
+                "a number of ms from 1 to 2147483647",
+            )?,
             state: State::Closed,
             consecutive_failures: 0,
             buckets: [Bucket::default(); BUCKETS],
             open_until: 0.0,
             trips: 0,
             probes: 0,
+            last_probe_at: 0.0,
             rng: Rng::new(seed as u64),
         })
     }
@@ -227,6 +244,7 @@ impl Breaker {
             State::Open => {
                 self.state = State::HalfOpen;
                 self.probes = 1;
+                self.last_probe_at = now;
                 let t = Transition {
                     from: State::Open,
                     to: State::HalfOpen,
@@ -234,12 +252,31 @@ impl Breaker {
                 };
                 (Admission::Allowed, Some(t))
             }
-            State::HalfOpen if self.probes < self.half_open_max_calls => {
-                self.probes += 1;
-                (Admission::Allowed, None)
+            State::HalfOpen => {
+                let lease_ends = self.last_probe_at + self.probe_lease;
+                if now >= lease_ends {
+                    // The probes out have not answered in time: their places are free again.
+                    self.probes = 0;
+                }
+                if self.probes < self.half_open_max_calls {
+                    self.probes += 1;
+                    self.last_probe_at = now;
+                    (Admission::Allowed, None)
+                } else {
+                    let retry_after = lease_ends - now;
+                    (Admission::Rejected { retry_after }, None)
+                }
             }
-            State::HalfOpen => (Admission::Rejected { retry_after: 0.0 }, None),
         }
+    }
+
+    /// An admitted attempt ended without a verdict on the service (its caller aborted it):
+    /// a probe's place is freed, and nothing is counted.
+    pub fn release(&mut self, _now: f64) -> Option<Transition> {
+        if self.state == State::HalfOpen {
+            self.probes = self.probes.saturating_sub(1);
+        }
+        None
     }
 
     /// Reports the outcome of an attempt that was admitted.
@@ -331,8 +368,9 @@ impl Breaker {
                 failures: 0,
             };
         }
-        slot.calls += 1;
-        slot.failures += u32::from(!success);
+        // Saturating: a restored bucket may already hold the most a u32 can count.
+        slot.calls = slot.calls.saturating_add(1);
+        slot.failures = slot.failures.saturating_add(u32::from(!success));
     }
 
     fn ratio_exceeded(&self, now: f64) -> bool {
@@ -344,8 +382,10 @@ impl Breaker {
             .buckets
             .iter()
             .filter(|b| b.calls > 0 && b.index > newest - BUCKETS as f64 && b.index <= newest)
-            .fold((0u32, 0u32), |(c, f), b| (c + b.calls, f + b.failures));
-        calls >= self.minimum_calls && f64::from(failures) >= ratio * f64::from(calls)
+            .fold((0u64, 0u64), |(c, f), b| {
+                (c + u64::from(b.calls), f + u64::from(b.failures))
+            });
+        calls >= u64::from(self.minimum_calls) && failures as f64 >= ratio * calls as f64
     }
 }
 
@@ -369,6 +409,7 @@ impl Breaker {
             open_delay: Some(self.open_delay),
             max_open_delay: Some(self.max_open_delay),
             half_open_max_calls: Some(f64::from(self.half_open_max_calls)),
+            probe_lease: Some(self.probe_lease),
             seed: None,
         }
     }
@@ -435,8 +476,13 @@ mod tests {
         let (admission, t) = b.admit(5100.0);
         assert_eq!(admission, Admission::Allowed);
         assert_eq!(t.unwrap().reason, Reason::OpenDelayElapsed);
-        // One probe at a time.
-        assert_eq!(b.admit(5101.0).0, Admission::Rejected { retry_after: 0.0 });
+        // One probe at a time: the next waits for its verdict, or for its lease to end.
+        assert_eq!(
+            b.admit(5101.0).0,
+            Admission::Rejected {
+                retry_after: 9999.0
+            }
+        );
         let t = b.record(5200.0, true).unwrap();
         assert_eq!(
             (t.from, t.to, t.reason),
@@ -585,5 +631,167 @@ mod default_backoff {
             };
             assert!((2500.0..5000.0).contains(&retry_after), "{retry_after}");
         }
+    }
+}
+
+#[cfg(test)]
+mod probes_cannot_wedge {
+    use super::*;
+
+    fn half_open(options: BreakerOptions) -> Breaker {
+        let mut b = BreakerOptions {
+            failure_threshold: Some(1.0),
+            open_delay: Some(100.0),
+            ..options
+        }
+        .build()
+        .unwrap();
+        b.record(0.0, false);
+        assert_eq!(b.admit(100.0).0, Admission::Allowed);
+        b
+    }
+
+    #[test]
+    fn a_released_probe_frees_its_place_without_a_verdict() {
+        let mut b = half_open(BreakerOptions::default());
+        assert_eq!(
+            b.admit(101.0).0,
+            Admission::Rejected {
+                retry_after: 9999.0
+            }
+        );
+        assert_eq!(b.release(102.0), None);
+        assert_eq!(
+            b.state_at(102.0),
+            State::HalfOpen,
+            "a release is no verdict"
+        );
+        assert_eq!(b.admit(103.0).0, Admission::Allowed, "the next probe goes");
+        // A release in any other state changes nothing.
+        let mut closed = BreakerOptions::default().build().unwrap();
+        assert_eq!(closed.release(0.0), None);
+        assert_eq!(
+            closed.saved_state(),
+            BreakerOptions::default().build().unwrap().saved_state()
+        );
+    }
+
+    #[test]
+    fn a_release_never_frees_more_places_than_were_taken() {
+        let mut b = half_open(BreakerOptions {
+            half_open_max_calls: Some(2.0),
+            ..Default::default()
+        });
+        b.release(101.0);
+        b.release(101.0);
+        assert_eq!(b.admit(102.0).0, Admission::Allowed);
+        assert_eq!(b.admit(102.0).0, Admission::Allowed);
+        assert_eq!(
+            b.admit(102.0).0,
+            Admission::Rejected {
+                retry_after: 10_000.0
+            }
+        );
+    }
+
+    #[test]
+    fn probes_that_never_answer_expire_after_the_lease() {
+        let mut b = half_open(BreakerOptions {
+            probe_lease: Some(1000.0),
+            ..Default::default()
+        });
+        // The probe went out at 100: its place is held until 1100, exactly.
+        assert_eq!(b.admit(1099.0).0, Admission::Rejected { retry_after: 1.0 });
+        assert_eq!(b.admit(1100.0).0, Admission::Allowed);
+        // The new probe holds the place for a lease of its own.
+        assert_eq!(b.admit(2099.0).0, Admission::Rejected { retry_after: 1.0 });
+        // A late verdict from any probe still decides.
+        let t = b.record(2099.0, true).unwrap();
+        assert_eq!(t.to, State::Closed);
+    }
+
+    #[test]
+    fn the_default_lease_is_ten_seconds() {
+        let mut b = half_open(BreakerOptions::default());
+        assert_eq!(
+            b.admit(10_099.0).0,
+            Admission::Rejected { retry_after: 1.0 }
+        );
+        assert_eq!(b.admit(10_100.0).0, Admission::Allowed);
+    }
+
+    #[test]
+    fn bad_lease_names_the_option() {
+        for v in [0.0, -1.0, f64::NAN, 2_147_483_648.0] {
+            let err = BreakerOptions {
+                probe_lease: Some(v),
+                ..Default::default()
+            }
+            .build()
+            .unwrap_err();
+            assert_eq!(err.name, "probeLease", "{v}");
+        }
+        assert!(BreakerOptions {
+            probe_lease: Some(2_147_483_647.0),
+            ..Default::default()
+        }
+        .build()
+        .is_ok());
+        assert!(BreakerOptions {
+            probe_lease: Some(1.0),
+            ..Default::default()
+        }
+        .build()
+        .is_ok());
+    }
+}
+
+#[cfg(test)]
+mod restored_windows {
+    use super::*;
+
+    #[test]
+    fn full_restored_buckets_still_open_on_the_ratio() {
+        let mut b = BreakerOptions {
+            failure_threshold: Some(1e9),
+            failure_ratio: Some(0.5),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        let mut saved = b.saved_state();
+        // Ten buckets of 1e9 calls each: 1e10 calls overflow a u32 sum.
+        for (i, bucket) in saved.buckets.iter_mut().enumerate() {
+            *bucket = Bucket {
+                index: i as f64,
+                calls: 1_000_000_000,
+                failures: 1_000_000_000,
+            };
+        }
+        b.restore(saved);
+        let t = b.record(9_999.0, false).expect("opens");
+        assert_eq!(t.reason, Reason::FailureRatio);
+    }
+
+    #[test]
+    fn a_bucket_keeps_counting_past_the_restore_bound() {
+        let mut b = BreakerOptions {
+            failure_threshold: Some(1e9),
+            failure_ratio: Some(0.9),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        let mut saved = b.saved_state();
+        saved.buckets[0] = Bucket {
+            index: 0.0,
+            calls: u32::MAX,
+            failures: 0,
+        };
+        b.restore(saved);
+        // Counting on must not wrap a full bucket back to few calls.
+        assert_eq!(b.record(0.0, true), None);
+        assert_eq!(b.saved_state().buckets[0].calls, u32::MAX);
+        assert_eq!(b.record(0.0, false), None, "1 failure in 4e9 calls");
     }
 }

@@ -102,8 +102,12 @@ impl Budget {
     /// A call succeeded: refund its last retry's cost, or `no_retry_increment` if it needed
     /// none; never above capacity.
     pub fn record_success(&mut self, last_retry_cost: Option<u32>) {
-        let refund = last_retry_cost.unwrap_or(self.no_retry_increment);
-        self.tokens = self.tokens.saturating_add(refund).min(self.capacity);
+        self.give_back(last_retry_cost.unwrap_or(self.no_retry_increment));
+    }
+
+    /// Puts `tokens` back, never above capacity.
+    pub fn give_back(&mut self, tokens: u32) {
+        self.tokens = self.tokens.saturating_add(tokens).min(self.capacity);
     }
 
     pub fn tokens(&self) -> u32 {

@@ -18,6 +18,47 @@ pub fn retries_status(status: u16, custom: Option<&[u16]>) -> bool {
     custom.unwrap_or(&DEFAULT_RETRY_ON_STATUS).contains(&status)
 }
 
+/// What a response means for the call and for a circuit breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseOutcome {
+    /// The service answered: the response is the call's result.
+    Success,
+    /// A failure the call may retry (its status is in the retried list).
+    Retryable,
+    /// A server error the call does not retry: the result, but a failure to a breaker.
+    Failed,
+}
+
+impl ResponseOutcome {
+    /// In the order of their codes at the JavaScript boundary.
+    pub const ALL: [ResponseOutcome; 3] = [
+        ResponseOutcome::Success,
+        ResponseOutcome::Retryable,
+        ResponseOutcome::Failed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ResponseOutcome::Success => "success",
+            ResponseOutcome::Retryable => "retryable",
+            ResponseOutcome::Failed => "failed",
+        }
+    }
+}
+
+/// What a response with `status` means; `retried`: whether the call's list of retried statuses
+/// ([`retries_status`]) holds it. A listed status is retried whatever its class; any other 5xx
+/// is a failure that is not retried.
+pub fn response_outcome(status: u16, retried: bool) -> ResponseOutcome {
+    if retried {
+        ResponseOutcome::Retryable
+    } else if status >= 500 {
+        ResponseOutcome::Failed
+    } else {
+        ResponseOutcome::Success
+    }
+}
+
 /// Whether a request may be sent again: its method is in the list (`custom` replaces the
 /// default; compared without regard to case), or it carries an `Idempotency-Key`.
 pub fn retries_method<'a>(
@@ -80,5 +121,61 @@ mod tests {
         assert!(retries_method("POST", true, NONE));
         assert!(retries_method("POST", false, Some(["POST"])));
         assert!(!retries_method("GET", false, Some(["POST"])));
+    }
+}
+
+#[cfg(test)]
+mod outcomes {
+    use super::*;
+
+    #[test]
+    fn a_response_is_a_success_a_retryable_failure_or_a_final_failure() {
+        for s in [200, 204, 301, 304, 400, 401, 403, 404, 409, 422, 499] {
+            assert_eq!(
+                response_outcome(s, retries_status(s, None)),
+                ResponseOutcome::Success,
+                "{s}"
+            );
+        }
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert_eq!(
+                response_outcome(s, retries_status(s, None)),
+                ResponseOutcome::Retryable,
+                "{s}"
+            );
+        }
+        // A server error is a failure for the breaker even when it is not retried.
+        for s in [501, 505, 599] {
+            assert_eq!(
+                response_outcome(s, retries_status(s, None)),
+                ResponseOutcome::Failed,
+                "{s}"
+            );
+        }
+        assert_eq!(
+            response_outcome(503, retries_status(503, Some(&[429]))),
+            ResponseOutcome::Failed
+        );
+        assert_eq!(
+            response_outcome(429, retries_status(429, Some(&[429]))),
+            ResponseOutcome::Retryable
+        );
+        assert_eq!(
+            response_outcome(408, retries_status(408, Some(&[429]))),
+            ResponseOutcome::Success
+        );
+        // A status the caller lists is retried, whatever its class.
+        assert_eq!(
+            response_outcome(404, retries_status(404, Some(&[404]))),
+            ResponseOutcome::Retryable
+        );
+        assert_eq!(
+            response_outcome(499, retries_status(499, Some(&[]))),
+            ResponseOutcome::Success
+        );
+        assert_eq!(
+            response_outcome(500, retries_status(500, Some(&[]))),
+            ResponseOutcome::Failed
+        );
     }
 }

@@ -145,6 +145,14 @@ impl Schedule {
         decision
     }
 
+    /// The retry last paid for was never made (the call was aborted during the wait, or a
+    /// breaker refused it): the budget gets its cost back, once.
+    pub fn retry_not_made(&mut self, budget: &mut Budget) {
+        if let Some(cost) = self.last_retry_cost.take() {
+            budget.give_back(cost);
+        }
+    }
+
     /// The call succeeded: the budget gets its refund (the last retry's cost, or its
     /// no-retry increment).
     pub fn succeeded_within(&self, budget: &mut Budget) {
@@ -453,5 +461,52 @@ mod tests {
         sorted.sort_by(f64::total_cmp);
         sorted.dedup();
         assert_eq!(sorted.len(), 100, "two hosts drew the same delay");
+    }
+}
+
+#[cfg(test)]
+mod retries_not_made {
+    use super::*;
+    use crate::engine::budget::BudgetOptions;
+    use crate::engine::PolicyOptions;
+
+    #[test]
+    fn a_paid_retry_that_is_never_made_is_given_back() {
+        let p = PolicyOptions::default().build().unwrap();
+        let mut budget = BudgetOptions {
+            capacity: Some(100.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        let mut s = Schedule::new(&p, 1);
+        let failure = Failure {
+            attempt: 1,
+            retryable: true,
+            elapsed: 0.0,
+            retry_after: None,
+            timed_out: true,
+        };
+        assert!(matches!(
+            s.after_failure_within(&p, failure, &mut budget),
+            Decision::Retry { .. }
+        ));
+        assert_eq!(budget.tokens(), 90);
+        s.retry_not_made(&mut budget);
+        assert_eq!(budget.tokens(), 100);
+        // Given back once: a second call, or a later success, refunds nothing more than the
+        // no-retry increment (here capped by capacity).
+        s.retry_not_made(&mut budget);
+        assert_eq!(budget.tokens(), 100);
+        let mut fresh = Schedule::new(&p, 1);
+        let mut partial = BudgetOptions {
+            capacity: Some(100.0),
+            tokens: Some(50.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        fresh.retry_not_made(&mut partial);
+        assert_eq!(partial.tokens(), 50, "nothing was paid, nothing comes back");
     }
 }

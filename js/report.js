@@ -1,0 +1,12 @@
+// Where an error thrown by a user's listener goes when it must not change a call's outcome:
+// a process warning in Node (visible, and catchable with process.on('warning')), the
+// runtime's error reporting elsewhere.
+export function reportListenerError(error) {
+  if (typeof globalThis.process?.emitWarning === 'function') {
+    globalThis.process.emitWarning(error instanceof Error ? error : new Error(`A jitterbug listener threw ${String(error)}`));
+  } else if (typeof globalThis.reportError === 'function') {
+    globalThis.reportError(error);
+  } else {
+    console.error(error);
+  }
+}
