@@ -18,14 +18,12 @@ pub mod simulation;
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
 
+// The WebAssembly module's allocator (tested natively over an arena).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod heap;
+
 #[cfg(all(target_arch = "wasm32", not(test)))]
 mod wasm_runtime {
-    // A free-list allocator of a few hundred bytes; the engine allocates only on failures.
-    // Safety: wasm32 without the atomics feature has a single thread.
-    #[global_allocator]
-    static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
-        unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
-
     // No engine path panics on valid input (the invariant tests check it); if one ever did,
     // trapping is all a WebAssembly module can do, and a message would cost kilobytes.
     #[panic_handler]

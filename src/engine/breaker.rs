@@ -206,7 +206,7 @@ impl BreakerOptions {
                 lease,
                 self.probe_lease,
                 10_000.0,
-                |v| v >= 1.0 && v <= MAX_MS,
+                |v| (1.0..=MAX_MS).contains(&v),
                 "a number of ms from 1 to 2147483647",
             )?,
             state: State::Closed,
