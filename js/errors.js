@@ -1,4 +1,5 @@
 // The errors a retried call can end with, besides the caller's own.
+import { messageOf } from './describe.js';
 
 /** Thrown when a call stops retrying with the error still retryable. */
 export class RetryExhaustedError extends Error {
@@ -6,7 +7,7 @@ export class RetryExhaustedError extends Error {
     const why = reason === 'deadline' ? 'maxElapsed would be exceeded'
       : reason === 'retryAfter' ? 'the server asked to wait longer than maxRetryAfter'
         : reason === 'budget' ? 'the retry budget is spent' : 'maxAttempts reached';
-    const last = lastError instanceof Error ? lastError.message : String(lastError);
+    const last = messageOf(lastError);
     super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${why}): ${last}`, { cause: lastError });
     this.name = 'RetryExhaustedError';
     this.reason = reason;

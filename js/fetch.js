@@ -6,7 +6,7 @@ import { RetryExhaustedError } from './errors.js';
 import { readOptions, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
 import { RETRY_AFTER, execute } from './retry.js';
-import { describe } from './describe.js';
+import { describe, isInstance } from './describe.js';
 
 let statusRetryable;
 let isHttpStatusError;
@@ -52,7 +52,7 @@ let defaultSetup;
 /** Splits fetch options into the retry plan and the HTTP rules; validated once per call site. */
 function readFetchOptions(options) {
   if (options === undefined) return (defaultSetup ??= { plan: readOptions({}, true), statuses: undefined, methods: undefined });
-  if (options instanceof Policy) return { plan: planOf(options), statuses: undefined, methods: undefined };
+  if (isInstance(options, Policy)) return { plan: planOf(options), statuses: undefined, methods: undefined };
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected fetch options to be an object or a Policy, got ${describe(options)}`);
   }
@@ -114,7 +114,7 @@ function send(setup, fetchImpl, input, init = {}) {
     // fetch's contract: a response is a result, whatever its status; the last one is returned
     // when the retries for it run out or the policy will not retry it.
     if (isHttpStatusError(error)) return error.response;
-    if (error instanceof RetryExhaustedError && isHttpStatusError(error.cause)) return error.cause.response;
+    if (isInstance(error, RetryExhaustedError) && isHttpStatusError(error.cause)) return error.cause.response;
     throw error;
   });
 }

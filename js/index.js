@@ -2,6 +2,7 @@
 import { Policy } from './policy.js';
 import { readOptions } from './options.js';
 import { execute } from './retry.js';
+import { isInstance } from './describe.js';
 
 export { Policy, presets } from './policy.js';
 export { RetryExhaustedError, AttemptTimeoutError } from './errors.js';
@@ -18,7 +19,7 @@ let defaultPlan;
  * (then `call` may carry `signal`, `retryIf`, `onRetry`) or a plain options object.
  */
 export function retry(fn, options, call) {
-  if (options instanceof Policy) return options.execute(fn, call);
+  if (isInstance(options, Policy)) return options.execute(fn, call);
   if (call !== undefined) {
     throw new TypeError('A third argument to retry() is only read with a Policy; put `signal`, `retryIf` and `onRetry` in the options object');
   }
@@ -28,6 +29,6 @@ export function retry(fn, options, call) {
 
 /** A decorator: `withRetry(options)(fn)` is `fn` with the same arguments, retried. */
 export function withRetry(options) {
-  const policy = options instanceof Policy ? options : new Policy(options);
+  const policy = isInstance(options, Policy) ? options : new Policy(options);
   return (fn) => policy.wrap(fn);
 }

@@ -3,7 +3,7 @@
 // and kinds come from the engine's table; this module only checks JavaScript types.
 import { checkOptions, nameError, newEnginePolicy } from './engine.js';
 import * as tables from './generated/tables.js';
-import { describe } from './describe.js';
+import { describe, isInstance } from './describe.js';
 import { RetryBudget } from './budget.js';
 import { CircuitBreaker } from './breaker.js';
 
@@ -33,17 +33,27 @@ export function typeError(name, expected, value) {
 }
 
 function isAbortSignal(value) {
-  return value !== null && typeof value === 'object' && typeof value.aborted === 'boolean' &&
-    typeof value.addEventListener === 'function';
+  try {
+    return value !== null && typeof value === 'object' && typeof value.aborted === 'boolean' &&
+      typeof value.addEventListener === 'function';
+  } catch {
+    return false; // a getter that throws, a revoked Proxy
+  }
 }
 
 function stringList(name, value) {
   // NUL separates names on their way to the engine; no error name or code contains one, and
   // an empty name could only be a mistake.
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== '' && !item.includes('\0'))) {
+  let items;
+  try {
+    items = Array.isArray(value) ? Array.from(value) : undefined;
+  } catch {
+    // a revoked Proxy, or an array whose elements cannot be read
+  }
+  if (items === undefined || !items.every((item) => typeof item === 'string' && item !== '' && !item.includes('\0'))) {
     throw typeError(name, 'an array of error names or codes (non-empty strings)', value);
   }
-  return value.slice();
+  return items;
 }
 
 /**
@@ -153,10 +163,10 @@ export function readOptions(options, allowSignal) {
       if (key === 'retryIf') retryIf = value;
       else onRetry = value;
     } else if (key === 'breaker') {
-      if (!(value instanceof CircuitBreaker)) throw typeError(key, 'a CircuitBreaker', value);
+      if (!isInstance(value, CircuitBreaker)) throw typeError(key, 'a CircuitBreaker', value);
       breaker = value;
     } else if (key === 'budget') {
-      if (!(value instanceof RetryBudget)) throw typeError(key, 'a RetryBudget', value);
+      if (!isInstance(value, RetryBudget)) throw typeError(key, 'a RetryBudget', value);
       budget = value;
     } else if (key === 'signal' && allowSignal) {
       if (!isAbortSignal(value)) throw typeError(key, 'an AbortSignal', value);

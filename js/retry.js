@@ -2,7 +2,7 @@
 // WebAssembly call; the engine is consulted only once an attempt has failed.
 import { RetryExhaustedError } from './errors.js';
 import { STOP_REASONS } from './options.js';
-import { describe } from './describe.js';
+import { describe, readSafely } from './describe.js';
 import { Attempt, guardedAttempt, sleep, untilAborted } from './sleep.js';
 import { budgetEngine } from './budget.js';
 import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
@@ -65,12 +65,17 @@ function guardedStart(plan, fn, call, signal, started) {
   });
 }
 
-/** The error's name, code and class name, NUL-separated, for the engine's classification. */
+const text = (value) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+
+/**
+ * The error's name, code and class name, NUL-separated, for the engine's classification. A
+ * property that cannot be read (a getter that throws, a revoked Proxy) counts as absent.
+ */
 export function identifiers(error) {
   if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return '';
-  const { name, code } = error;
-  return [typeof name === 'string' ? name : '', code === undefined || code === null ? '' : String(code),
-    error.constructor?.name ?? ''].join('\0');
+  const constructor = readSafely(error, 'constructor');
+  return [text(readSafely(error, 'name')), text(readSafely(error, 'code')),
+    typeof constructor === 'function' ? text(readSafely(constructor, 'name')) : ''].join('\0');
 }
 
 function notify(onRetry, event, entry) {
@@ -110,7 +115,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         retryable = Boolean(await untilAborted(retryIf(error, { attempt, elapsed }), signal));
         elapsed = now() - origin;
       }
-      const retryAfter = error?.[RETRY_AFTER] ?? NaN;
+      const hint = readSafely(error, RETRY_AFTER);
+      const retryAfter = typeof hint === 'number' ? hint : NaN;
       const delay = bucket === undefined
         ? run.decide(engine, attempt, retryable, timedOut, elapsed, retryAfter)
         : run.decideWithin(engine, bucket, attempt, retryable, timedOut, elapsed, retryAfter);
