@@ -11,8 +11,11 @@ const root = new URL('../../', import.meta.url).pathname;
 const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 const PAGE = `<!doctype html><meta charset="utf-8"><title>jitterbug browser test</title><link rel="icon" href="data:,">
 <script type="module">
-  import { Policy, retry, RetryExhaustedError, RetryBudget } from '/pkg/jitterbug.browser.mjs';
+  import * as jitterbug from '/pkg/jitterbug.browser.mjs';
+  const { Policy, retry, RetryExhaustedError, RetryBudget } = jitterbug;
   const results = {};
+  results.classNames = Object.entries(jitterbug).filter(([, v]) => typeof v === 'function' && /^class\\b/.test(String(v)))
+    .map(([exported, v]) => [exported, v.name]);
   results.delays = new Policy({ seed: 42 }).delays(5);
   try { new Policy({ maxAttempts: 0 }); } catch (e) { results.error = [e.constructor.name, e.message]; }
   try { Policy.fromEnv({}); } catch (e) { results.fromEnv = [e.constructor.name, e.message]; }
@@ -95,6 +98,8 @@ test('the package works in Chromium from a <script type="module">, without a bun
   await page.waitForFunction(() => window.results !== undefined, null, { timeout: 20_000 });
   const results = await page.evaluate(() => window.results);
   assert.deepEqual(errors, []);
+  assert.equal(results.classNames.length, 7, JSON.stringify(results.classNames));
+  for (const [exported, name] of results.classNames) assert.equal(name, exported, 'every exported class keeps its name');
   // The same delays as the Rust engine natively and Node (src/engine/schedule.rs).
   assert.deepEqual(results.delays, [74.15648787718233, 31.982078575384023, 111.44045210205546, 275.35257321891004, 60.84826966439394]);
   assert.deepEqual(results.error, ['RangeError', '`maxAttempts` must be an integer from 1 to 4294967295, got 0']);

@@ -97,3 +97,22 @@ const { toRetryProps } = require('jitterbug/cdk');
 console.log(toRetryProps(new Policy({ jitter: 'none' })).jitterStrategy);`);
   assert.equal(node(['cdk.cjs'], consumer), 'NONE');
 });
+
+test('every exported class keeps its name in the minified CommonJS and ESM builds', async () => {
+  const esm = await import('jitterbug');
+  const require = (await import('node:module')).createRequire(import.meta.url);
+  const cjs = require('jitterbug');
+  for (const build of [esm, cjs]) {
+    const classes = Object.entries(build).filter(([, v]) => typeof v === 'function' && /^class\b/.test(String(v)));
+    assert.deepEqual(classes.map(([name]) => name).sort(), ['AttemptTimeoutError', 'CircuitBreaker', 'CircuitOpenError',
+      'HttpStatusError', 'Policy', 'RetryBudget', 'RetryExhaustedError']);
+    for (const [exported, Class] of classes) assert.equal(Class.name, exported);
+  }
+  // So a class can be named in abortOn, and logs print the class.
+  const { retry, AttemptTimeoutError, RetryExhaustedError } = esm;
+  const timedOut = await retry(() => new Promise(() => {}), { attemptTimeout: 5, abortOn: ['AttemptTimeoutError'] }).catch((e) => e);
+  assert.ok(timedOut instanceof AttemptTimeoutError, String(timedOut));
+  const exhausted = await retry(async () => { throw new Error('x'); }, { maxAttempts: 1 }).catch((e) => e);
+  assert.ok(exhausted instanceof RetryExhaustedError);
+  assert.match((await import('node:util')).inspect(exhausted), /^RetryExhaustedError: Gave up/);
+});
