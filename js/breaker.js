@@ -2,8 +2,8 @@
 // whether the service is back. The state machine is the engine's (src/engine/breaker.rs);
 // this class converts types and reports transitions.
 import { newEngineBreaker } from './engine-overload.js';
-import { breakerFields, breakerReasons, breakerStates } from './generated/tables.js';
-import { describe } from './describe.js';
+import { breakerBuckets, breakerFields, breakerReasons, breakerStates } from './generated/tables.js';
+import { describe, typeError } from './describe.js';
 import { readNumberOptions } from './number-options.js';
 import { reportListenerError } from './report.js';
 
@@ -22,8 +22,6 @@ export let admitAttempt;
 export let recordAttempt;
 /** For the retry loop: an admitted attempt ended without a verdict (its caller aborted it). */
 export let releaseAttempt;
-
-const WINDOW_BUCKETS = 10;
 
 export class CircuitBreaker {
   #engine;
@@ -82,7 +80,7 @@ export class CircuitBreaker {
       if (!Number.isNaN(value)) options[name] = value;
     });
     const saved = this.#engine.saved();
-    const window = Array.from({ length: WINDOW_BUCKETS }, (_, i) => [saved[4 + 3 * i], saved[5 + 3 * i], saved[6 + 3 * i]]);
+    const window = Array.from({ length: breakerBuckets }, (_, i) => [saved[4 + 3 * i], saved[5 + 3 * i], saved[6 + 3 * i]]);
     return { options, state: breakerStates[saved[0]], consecutiveFailures: saved[1], openUntil: saved[2], trips: saved[3], window };
   }
 
@@ -91,10 +89,16 @@ export class CircuitBreaker {
     if (snapshot === null || typeof snapshot !== 'object' || !Array.isArray(snapshot.window)) {
       throw new TypeError(`Expected what breaker.snapshot() returned, got ${describe(snapshot)}`);
     }
+    const { state, consecutiveFailures, openUntil, trips, window } = snapshot;
+    const isBucket = (b) => Array.isArray(b) && b.length === 3 && b.every((n) => typeof n === 'number');
+    if (window.length !== breakerBuckets || !window.every(isBucket)) {
+      throw new RangeError(`\`snapshot.window\` must be ${breakerBuckets} buckets of [index, calls, failures], got ${describe(window)}`);
+    }
+    for (const [name, value] of [['state', state], ['consecutiveFailures', consecutiveFailures], ['openUntil', openUntil], ['trips', trips]]) {
+      if (typeof value !== (name === 'state' ? 'string' : 'number')) throw typeError(`snapshot.${name}`, `a ${name === 'state' ? 'string' : 'number'}`, value);
+    }
     const breaker = new CircuitBreaker({ ...snapshot.options, onStateChange });
-    const state = breakerStates.indexOf(snapshot.state);
-    const saved = [state, snapshot.consecutiveFailures, snapshot.openUntil, snapshot.trips, ...snapshot.window.flat()].map(Number);
-    breaker.#engine.restore(new Float64Array(saved));
+    breaker.#engine.restore(state, consecutiveFailures, openUntil, trips, new Float64Array(window.flat()));
     return breaker;
   }
 }

@@ -13,6 +13,11 @@ export function describe(value) {
   }
 }
 
+/** The TypeError for option `name`, naming what it must be and the value it got. */
+export function typeError(name, expected, value) {
+  return new TypeError(`\`${name}\` must be ${expected}, got ${describe(value)}`);
+}
+
 /** `value[key]`, or undefined when reading it throws (a getter that throws, a revoked Proxy). */
 export function readSafely(value, key) {
   try {

@@ -243,9 +243,9 @@ export declare class HttpStatusError extends Error {
 export interface RetryBudgetOptions {
   /** Tokens the bucket holds (an integer from 1 to 1e9). Default: 500. */
   capacity?: number;
-  /** Tokens a retry costs (0 to `capacity`). Default: 5. */
+  /** Tokens a retry costs (0 to `capacity`). Default: 5, or `capacity` if smaller. */
   retryCost?: number;
-  /** Tokens a retry after a timed-out attempt costs (0 to `capacity`). Default: 10. */
+  /** Tokens a retry after a timed-out attempt costs (0 to `capacity`). Default: 10, or `capacity` if smaller. */
   timeoutCost?: number;
   /** Tokens a call that succeeded at its first attempt puts back (0 to `capacity`). Default: 1. */
   noRetryIncrement?: number;

@@ -42,7 +42,7 @@ export function deadlineFrom(context, { reserve } = {}) {
   }
   if (reserve !== undefined && typeof reserve !== 'number') throw typeError('reserve', 'a number', reserve);
   ready();
-  return deadlineRule(context.getRemainingTimeInMillis(), reserve ?? NaN);
+  return deadlineRule(context.getRemainingTimeInMillis(), reserve);
 }
 
 class RetryToken {

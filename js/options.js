@@ -3,7 +3,7 @@
 // and kinds come from the engine's table; this module only checks JavaScript types.
 import { checkOptions, nameError, newEnginePolicy } from './engine.js';
 import * as tables from './generated/tables.js';
-import { describe, isInstance } from './describe.js';
+import { describe, isInstance, typeError } from './describe.js';
 import { RetryBudget } from './budget.js';
 import { CircuitBreaker } from './breaker.js';
 
@@ -28,9 +28,7 @@ const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
 // `signal`, by policies.
 const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'budget', 'breaker'];
 
-export function typeError(name, expected, value) {
-  return new TypeError(`\`${name}\` must be ${expected}, got ${describe(value)}`);
-}
+export { typeError };
 
 function isAbortSignal(value) {
   try {

@@ -2,7 +2,7 @@
 //! names and kinds, environment variable names, backoff and jitter names, stop reasons and
 //! presets. Generated from the engine, so JavaScript never spells a name of its own.
 
-use jitterbug::engine::breaker::{Reason, State, BREAKER_FIELDS};
+use jitterbug::engine::breaker::{Reason, State, BREAKER_FIELDS, BUCKETS};
 use jitterbug::engine::budget::BUDGET_FIELDS;
 use jitterbug::engine::env::DEFAULT_PREFIX;
 use jitterbug::engine::http::ResponseOutcome;
@@ -60,6 +60,7 @@ fn main() {
     println!("export const presetNames = {};", list(PRESET_NAMES));
     println!("export const budgetFields = {};", list(BUDGET_FIELDS));
     println!("export const breakerFields = {};", list(BREAKER_FIELDS));
+    println!("export const breakerBuckets = {BUCKETS};");
     println!(
         "export const breakerStates = {};",
         list(State::ALL.map(State::name))

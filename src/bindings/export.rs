@@ -4,7 +4,6 @@ use super::errors::{number_text, to_js_error};
 use super::policy::EnginePolicy;
 use crate::engine::export::{
     aws_error_type_retryable, deadline_from, options_to_env, to_step_functions,
-    DEFAULT_DEADLINE_RESERVE_MS,
 };
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -83,14 +82,9 @@ impl EnginePolicy {
     }
 }
 
-/// `remaining − reserve` ms as a `maxElapsed`; `reserve` NaN for the default.
+/// `remaining − reserve` ms as a `maxElapsed`; `reserve` undefined for the default.
 #[wasm_bindgen(js_name = deadlineFrom)]
-pub fn js_deadline_from(remaining: f64, reserve: f64) -> Result<f64, JsValue> {
-    let reserve = if reserve.is_nan() {
-        DEFAULT_DEADLINE_RESERVE_MS
-    } else {
-        reserve
-    };
+pub fn js_deadline_from(remaining: f64, reserve: Option<f64>) -> Result<f64, JsValue> {
     deadline_from(remaining, reserve).map_err(|err| to_js_error(&err))
 }
 

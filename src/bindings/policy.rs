@@ -12,7 +12,7 @@ use super::entropy::fresh_seed;
 use super::errors::{number_text, to_js_error};
 #[cfg(feature = "overload")]
 use crate::engine::breaker::{
-    Admission, Breaker, BreakerOptions, BreakerState, Bucket, Reason, State, Transition, BUCKETS,
+    Admission, Breaker, BreakerOptions, BreakerState, Reason, State, Transition, BUCKETS,
 };
 #[cfg(feature = "overload")]
 use crate::engine::budget::{Budget, BudgetOptions};
@@ -522,43 +522,20 @@ impl EngineBreaker {
         out
     }
 
-    /// Puts back what `saved` returned.
-    pub fn restore(&mut self, saved: Vec<f64>) -> Result<(), JsValue> {
-        let count =
-            |v: f64| (v.is_finite() && v >= 0.0 && v % 1.0 == 0.0 && v <= 1e9).then_some(v as u32);
-        let bad = || {
-            to_js_error(&PolicyError::option_range(
-                "snapshot",
-                "what snapshot() returned",
-                f64::NAN,
-            ))
-        };
-        if saved.len() != 4 + 3 * BUCKETS || !saved[2].is_finite() {
-            return Err(bad());
-        }
-        let state = *State::ALL
-            .get(saved[0] as usize)
-            .filter(|_| count(saved[0]).is_some())
-            .ok_or_else(bad)?;
-        let mut buckets = [Bucket::default(); BUCKETS];
-        for (i, bucket) in buckets.iter_mut().enumerate() {
-            let [index, calls, failures] = [saved[4 + 3 * i], saved[5 + 3 * i], saved[6 + 3 * i]];
-            if !index.is_finite() {
-                return Err(bad());
-            }
-            *bucket = Bucket {
-                index,
-                calls: count(calls).ok_or_else(bad)?,
-                failures: count(failures).ok_or_else(bad)?,
-            };
-        }
-        self.breaker.restore(BreakerState {
-            state,
-            consecutive_failures: count(saved[1]).ok_or_else(bad)?,
-            open_until: saved[2],
-            trips: count(saved[3]).ok_or_else(bad)?,
-            buckets,
-        });
+    /// Puts back a snapshot's state: `state` by name, then its numbers, `window` as each
+    /// bucket's index, calls and failures. The engine checks each part and names it.
+    pub fn restore(
+        &mut self,
+        state: &str,
+        consecutive_failures: f64,
+        open_until: f64,
+        trips: f64,
+        window: Vec<f64>,
+    ) -> Result<(), JsValue> {
+        let saved =
+            BreakerState::from_parts(state, consecutive_failures, open_until, trips, &window)
+                .map_err(|err| to_js_error(&err))?;
+        self.breaker.restore(saved);
         Ok(())
     }
 }

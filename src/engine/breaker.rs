@@ -399,6 +399,83 @@ pub struct BreakerState {
     pub buckets: [Bucket; BUCKETS],
 }
 
+/// The largest count a restored snapshot may hold (the bound every count option has).
+const MAX_COUNT: f64 = 1e9;
+
+impl BreakerState {
+    /// A saved state from a snapshot's parts, each checked, the errors naming the part
+    /// (`snapshot.trips`): `state` by name, `window` as each bucket's index, calls and failures.
+    pub fn from_parts(
+        state: &str,
+        consecutive_failures: f64,
+        open_until: f64,
+        trips: f64,
+        window: &[f64],
+    ) -> Result<BreakerState, PolicyError> {
+        let count = |name: &str, v: f64| {
+            check(
+                name,
+                Some(v),
+                0.0,
+                |v| is_integer(v) && (0.0..=MAX_COUNT).contains(&v),
+                "an integer from 0 to 1000000000",
+            )
+            .map(|v| v as u32)
+        };
+        let Some(&state) = State::ALL.iter().find(|s| s.name() == state) else {
+            return Err(PolicyError::option_text(
+                "snapshot.state",
+                "one of 'closed', 'open', 'half-open'",
+                state,
+            ));
+        };
+        if window.len() != 3 * BUCKETS {
+            return Err(PolicyError::option_range(
+                "snapshot.window",
+                "10 buckets of [index, calls, failures] (30 numbers)",
+                window.len() as f64,
+            ));
+        }
+        let mut buckets = [Bucket::default(); BUCKETS];
+        for (bucket, numbers) in buckets.iter_mut().zip(window.chunks_exact(3)) {
+            let calls = count("snapshot.window", numbers[1])?;
+            let failures = count("snapshot.window", numbers[2])?;
+            if !is_integer(numbers[0]) {
+                return Err(PolicyError::option_range(
+                    "snapshot.window",
+                    "bucket indexes that are integers",
+                    numbers[0],
+                ));
+            }
+            if failures > calls {
+                return Err(PolicyError::option_range(
+                    "snapshot.window",
+                    "buckets with no more failures than calls",
+                    numbers[2],
+                ));
+            }
+            *bucket = Bucket {
+                index: numbers[0],
+                calls,
+                failures,
+            };
+        }
+        Ok(BreakerState {
+            state,
+            consecutive_failures: count("snapshot.consecutiveFailures", consecutive_failures)?,
+            open_until: check(
+                "snapshot.openUntil",
+                Some(open_until),
+                0.0,
+                f64::is_finite,
+                "a finite number of Unix ms",
+            )?,
+            trips: count("snapshot.trips", trips)?,
+            buckets,
+        })
+    }
+}
+
 impl Breaker {
     pub fn options(&self) -> BreakerOptions {
         BreakerOptions {
@@ -793,5 +870,97 @@ mod restored_windows {
         assert_eq!(b.record(0.0, true), None);
         assert_eq!(b.saved_state().buckets[0].calls, u32::MAX);
         assert_eq!(b.record(0.0, false), None, "1 failure in 4e9 calls");
+    }
+}
+
+#[cfg(test)]
+mod snapshot_parts {
+    use super::*;
+
+    fn window() -> [f64; 30] {
+        let mut w = [0.0; 30];
+        w[0] = 7.0;
+        w[1] = 4.0;
+        w[2] = 3.0;
+        w
+    }
+
+    #[test]
+    fn a_snapshot_round_trips_through_its_parts() {
+        let s = BreakerState::from_parts("open", 2.0, 1e12, 3.0, &window()).unwrap();
+        assert_eq!(s.state, State::Open);
+        assert_eq!(
+            (s.consecutive_failures, s.open_until, s.trips),
+            (2, 1e12, 3)
+        );
+        assert_eq!(
+            s.buckets[0],
+            Bucket {
+                index: 7.0,
+                calls: 4,
+                failures: 3
+            }
+        );
+        for state in State::ALL {
+            assert_eq!(
+                BreakerState::from_parts(state.name(), 0.0, 0.0, 0.0, &window())
+                    .unwrap()
+                    .state,
+                state
+            );
+        }
+        // The largest counts are accepted, one past them is not.
+        assert!(BreakerState::from_parts("closed", 1e9, 0.0, 1e9, &window()).is_ok());
+        assert!(BreakerState::from_parts("closed", 1e9 + 1.0, 0.0, 0.0, &window()).is_err());
+    }
+
+    #[test]
+    fn each_bad_part_is_named_with_its_value() {
+        let message = |r: Result<BreakerState, PolicyError>| r.unwrap_err().to_string();
+        assert_eq!(
+            message(BreakerState::from_parts("ajar", 0.0, 0.0, 0.0, &window())),
+            "`snapshot.state` must be one of 'closed', 'open', 'half-open', got 'ajar'"
+        );
+        assert_eq!(
+            message(BreakerState::from_parts("open", -1.0, 0.0, 0.0, &window())),
+            "`snapshot.consecutiveFailures` must be an integer from 0 to 1000000000, got -1"
+        );
+        assert_eq!(
+            message(BreakerState::from_parts(
+                "open",
+                0.0,
+                f64::INFINITY,
+                0.0,
+                &window()
+            )),
+            "`snapshot.openUntil` must be a finite number of Unix ms, got inf"
+        );
+        assert_eq!(
+            message(BreakerState::from_parts("open", 0.0, 0.0, 1.5, &window())),
+            "`snapshot.trips` must be an integer from 0 to 1000000000, got 1.5"
+        );
+        assert_eq!(
+            message(BreakerState::from_parts(
+                "open",
+                0.0,
+                0.0,
+                0.0,
+                &window()[..27]
+            )),
+            "`snapshot.window` must be 10 buckets of [index, calls, failures] (30 numbers), got 27"
+        );
+        let mut w = window();
+        w[5] = 2.0e9;
+        assert!(message(BreakerState::from_parts("open", 0.0, 0.0, 0.0, &w))
+            .starts_with("`snapshot.window` must be an integer from 0 to 1000000000"));
+        let mut w = window();
+        w[2] = 5.0;
+        assert_eq!(
+            message(BreakerState::from_parts("open", 0.0, 0.0, 0.0, &w)),
+            "`snapshot.window` must be buckets with no more failures than calls, got 5"
+        );
+        let mut w = window();
+        w[3] = f64::NAN;
+        assert!(BreakerState::from_parts("open", 0.0, 0.0, 0.0, &w).is_err());
     }
 }

@@ -9,8 +9,8 @@ use super::numbers::is_integer;
 ///
 /// # Default
 /// - `capacity`: 500 tokens (the bucket starts full)
-/// - `retry_cost`: 5 tokens per retry
-/// - `timeout_cost`: 10 tokens per retry after a timed-out attempt
+/// - `retry_cost`: 5 tokens per retry (or `capacity`, if smaller)
+/// - `timeout_cost`: 10 tokens per retry after a timed-out attempt (or `capacity`, if smaller)
 /// - `no_retry_increment`: 1 token refunded by a call that succeeded without a retry
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
@@ -78,8 +78,17 @@ impl BudgetOptions {
         let cost = "an integer from 0 to `capacity`";
         Ok(Budget {
             capacity,
-            retry_cost: whole(retry_name, self.retry_cost, 5, 0.0, cap, cost)?,
-            timeout_cost: whole(timeout_name, self.timeout_cost, 10, 0.0, cap, cost)?,
+            // The AWS defaults, lowered to the capacity when it is smaller, so that a full
+            // bucket pays for a retry and a snapshot restores.
+            retry_cost: whole(retry_name, self.retry_cost, 5.min(capacity), 0.0, cap, cost)?,
+            timeout_cost: whole(
+                timeout_name,
+                self.timeout_cost,
+                10.min(capacity),
+                0.0,
+                cap,
+                cost,
+            )?,
             no_retry_increment: whole(increment_name, self.no_retry_increment, 1, 0.0, cap, cost)?,
             tokens: whole(tokens_name, self.tokens, capacity, 0.0, cap, cost)?,
         })
@@ -215,6 +224,75 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "`tokens` must be an integer from 0 to `capacity`, got 2.5"
+        );
+    }
+}
+
+#[cfg(test)]
+mod small_capacities {
+    use super::*;
+
+    #[test]
+    fn default_costs_fit_the_capacity_given() {
+        let b = BudgetOptions {
+            capacity: Some(3.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        let s = b.snapshot();
+        assert_eq!((s.retry_cost, s.timeout_cost), (Some(3.0), Some(3.0)));
+        let mut b = b;
+        assert_eq!(
+            b.try_acquire(false),
+            Some(3),
+            "a full bucket pays for a retry"
+        );
+        assert_eq!(b.try_acquire(false), None);
+        // At and above the defaults, they are the AWS values.
+        let s = BudgetOptions {
+            capacity: Some(10.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap()
+        .snapshot();
+        assert_eq!((s.retry_cost, s.timeout_cost), (Some(5.0), Some(10.0)));
+        let s = BudgetOptions {
+            capacity: Some(9.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap()
+        .snapshot();
+        assert_eq!((s.retry_cost, s.timeout_cost), (Some(5.0), Some(9.0)));
+    }
+
+    #[test]
+    fn every_capacity_restores_from_its_own_snapshot() {
+        for capacity in 1..=12 {
+            let b = BudgetOptions {
+                capacity: Some(f64::from(capacity)),
+                ..Default::default()
+            }
+            .build()
+            .unwrap();
+            assert_eq!(b.snapshot().build(), Ok(b), "capacity {capacity}");
+        }
+    }
+
+    #[test]
+    fn a_cost_given_above_the_capacity_is_still_refused() {
+        let err = BudgetOptions {
+            capacity: Some(3.0),
+            retry_cost: Some(5.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`retryCost` must be an integer from 0 to `capacity`, got 5"
         );
     }
 }

@@ -52,6 +52,14 @@ impl PolicyError {
         }
     }
 
+    /// A range error about an option whose rejected value is text.
+    pub fn option_text(name: &str, expected: &'static str, text: &str) -> Self {
+        PolicyError {
+            value: Value::Text(text.into()),
+            ..PolicyError::option_range(name, expected, 0.0)
+        }
+    }
+
     /// An unknown backoff or jitter name.
     pub fn unknown_name(field: Field, text: &str) -> Self {
         let expected = match field {

@@ -172,11 +172,13 @@ pub fn options_to_env(
                 } else {
                     policy.abort_on()
                 };
-                if list.iter().any(|name| name.contains(',')) {
-                    return Err(PolicyError::option_range(
+                // The reader splits at commas and trims each name: refuse what it would change.
+                let changed = |name: &String| name.contains(',') || name.trim() != name;
+                if let Some(name) = list.iter().find(|name| changed(name)) {
+                    return Err(PolicyError::option_text(
                         field.name(),
-                        "names without commas to be written to an environment variable",
-                        f64::NAN,
+                        "names without commas or leading or trailing spaces to be written to an environment variable",
+                        name,
                     ));
                 }
                 Some(list.join(","))
@@ -229,9 +231,10 @@ pub fn aws_error_type_retryable(error_type: &str) -> bool {
 /// The ms a handler keeps for itself after its last attempt when the caller names none.
 pub const DEFAULT_DEADLINE_RESERVE_MS: f64 = 500.0;
 
-/// A `maxElapsed` from a Lambda's remaining time, keeping `reserve` ms for the handler's own
-/// work after the last attempt.
-pub fn deadline_from(remaining_ms: f64, reserve_ms: f64) -> Result<f64, PolicyError> {
+/// A `maxElapsed` from a Lambda's remaining time, keeping `reserve` ms (default
+/// [`DEFAULT_DEADLINE_RESERVE_MS`]) for the handler's own work after the last attempt.
+pub fn deadline_from(remaining_ms: f64, reserve_ms: Option<f64>) -> Result<f64, PolicyError> {
+    let reserve_ms = reserve_ms.unwrap_or(DEFAULT_DEADLINE_RESERVE_MS);
     if !(reserve_ms.is_finite() && reserve_ms >= 0.0) {
         return Err(PolicyError::option_range(
             "reserve",
@@ -409,8 +412,71 @@ mod tests {
 
     #[test]
     fn deadline_keeps_the_reserve() {
-        assert_eq!(deadline_from(30_000.0, 500.0), Ok(29_500.0));
-        assert!(deadline_from(400.0, 500.0).is_err());
-        assert!(deadline_from(f64::NAN, 0.0).is_err());
+        assert_eq!(deadline_from(30_000.0, Some(2000.0)), Ok(28_000.0));
+        assert_eq!(
+            deadline_from(30_000.0, None),
+            Ok(29_500.0),
+            "500 ms by default"
+        );
+        assert_eq!(deadline_from(30_000.0, Some(0.0)), Ok(30_000.0));
+        // Both sides of "less than the time left".
+        assert_eq!(deadline_from(501.0, None), Ok(1.0));
+        assert!(deadline_from(500.0, None).is_err());
+        assert!(deadline_from(400.0, Some(500.0)).is_err());
+        assert!(deadline_from(f64::NAN, Some(0.0)).is_err());
+        assert!(deadline_from(-1.0, Some(0.0)).is_err());
+        assert_eq!(deadline_from(0.5, Some(0.0)), Ok(0.5));
+        for bad in [f64::NAN, -1.0, f64::INFINITY] {
+            let err = deadline_from(30_000.0, Some(bad)).unwrap_err();
+            assert_eq!(err.name, "reserve");
+            assert!(
+                matches!(err.value, crate::engine::Value::Number(v) if v.to_bits() == bad.to_bits())
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod env_names {
+    use super::*;
+    use crate::engine::env::options_from_env;
+    use crate::engine::PolicyOptions;
+    use alloc::string::ToString;
+    use std::collections::HashMap;
+
+    fn with_retry_on(names: &[&str]) -> Policy {
+        PolicyOptions {
+            retry_on: Some(names.iter().map(|n| n.to_string()).collect()),
+            ..Default::default()
+        }
+        .build()
+        .unwrap()
+    }
+
+    #[test]
+    fn names_with_inner_spaces_round_trip_exactly() {
+        let p = with_retry_on(&["Service Unavailable", "Too  Many\tRequests"]);
+        let vars: HashMap<String, String> = options_to_env(&p, "RETRY_", |n| n.to_string())
+            .unwrap()
+            .into_iter()
+            .collect();
+        let back = options_from_env("RETRY_", |name| vars.get(name).cloned(), |t| t.parse().ok())
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(back.retry_on(), p.retry_on());
+    }
+
+    #[test]
+    fn names_the_reader_would_trim_are_refused() {
+        for name in [" Leading", "Trailing ", "\tTab", " ", "Line\n"] {
+            let err = options_to_env(&with_retry_on(&[name]), "RETRY_", |n| n.to_string())
+                .expect_err(name);
+            assert_eq!(err.name, "retryOn", "{name:?}");
+            assert_eq!(
+                err.expected,
+                "names without commas or leading or trailing spaces to be written to an environment variable"
+            );
+        }
     }
 }

@@ -94,7 +94,10 @@ test('toEnv gives the variables fromEnv reads back into an identical policy', ()
   assert.equal(env.RETRY_RETRY_ON, 'ECONNRESET');
   assert.deepEqual(Policy.fromEnv(env).toJSON(), policy.toJSON());
   assert.deepEqual(Policy.fromEnv(toEnv(policy, { prefix: 'PAY_' }), { prefix: 'PAY_' }).toJSON(), policy.toJSON());
-  assert.throws(() => toEnv(new Policy({ retryOn: ['a,b'] })), { name: 'RangeError', message: /`retryOn` must be names without commas/ });
+  assert.throws(() => toEnv(new Policy({ retryOn: ['ok', 'a,b'] })), { name: 'RangeError', message: "`retryOn` must be names without commas or leading or trailing spaces to be written to an environment variable, got 'a,b'" });
+  assert.throws(() => toEnv(new Policy({ abortOn: [' Padded'] })), { name: 'RangeError', message: /`abortOn` must be names without commas.*, got ' Padded'$/ });
+  const spaced = new Policy({ retryOn: ['Service Unavailable'] });
+  assert.deepEqual(Policy.fromEnv(toEnv(spaced)).toJSON(), spaced.toJSON());
 });
 
 test('deadlineFrom turns the remaining time into maxElapsed, keeping a reserve', () => {
@@ -103,6 +106,9 @@ test('deadlineFrom turns the remaining time into maxElapsed, keeping a reserve',
   assert.equal(deadlineFrom(context, { reserve: 2_000 }), 8_000);
   assert.throws(() => deadlineFrom(context, { reserve: 20_000 }), { name: 'RangeError', message: '`reserve` must be less than the time the invocation has left, got 20000' });
   assert.throws(() => deadlineFrom({}), { name: 'TypeError', message: /`context` must be a Lambda context/ });
+  for (const reserve of [NaN, -1, Infinity]) {
+    assert.throws(() => deadlineFrom(context, { reserve }), { name: 'RangeError', message: `\`reserve\` must be a finite number of ms >= 0, got ${reserve}` });
+  }
 });
 
 test('toStepFunctionsRetry counts retries, rounds up to whole seconds and lists its losses', () => {

@@ -85,7 +85,10 @@ test('snapshot and restore keep a breaker\'s state across Lambda invocations', a
   const restored = CircuitBreaker.restore(snapshot);
   assert.equal(restored.state, 'open');
   await assert.rejects(retry(async () => 1, { breaker: restored }), CircuitOpenError);
-  assert.throws(() => CircuitBreaker.restore({ ...snapshot, window: [] }), { name: 'RangeError', message: /`snapshot` must be what snapshot\(\) returned/ });
+  for (const [bad, field, shown] of [[{ window: [] }, 'window', '[]'], [{ openUntil: Infinity }, 'openUntil', 'Infinity'],
+    [{ trips: -1 }, 'trips', '-1'], [{ state: 'ajar' }, 'state', "'ajar'"]]) {
+    assert.throws(() => CircuitBreaker.restore({ ...snapshot, ...bad }), { name: 'RangeError', message: new RegExp(`^\`snapshot.${field}\` must be .*, got ${shown.replace(/[[\]]/g, '\\$&')}$`) });
+  }
 });
 
 test('bad breaker options are TypeErrors and RangeErrors naming the option and the value', () => {

@@ -84,3 +84,15 @@ test('bad budget options are TypeErrors and RangeErrors naming the option and th
   assert.throws(() => new RetryBudget({ size: 5 }), { name: 'TypeError', message: /^Unknown budget option `size`/ });
   assert.throws(() => new Policy({ budget: {} }), { name: 'TypeError', message: '`budget` must be a RetryBudget, got [object Object]' });
 });
+
+test('a small budget pays for a retry by default and restores from its own snapshot', async () => {
+  const budget = new RetryBudget({ capacity: 3 });
+  assert.deepEqual(budget.snapshot(), { capacity: 3, retryCost: 3, timeoutCost: 3, noRetryIncrement: 1, tokens: 3 });
+  let calls = 0;
+  await retry(async () => { calls += 1; throw new Error('down'); }, { maxAttempts: 3, initialDelay: 1, budget }).catch(() => {});
+  assert.equal(calls, 2, 'one retry paid, then the budget is spent');
+  for (let capacity = 1; capacity <= 12; capacity++) {
+    const snapshot = new RetryBudget({ capacity }).snapshot();
+    assert.deepEqual(RetryBudget.restore(snapshot).snapshot(), snapshot);
+  }
+});
