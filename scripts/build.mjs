@@ -13,21 +13,24 @@ const pkg = `${root}pkg`;
 
 /**
  * wasm-bindgen's glue makes a TextDecoder when it loads (~0.2 ms in Node, a fortieth of a
- * cold import); this makes it on first use instead. The CLI version is pinned, so the text is
+ * cold import); this makes it on first use instead, and guards every export against traps. The CLI version is pinned, so the text is
  * known: if it ever changes, the build stops here rather than ship an unpatched glue.
  */
-function lazyTextDecoder(file) {
+function patchGlue(file) {
   const patches = [
     ["let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\ncachedTextDecoder.decode();\n",
-      '// Made on first use by scripts/build.mjs (lazyTextDecoder).\nlet cachedTextDecoder;\n'],
+      '// Made on first use by scripts/build.mjs (patchGlue).\nlet cachedTextDecoder;\n'],
     ['    if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {', '    if (cachedTextDecoder === undefined || numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {'],
+    // Every export guarded: a trap stops the engine with one clear error (js/traps.js).
+    ['    wasm = instance.exports;\n', '    wasm = guardTraps(instance.exports);\n'],
   ];
   let glue = readFileSync(file, 'utf8');
   for (const [from, to] of patches) {
-    if (!glue.includes(from)) throw new Error(`build: wasm-bindgen's glue no longer contains ${JSON.stringify(from.slice(0, 60))}; update lazyTextDecoder`);
+    if (!glue.includes(from)) throw new Error(`build: wasm-bindgen's glue no longer contains ${JSON.stringify(from.slice(0, 60))}; update patchGlue`);
     glue = glue.replace(from, to);
   }
-  writeFileSync(file, glue);
+  const traps = new URL('../js/traps.js', import.meta.url).pathname;
+  writeFileSync(file, `import { guardTraps } from ${JSON.stringify(traps)};\n${glue}`);
 }
 
 // Two modules: the Node builds' has everything; the browser's leaves out the environment
@@ -43,7 +46,7 @@ for (const variant of [{ dir: generated, cargo: [], targetDir: 'target' }, { dir
     '--target', 'web', '--omit-default-module-path', '--out-dir', variant.dir, '--out-name', 'glue', '--no-typescript',
     `${variant.targetDir}/wasm32-unknown-unknown/release/jitterbug.wasm`,
   ]);
-  lazyTextDecoder(`${variant.dir}/glue.js`);
+  patchGlue(`${variant.dir}/glue.js`);
   console.log('build: optimising with wasm-opt');
   // rustc's wasm32 target emits these features by default; wasm-opt must be told it may keep them.
   run(`${root}node_modules/.bin/wasm-opt`, ['-Oz', '--converge', '--low-memory-unused', '--zero-filled-memory', ...features,
