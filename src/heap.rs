@@ -33,10 +33,10 @@ pub struct Heap<P: Pages> {
 }
 
 /// The class of blocks that fits `layout`: its size and alignment rounded up to a power of two.
-fn class_of(layout: Layout) -> Option<u32> {
+fn class_of(layout: Layout) -> Option<usize> {
     let size = layout.size().max(layout.align()).max(1 << MIN_CLASS);
-    let class = size.checked_next_power_of_two()?.trailing_zeros();
-    ((class as usize) < CLASSES).then_some(class)
+    let class = size.checked_next_power_of_two()?.trailing_zeros() as usize;
+    (class < CLASSES).then_some(class)
 }
 
 impl<P: Pages> Heap<P> {
@@ -54,21 +54,23 @@ impl<P: Pages> Heap<P> {
     /// # Safety
     /// Blocks must come back through [`Heap::free`] with the layout they were allocated for.
     pub unsafe fn allocate(&mut self, layout: Layout) -> *mut u8 {
-        let Some(class) = class_of(layout) else {
+        // `get_mut`, not indexing: no bounds-check panic (and its formatting code) in the module.
+        let Some((class, head)) = class_of(layout).and_then(|c| Some((c, self.free.get_mut(c)?)))
+        else {
             return null_mut();
         };
-        let head = self.free[class as usize];
         if !head.is_null() {
+            let block = *head;
             // SAFETY: a free block holds the address of the next free block of its class.
-            self.free[class as usize] = unsafe { *head.cast::<*mut u8>() };
-            return head;
+            *head = unsafe { *block.cast::<*mut u8>() };
+            return block;
         }
         self.carve(class)
     }
 
     /// A new block of `class` from the unused pages. Blocks are aligned to their own size (at
     /// most a page), so a block serves any layout of its class, whatever its alignment.
-    fn carve(&mut self, class: u32) -> *mut u8 {
+    fn carve(&mut self, class: usize) -> *mut u8 {
         let size = 1usize << class;
         let align = size.min(PAGE);
         let mut start = (self.next + align - 1) & !(align - 1);
@@ -93,10 +95,10 @@ impl<P: Pages> Heap<P> {
     /// # Safety
     /// `block` came from [`Heap::allocate`] with the same `layout` and is not used again.
     pub unsafe fn free(&mut self, block: *mut u8, layout: Layout) {
-        if let Some(class) = class_of(layout) {
+        if let Some(head) = class_of(layout).and_then(|c| self.free.get_mut(c)) {
             // SAFETY: the block is at least 16 bytes and aligned to them, and no longer in use.
-            unsafe { *block.cast::<*mut u8>() = self.free[class as usize] };
-            self.free[class as usize] = block;
+            unsafe { *block.cast::<*mut u8>() = *head };
+            *head = block;
         }
     }
 

@@ -2,7 +2,7 @@
 //! WebAssembly for JavaScript, usable natively from Rust.
 //!
 //! [`engine`] holds every rule and knows nothing of JavaScript; `bindings` (wasm32 only)
-//! converts types and errors for JavaScript and offers an async `retry` to Rust callers.
+//! converts types and errors for JavaScript.
 //!
 //! On wasm32 the crate is `no_std` (with `alloc`): std's panic and formatting machinery would
 //! double the size of the module that every browser page downloads.

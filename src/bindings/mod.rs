@@ -5,7 +5,6 @@ mod entropy;
 mod errors;
 #[cfg(feature = "infra")]
 mod export;
-pub mod future;
 mod policy;
 
 #[cfg(test)]

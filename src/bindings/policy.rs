@@ -41,18 +41,28 @@ fn options_from_slots(
     max_retry_after: f64,
 ) -> Result<PolicyOptions, PolicyError> {
     let set = |field: Field, value: f64| (present & (1 << field.index()) != 0).then_some(value);
-    let named = |field: Field, code: f64, names_len: usize| match set(field, code) {
-        None => Ok(None),
-        Some(code) if code >= 0.0 && (code as usize) < names_len => Ok(Some(code as usize)),
-        Some(code) => Err(PolicyError::unknown_name(field, &number_text(code))),
-    };
+    // `get`, not indexing: no bounds-check panic (and its formatting code) in the module.
+    fn named<T: Copy>(
+        code: Option<f64>,
+        all: &[T],
+        field: Field,
+    ) -> Result<Option<T>, PolicyError> {
+        match code {
+            None => Ok(None),
+            Some(code) => (code >= 0.0)
+                .then(|| all.get(code as usize).copied())
+                .flatten()
+                .map(Some)
+                .ok_or_else(|| PolicyError::unknown_name(field, &number_text(code))),
+        }
+    }
     Ok(PolicyOptions {
         max_attempts: set(Field::MaxAttempts, max_attempts),
         initial_delay: set(Field::InitialDelay, initial_delay),
         max_delay: set(Field::MaxDelay, max_delay),
         multiplier: set(Field::Multiplier, multiplier),
-        backoff: named(Field::Backoff, backoff, Backoff::ALL.len())?.map(|i| Backoff::ALL[i]),
-        jitter: named(Field::Jitter, jitter, Jitter::ALL.len())?.map(|i| Jitter::ALL[i]),
+        backoff: named(set(Field::Backoff, backoff), &Backoff::ALL, Field::Backoff)?,
+        jitter: named(set(Field::Jitter, jitter), &Jitter::ALL, Field::Jitter)?,
         jitter_factor: set(Field::JitterFactor, jitter_factor),
         max_elapsed: set(Field::MaxElapsed, max_elapsed),
         attempt_timeout: set(Field::AttemptTimeout, attempt_timeout),
@@ -119,6 +129,7 @@ pub struct EnginePolicy(Policy);
 
 impl EnginePolicy {
     /// The engine's policy, for the binding's other modules.
+    #[cfg(feature = "infra")]
     pub(crate) fn policy(&self) -> &Policy {
         &self.0
     }

@@ -1,7 +1,6 @@
-//! wasm-bindgen tests: the engine as compiled to wasm32, the binding's conversions, and the
-//! async retry for Rust callers, run in Node by wasm-bindgen-test-runner.
+//! wasm-bindgen tests: the engine as compiled to wasm32 and the binding's conversions, run in
+//! Node and Chromium by wasm-bindgen-test-runner.
 
-use super::future::{retry, sleep};
 use super::policy::{check_options, EnginePolicy};
 use crate::engine::{Field, PolicyOptions, Schedule, StopReason};
 use wasm_bindgen::JsCast;
@@ -67,74 +66,6 @@ fn env_text_errors_become_type_errors() {
         String::from(error.message()),
         "`RETRY_MAX_DELAY` must be a number of seconds, got 'ten'"
     );
-}
-
-#[wasm_bindgen_test]
-async fn async_retry_sleeps_on_host_timers_and_succeeds() {
-    let policy = PolicyOptions {
-        jitter: Some(crate::engine::Jitter::None),
-        initial_delay: Some(20.0),
-        ..Default::default()
-    }
-    .build()
-    .unwrap();
-    let started = js_sys::Date::now();
-    let mut attempts = Vec::new();
-    let result: Result<&str, _> = retry(
-        &policy,
-        |attempt| {
-            attempts.push(attempt);
-            async move {
-                if attempt < 3 {
-                    Err("flaky")
-                } else {
-                    Ok("done")
-                }
-            }
-        },
-        |_| true,
-    )
-    .await;
-    assert_eq!(result.unwrap(), "done");
-    assert_eq!(attempts, [1, 2, 3]);
-    // Unjittered sleeps of 20 and 40 ms happened on real timers.
-    assert!(js_sys::Date::now() - started >= 59.0);
-}
-
-#[wasm_bindgen_test]
-async fn async_retry_reports_exhaustion_and_non_retryable_errors() {
-    let policy = PolicyOptions {
-        max_attempts: Some(2.0),
-        initial_delay: Some(1.0),
-        ..Default::default()
-    }
-    .build()
-    .unwrap();
-    let exhausted = retry(&policy, |_| async { Err::<(), _>("down") }, |_| true)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        (exhausted.reason, exhausted.attempts, exhausted.last_error),
-        (StopReason::Attempts, 2, "down")
-    );
-    let fatal = retry(
-        &policy,
-        |_| async { Err::<(), _>("invalid") },
-        |e| *e != "invalid",
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(
-        (fatal.reason, fatal.attempts),
-        (StopReason::NotRetryable, 1)
-    );
-}
-
-#[wasm_bindgen_test]
-async fn sleep_waits_at_least_its_duration() {
-    let started = js_sys::Date::now();
-    sleep(30.0).await;
-    assert!(js_sys::Date::now() - started >= 29.0);
 }
 
 #[cfg(feature = "overload")]

@@ -168,3 +168,20 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod early_exit {
+    use super::*;
+
+    // With an initial delay under 1 ms, `max / initial` is larger than `max`: a loop that
+    // stopped at `max × initial` instead would stop at a partial product under the cap.
+    #[test]
+    fn exponents_and_terms_far_past_the_cap_still_give_the_cap() {
+        // 2^135 by squaring passes 128 (which × 0.5 is 64, under the cap) on its way.
+        assert_eq!(Backoff::Exponential.delay(136, 0.5, 2.0, 100.0), 100.0);
+        assert_eq!(Backoff::Exponential.delay(8, 0.5, 2.0, 100.0), 64.0);
+        // F(30) passes 55 (27.5 ms) on its way.
+        assert_eq!(Backoff::Fibonacci.delay(30, 0.5, 2.0, 100.0), 100.0);
+        assert_eq!(Backoff::Fibonacci.delay(10, 0.5, 2.0, 100.0), 27.5);
+    }
+}

@@ -964,3 +964,208 @@ mod snapshot_parts {
         assert!(BreakerState::from_parts("open", 0.0, 0.0, 0.0, &w).is_err());
     }
 }
+
+#[cfg(test)]
+mod rules_pinned {
+    use super::*;
+
+    fn ratio_breaker() -> Breaker {
+        BreakerOptions {
+            failure_threshold: Some(100.0),
+            failure_ratio: Some(0.5),
+            ..Default::default()
+        }
+        .build()
+        .unwrap()
+    }
+
+    #[test]
+    fn names_are_the_ones_javascript_sees() {
+        assert_eq!(State::ALL.map(State::name), ["closed", "open", "half-open"]);
+        assert_eq!(
+            Reason::ALL.map(Reason::name),
+            [
+                "consecutiveFailures",
+                "failureRatio",
+                "openDelayElapsed",
+                "probeSucceeded",
+                "probeFailed"
+            ]
+        );
+    }
+
+    #[test]
+    fn calls_in_every_bucket_of_the_window_count() {
+        // One call a second for ten seconds: ten buckets, one call each, half of them failed.
+        let mut b = ratio_breaker();
+        for i in 0..9 {
+            assert_eq!(
+                b.record(f64::from(i) * 1000.0, i % 2 == 1),
+                None,
+                "call {i}"
+            );
+        }
+        let t = b.record(9000.0, false).expect("the tenth call opens it");
+        assert_eq!(t.reason, Reason::FailureRatio);
+    }
+
+    #[test]
+    fn successes_are_not_counted_as_failures() {
+        let mut b = ratio_breaker();
+        for i in 0..9 {
+            b.record(f64::from(i) * 1000.0, true);
+        }
+        assert_eq!(b.record(9000.0, false), None, "1 failure in 10 calls");
+    }
+
+    #[test]
+    fn a_call_exactly_window_ms_old_has_left_the_window() {
+        // Buckets are a tenth of the window: a call leaves with its bucket.
+        let setup = || {
+            let mut b = BreakerOptions {
+                failure_threshold: Some(100.0),
+                failure_ratio: Some(0.5),
+                minimum_calls: Some(2.0),
+                ..Default::default()
+            }
+            .build()
+            .unwrap();
+            b.record(1000.0, false);
+            b
+        };
+        let mut inside = setup();
+        let t = inside
+            .record(10_999.0, false)
+            .expect("9,999 ms old: inside");
+        assert_eq!(t.reason, Reason::FailureRatio);
+        let mut outside = setup();
+        assert_eq!(
+            outside.record(11_000.0, false),
+            None,
+            "10,000 ms old: outside"
+        );
+    }
+
+    #[test]
+    fn open_reports_open_until_the_last_millisecond() {
+        let mut b = BreakerOptions::default().build().unwrap();
+        fail(&mut b);
+        assert_eq!(b.state_at(4_999.0), State::Open);
+        assert_eq!(b.state_at(5_000.0), State::HalfOpen);
+    }
+
+    fn fail(b: &mut Breaker) {
+        for _ in 0..5 {
+            b.record(0.0, false);
+        }
+    }
+
+    #[test]
+    fn a_successful_probe_closes_and_forgets_the_trips() {
+        let mut b = BreakerOptions {
+            max_open_delay: Some(40_000.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        fail(&mut b);
+        b.admit(5_000.0);
+        b.record(5_000.0, false); // second trip
+                                  // Past the second trip's delay (at most 10,000 ms): a probe goes, and succeeds.
+        let now = 20_000.0;
+        assert_eq!(b.admit(now).0, Admission::Allowed);
+        b.record(now, true);
+        assert_eq!(b.state_at(now), State::Closed);
+        assert_eq!(b.saved_state().trips, 0);
+        // The next trip is a first trip again: exactly openDelay.
+        for _ in 0..5 {
+            b.record(now, false);
+        }
+        assert_eq!(
+            b.admit(now).0,
+            Admission::Rejected {
+                retry_after: 5_000.0
+            }
+        );
+    }
+
+    #[test]
+    fn repeated_trips_draw_an_exact_seeded_sequence() {
+        let mut b = BreakerOptions {
+            seed: Some(3.0),
+            max_open_delay: Some(40_000.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        fail(&mut b);
+        let mut now = 5_000.0;
+        let mut drawn = alloc::vec::Vec::new();
+        for _ in 0..4 {
+            b.admit(now);
+            b.record(now, false);
+            now = b.saved_state().open_until;
+            drawn.push(now);
+        }
+        // d = 10,000, 20,000, 40,000, 40,000: each open for d/2 + uniform(0, d/2) from the
+        // seed's stream, starting when the probe failed.
+        let mut rng = Rng::new(3);
+        let mut at = 5_000.0;
+        let want: alloc::vec::Vec<f64> = [10_000.0, 20_000.0, 40_000.0, 40_000.0]
+            .iter()
+            .map(|d| {
+                at += d / 2.0 + rng.uniform(0.0, d / 2.0);
+                at
+            })
+            .collect();
+        assert_eq!(drawn, want);
+    }
+
+    #[test]
+    fn options_report_what_was_set() {
+        let options = BreakerOptions {
+            failure_threshold: Some(3.0),
+            failure_ratio: Some(0.25),
+            window_ms: Some(60_000.0),
+            minimum_calls: Some(20.0),
+            open_delay: Some(1_000.0),
+            max_open_delay: Some(8_000.0),
+            half_open_max_calls: Some(2.0),
+            probe_lease: Some(500.0),
+            seed: Some(9.0),
+        };
+        assert_eq!(
+            options.build().unwrap().options(),
+            BreakerOptions {
+                seed: None,
+                ..options
+            }
+        );
+    }
+
+    #[test]
+    fn option_bounds_on_both_sides() {
+        let build = |o: BreakerOptions| o.build().map(|_| ()).map_err(|e| e.name);
+        let ratio = |v| BreakerOptions {
+            failure_ratio: Some(v),
+            ..Default::default()
+        };
+        assert_eq!(build(ratio(0.0)), Err("failureRatio".into()));
+        assert_eq!(build(ratio(1e-9)), Ok(()));
+        assert_eq!(build(ratio(1.0)), Ok(()));
+        let seed = |v| BreakerOptions {
+            seed: Some(v),
+            ..Default::default()
+        };
+        assert_eq!(build(seed(1.5)), Err("seed".into()));
+        assert_eq!(build(seed(-1.0)), Err("seed".into()));
+        assert_eq!(build(seed(9_007_199_254_740_991.0)), Ok(()));
+        let window = |v| BreakerOptions {
+            window_ms: Some(v),
+            ..Default::default()
+        };
+        assert_eq!(build(window(9.99)), Err("windowMs".into()));
+        assert_eq!(build(window(10.0)), Ok(()));
+        assert_eq!(build(window(f64::INFINITY)), Err("windowMs".into()));
+    }
+}

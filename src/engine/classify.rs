@@ -78,3 +78,25 @@ mod tests {
         assert!(!p.is_retryable(["TimeoutError", "", "Error"], true));
     }
 }
+
+#[cfg(test)]
+mod timeouts {
+    use crate::engine::policy::PolicyOptions;
+    use alloc::string::ToString;
+
+    #[test]
+    fn a_timed_out_attempt_stops_only_when_abort_on_names_timeouts() {
+        let with_abort_on = |names: &[&str]| {
+            PolicyOptions {
+                abort_on: Some(names.iter().map(|s| s.to_string()).collect()),
+                ..Default::default()
+            }
+            .build()
+            .unwrap()
+        };
+        let none: [&str; 0] = [];
+        assert!(with_abort_on(&["ECONNRESET"]).is_retryable(none, true));
+        assert!(!with_abort_on(&["TimeoutError"]).is_retryable(none, true));
+        assert!(with_abort_on(&[]).is_retryable(none, true));
+    }
+}

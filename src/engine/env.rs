@@ -249,3 +249,48 @@ mod tests {
         assert_eq!(options.max_attempts, Some(5.0));
     }
 }
+
+#[cfg(test)]
+mod lenient_parsers {
+    use super::*;
+
+    /// JavaScript's Number() accepts hex, "Infinity" and padded text; only decimals may pass.
+    fn js_like(text: &str) -> Option<f64> {
+        match text {
+            "0x10" => Some(16.0),
+            "Infinity" => Some(f64::INFINITY),
+            "1a." => Some(1.0),
+            ".x" => Some(0.0),
+            _ => text.parse().ok(),
+        }
+    }
+
+    #[test]
+    fn only_decimal_text_reaches_the_number_parser() {
+        for text in ["0x10", "Infinity", "1a.", ".x", ".", ""] {
+            let read = options_from_env(
+                "RETRY_",
+                |name| (name == "RETRY_MAX_DELAY").then(|| text.into()),
+                js_like,
+            );
+            match text {
+                "" => assert_eq!(read.unwrap().max_delay, None, "unset"),
+                _ => assert_eq!(read.unwrap_err().name, "RETRY_MAX_DELAY", "{text:?}"),
+            }
+        }
+        for (text, ms) in [
+            ("1.5", 1500.0),
+            ("2", 2000.0),
+            (".5", 500.0),
+            ("5.", 5000.0),
+            ("1e1", 10_000.0),
+        ] {
+            let read = options_from_env(
+                "RETRY_",
+                |name| (name == "RETRY_MAX_DELAY").then(|| text.into()),
+                js_like,
+            );
+            assert_eq!(read.unwrap().max_delay, Some(ms), "{text:?}");
+        }
+    }
+}

@@ -128,3 +128,21 @@ impl fmt::Display for PolicyError {
 }
 
 impl core::error::Error for PolicyError {}
+
+#[cfg(test)]
+mod names {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn unknown_names_list_the_names_of_their_own_field() {
+        assert_eq!(
+            PolicyError::unknown_name(Field::Backoff, "exp").to_string(),
+            "`backoff` must be one of 'constant', 'linear', 'exponential', 'fibonacci', got 'exp'"
+        );
+        assert_eq!(
+            PolicyError::unknown_name(Field::Jitter, "fulll").to_string(),
+            "`jitter` must be one of 'none', 'full', 'equal', 'decorrelated', 'proportional', 'additive', got 'fulll'"
+        );
+    }
+}

@@ -480,3 +480,43 @@ mod env_names {
         }
     }
 }
+
+#[cfg(test)]
+mod asl_bounds {
+    use super::*;
+    use crate::engine::PolicyOptions;
+    use alloc::string::ToString;
+
+    fn with_attempts(n: f64) -> Policy {
+        PolicyOptions {
+            max_attempts: Some(n),
+            ..Default::default()
+        }
+        .build()
+        .unwrap()
+    }
+
+    #[test]
+    fn retries_are_capped_only_past_the_asl_limit() {
+        let (retrier, losses) =
+            to_step_functions(&with_attempts(100_000_000.0), None, (false, false));
+        assert_eq!(retrier.max_attempts, 99_999_999);
+        assert!(!losses.contains(&Loss::AttemptsCapped(ASL_MAX_ATTEMPTS)));
+        let (retrier, losses) =
+            to_step_functions(&with_attempts(100_000_001.0), None, (false, false));
+        assert_eq!(retrier.max_attempts, 99_999_999);
+        assert!(losses.contains(&Loss::AttemptsCapped(ASL_MAX_ATTEMPTS)));
+        assert_eq!(
+            Loss::AttemptsCapped(ASL_MAX_ATTEMPTS).message_with(|n| n.to_string()),
+            "maxAttempts is capped at 100000000 (ASL allows at most 99999999 retries)"
+        );
+    }
+
+    #[test]
+    fn an_infinite_remaining_time_is_refused() {
+        assert_eq!(
+            deadline_from(f64::INFINITY, Some(0.0)).unwrap_err().name,
+            "getRemainingTimeInMillis()"
+        );
+    }
+}

@@ -179,3 +179,21 @@ mod outcomes {
         );
     }
 }
+
+#[cfg(test)]
+mod retry_after_statuses {
+    use super::*;
+
+    #[test]
+    fn only_429_and_503_carry_a_retry_after_that_is_honoured() {
+        assert!(honours_retry_after(429));
+        assert!(honours_retry_after(503));
+        for s in [200, 301, 408, 413, 500, 502, 504] {
+            assert!(!honours_retry_after(s), "{s}");
+        }
+        assert_eq!(
+            ResponseOutcome::ALL.map(ResponseOutcome::name),
+            ["success", "retryable", "failed"]
+        );
+    }
+}

@@ -166,3 +166,91 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod exact_sequences {
+    use super::*;
+    use crate::engine::{PolicyOptions, Schedule};
+
+    /// The first six delays of seed 7 (initial 100 ms, ×2, cap 1,000 ms, factor 0.3).
+    fn delays(jitter: Jitter) -> [f64; 6] {
+        let p = PolicyOptions {
+            jitter: Some(jitter),
+            jitter_factor: Some(0.3),
+            max_delay: Some(1000.0),
+            seed: Some(7.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        let d = Schedule::new(&p, 0).delays(&p, 6);
+        [d[0], d[1], d[2], d[3], d[4], d[5]]
+    }
+
+    /// Pinned; each checked by hand against the formula in the table of `Jitter` with the
+    /// stream's draws u = 0.3898, 0.01679, 0.9008, 0.5829, 0.4524, 0.2494 (the `full` row / d).
+    #[test]
+    fn every_kind_draws_its_exact_sequence() {
+        let expected: [(Jitter, [f64; 6]); 6] = [
+            (Jitter::None, [100.0, 200.0, 400.0, 800.0, 1000.0, 1000.0]),
+            (
+                Jitter::Full,
+                [
+                    38.98297483912715,
+                    3.3576589056312223,
+                    360.30427224275337,
+                    466.3442344224625,
+                    452.4418950114684,
+                    249.43152228274334,
+                ],
+            ),
+            (
+                Jitter::Equal,
+                [
+                    69.49148741956358,
+                    101.6788294528156,
+                    380.15213612137666,
+                    633.1721172112312,
+                    726.2209475057342,
+                    624.7157611413717,
+                ],
+            ),
+            (
+                Jitter::Decorrelated,
+                [
+                    177.9659496782543,
+                    107.28440488472901,
+                    299.8366526267305,
+                    566.0585740259664,
+                    823.0816522582465,
+                    690.9643762290358,
+                ],
+            ),
+            (
+                Jitter::Proportional,
+                [
+                    93.3897849034763,
+                    142.01459534337872,
+                    496.18256334565206,
+                    807.5062890898821,
+                    747.2808746206777,
+                    653.5837795151123,
+                ],
+            ),
+            (
+                Jitter::Additive,
+                [
+                    111.69489245173814,
+                    201.00729767168937,
+                    508.091281672826,
+                    903.753144544941,
+                    873.6404373103388,
+                    826.7918897575561,
+                ],
+            ),
+        ];
+        for (jitter, want) in expected {
+            assert_eq!(delays(jitter), want, "{}", jitter.name());
+        }
+    }
+}

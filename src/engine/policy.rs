@@ -471,3 +471,51 @@ mod tests {
         assert_eq!(p.seed(), Some(9_007_199_254_740_991));
     }
 }
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn initial_delay_may_equal_the_default_max_delay() {
+        let at = |v: f64| {
+            PolicyOptions {
+                initial_delay: Some(v),
+                ..Default::default()
+            }
+            .build()
+            .map(|_| ())
+            .map_err(|e| e.name)
+        };
+        assert_eq!(at(10_000.0), Ok(()));
+        assert_eq!(at(10_000.5), Err("initialDelay".to_string()));
+    }
+
+    #[test]
+    fn max_elapsed_must_be_above_zero() {
+        let at = |v: f64| {
+            PolicyOptions {
+                max_elapsed: Some(v),
+                ..Default::default()
+            }
+            .build()
+            .map(|_| ())
+            .map_err(|e| e.name)
+        };
+        assert_eq!(at(0.0), Err("maxElapsed".to_string()));
+        assert_eq!(at(1e-9), Ok(()));
+    }
+
+    #[test]
+    fn to_options_rebuilds_the_policy_with_its_lists() {
+        let p = PolicyOptions {
+            retry_on: Some(alloc::vec!["ECONNRESET".to_string()]),
+            abort_on: Some(alloc::vec!["ValidationError".to_string()]),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        assert_eq!(p.to_options().build().unwrap(), p);
+    }
+}

@@ -145,3 +145,113 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod date_bounds {
+    use super::*;
+
+    const BASE: f64 = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
+
+    #[test]
+    fn each_clock_field_is_checked_on_both_sides_of_its_bound() {
+        let at = |clock: &str| http_date_ms(&["Sun, 06 Nov 1994 ", clock, " GMT"].concat());
+        assert_eq!(at("08:49:37"), Some(BASE));
+        assert_eq!(
+            at("23:59:59"),
+            Some(BASE + ((15 * 3600 + 10 * 60 + 22) * 1000) as f64)
+        );
+        assert_eq!(at("24:00:00"), None);
+        assert_eq!(
+            at("00:59:00"),
+            Some(BASE - ((8 * 3600 + 49 * 60 + 37) * 1000 - 59 * 60_000) as f64)
+        );
+        assert_eq!(at("00:60:00"), None);
+        // A leap second is allowed, nothing past it.
+        assert_eq!(
+            at("00:00:60"),
+            Some(BASE - ((8 * 3600 + 49 * 60 + 37) * 1000 - 60_000) as f64)
+        );
+        assert_eq!(at("00:00:61"), None);
+        assert_eq!(at("08:49"), None);
+        assert_eq!(at("08:49:37:00"), None);
+        assert_eq!(at("08:49:037"), Some(BASE), "up to four digits");
+        assert_eq!(at("08:49:00037"), None);
+        assert_eq!(at("08::37"), None);
+    }
+
+    #[test]
+    fn days_are_checked_on_both_sides() {
+        assert!(http_date_ms("Tue, 01 Nov 1994 00:00:00 GMT").is_some());
+        assert!(http_date_ms("Wed, 31 Dec 1994 00:00:00 GMT").is_some());
+        assert_eq!(http_date_ms("Sun, 00 Nov 1994 00:00:00 GMT"), None);
+        assert_eq!(http_date_ms("Sun, 32 Nov 1994 00:00:00 GMT"), None);
+    }
+
+    #[test]
+    fn a_two_digit_year_below_fifty_is_this_century() {
+        // Thu, 06 Nov 2025 08:49:37 GMT
+        assert_eq!(
+            http_date_ms("Thursday, 06-Nov-25 08:49:37 GMT"),
+            Some(1_762_418_977_000.0)
+        );
+    }
+}
+
+#[cfg(test)]
+mod differential {
+    use super::*;
+    use crate::engine::Rng;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const LONG_DAYS: [&str; 7] = [
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+    ];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+
+    /// The three forms RFC 9110 §5.6.7 names, for `seconds` since the epoch. The civil date is
+    /// taken from `httpdate`'s own IMF-fixdate, so the other two forms restate its fields.
+    fn three_forms(seconds: u64) -> [std::string::String; 3] {
+        let imf = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds));
+        // "Sun, 06 Nov 1994 08:49:37 GMT"
+        let (day, month, year, clock) = (&imf[5..7], &imf[8..11], &imf[12..16], &imf[17..25]);
+        let weekday = DAYS[((seconds / 86_400) % 7) as usize];
+        let long = LONG_DAYS[((seconds / 86_400) % 7) as usize];
+        assert!(MONTHS.contains(&month));
+        let rfc850 = std::format!("{long}, {day}-{month}-{} {clock} GMT", &year[2..]);
+        let asctime = std::format!(
+            "{weekday} {month} {:>2} {clock} {year}",
+            day.trim_start_matches('0')
+        );
+        [imf, rfc850, asctime]
+    }
+
+    #[test]
+    fn agrees_with_httpdate_on_every_form_over_random_dates() {
+        let mut rng = Rng::new(2026);
+        // 1970 to 2049: where RFC 850's two-digit years mean the same to both parsers.
+        let end = 2_524_608_000u64; // 2050-01-01
+        for i in 0..20_000 {
+            let seconds = if i < 4 {
+                [0, 951_782_400, 1_709_164_800, end - 1][i] // epoch, 2000-02-29, 2024-02-29, last
+            } else {
+                (rng.next_unit() * end as f64) as u64
+            };
+            for form in three_forms(seconds) {
+                let theirs = httpdate::parse_http_date(&form)
+                    .map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs() as f64 * 1000.0)
+                    .ok();
+                assert_eq!(http_date_ms(&form), theirs, "{form}");
+                assert_eq!(theirs, Some(seconds as f64 * 1000.0), "{form}");
+            }
+        }
+    }
+}

@@ -510,3 +510,80 @@ mod retries_not_made {
         assert_eq!(partial.tokens(), 50, "nothing was paid, nothing comes back");
     }
 }
+
+#[cfg(test)]
+mod boundaries {
+    use super::*;
+    use crate::engine::{Jitter, PolicyOptions};
+
+    fn exact(options: PolicyOptions) -> Policy {
+        PolicyOptions {
+            jitter: Some(Jitter::None),
+            ..options
+        }
+        .build()
+        .unwrap()
+    }
+
+    fn after(p: &Policy, elapsed: f64, retry_after: Option<f64>) -> Decision {
+        let failure = Failure {
+            attempt: 1,
+            retryable: true,
+            elapsed,
+            retry_after,
+            timed_out: false,
+        };
+        Schedule::new(p, 1).after_failure(p, failure)
+    }
+
+    #[test]
+    fn a_sleep_ending_exactly_at_max_elapsed_is_allowed() {
+        let p = exact(PolicyOptions {
+            max_elapsed: Some(1000.0),
+            ..Default::default()
+        });
+        // The first delay is 100 ms.
+        assert_eq!(after(&p, 900.0, None), Decision::Retry { delay: 100.0 });
+        assert_eq!(after(&p, 900.5, None), Decision::Stop(StopReason::Deadline));
+    }
+
+    #[test]
+    fn a_retry_after_exactly_at_the_cap_is_honoured() {
+        let p = exact(PolicyOptions {
+            max_retry_after: Some(5000.0),
+            ..Default::default()
+        });
+        assert_eq!(
+            after(&p, 0.0, Some(5000.0)),
+            Decision::Retry { delay: 5000.0 }
+        );
+        assert_eq!(
+            after(&p, 0.0, Some(5000.5)),
+            Decision::Stop(StopReason::RetryAfter)
+        );
+        // A floor, not a replacement: a shorter ask keeps the drawn delay.
+        assert_eq!(after(&p, 0.0, Some(40.0)), Decision::Retry { delay: 100.0 });
+    }
+
+    #[test]
+    fn stop_reason_names_are_the_ones_javascript_sees() {
+        let names = [
+            StopReason::Attempts,
+            StopReason::Deadline,
+            StopReason::NotRetryable,
+            StopReason::RetryAfter,
+            StopReason::Budget,
+        ]
+        .map(StopReason::name);
+        assert_eq!(
+            names,
+            [
+                "attempts",
+                "deadline",
+                "notRetryable",
+                "retryAfter",
+                "budget"
+            ]
+        );
+    }
+}
