@@ -2,28 +2,22 @@
 // (./init.js is init-sync.js or init-async.js, chosen per build).
 export { ready } from './init.js';
 import { ready } from './init.js';
+import { statusBounds } from './generated/tables.js';
 import {
-  EnginePolicy, checkOptions as check, nameError as unknownName, retriesMethod as methodRule,
-  isStatus as statusBound, responseOutcome as outcomeRule, retryAfterMs as retryAfterRule,
+  EnginePolicy, checkOptions as check, retriesMethod as methodRule,
+  responseOutcome as outcomeRule, retryAfterMs as retryAfterRule,
 } from './generated/glue.js';
 
 /** `true` when the option slots make a valid policy (see src/bindings/policy.rs). */
-export function checkOptions(present, s) {
+export function checkOptions(present, slots) {
   ready();
-  return check(present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10]);
-}
-
-/** The RangeError for an unknown backoff or jitter name. */
-export function nameError(field, text) {
-  ready();
-  return unknownName(field, text);
+  return check(present, slots);
 }
 
 /** A validated engine policy; throws the engine's TypeError or RangeError. */
 export function newEnginePolicy(present, slots, retryOn, abortOn) {
   ready();
-  const s = slots;
-  return new EnginePolicy(present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], retryOn, abortOn);
+  return new EnginePolicy(present, slots, retryOn, abortOn);
 }
 
 /** The ms a 429/503 response's `Retry-After` asks to wait; NaN for none. */
@@ -32,10 +26,11 @@ export function retryAfterMs(status, value, now) {
   return retryAfterRule(status, value, now);
 }
 
-/** Whether `value` can be an HTTP status (the engine's bound: an integer from 100 to 599). */
+const [lowestStatus, highestStatus] = statusBounds;
+
+/** Whether `value` can be an HTTP status: an integer within the engine's bounds (100 to 599). */
 export function isStatus(value) {
-  ready();
-  return typeof value === 'number' && statusBound(value);
+  return Number.isInteger(value) && value >= lowestStatus && value <= highestStatus;
 }
 
 /**

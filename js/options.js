@@ -1,7 +1,7 @@
 // Reads a user's options object into a plan: the policy fields as numeric slots for the
 // engine (which holds every default and bound), plus the JavaScript-only fields. Field names
 // and kinds come from the engine's table; this module only checks JavaScript types.
-import { checkOptions, nameError, newEnginePolicy } from './engine.js';
+import { checkOptions, newEnginePolicy } from './engine.js';
 import * as tables from './generated/tables.js';
 import { describe, isInstance, typeError } from './describe.js';
 import { RetryBudget } from './budget.js';
@@ -126,7 +126,7 @@ export function readOptions(options, allowSignal) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected options to be an object or a Policy, got ${describe(options)}`);
   }
-  const slots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const slots = new Array(SLOT_COUNT).fill(0);
   let present = 0;
   let retryOn, abortOn, retryIf, onRetry, signal, budget, breaker;
   let keys = 0;
@@ -145,7 +145,9 @@ export function readOptions(options, allowSignal) {
         case 'name': {
           const code = NAME_CODES[key].get(value);
           if (code === undefined) {
-            throw typeof value === 'string' ? nameError(field.index, value) : typeError(key, 'a string', value);
+            // The engine's wording, from the generated table.
+            throw typeof value === 'string' ? new RangeError(`\`${key}\` must be ${tables.expectedNames[key]}, got ${describe(value)}`)
+              : typeError(key, 'a string', value);
           }
           slots[field.index] = code;
           break;

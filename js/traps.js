@@ -16,7 +16,7 @@ export function guardTraps(exports) {
         return value.apply(this, args);
       } catch (error) {
         if (!(error instanceof WebAssembly.RuntimeError)) throw error;
-        failure = new Error(`jitterbug's engine stopped after an internal error (${error.message}); this is a bug in jitterbug, please report it. Every later call into the engine fails with this error: restart the process or reload the page.`, { cause: error });
+        failure = new Error(`jitterbug's engine stopped after an internal error (${error.message}), a bug to report; every later call fails: restart the process or reload the page`, { cause: error });
         throw failure;
       }
     };

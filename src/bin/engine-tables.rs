@@ -5,9 +5,11 @@
 use jitterbug::engine::breaker::{Reason, State, BREAKER_FIELDS, BUCKETS};
 use jitterbug::engine::budget::BUDGET_FIELDS;
 use jitterbug::engine::env::DEFAULT_PREFIX;
-use jitterbug::engine::http::ResponseOutcome;
+use jitterbug::engine::http::{ResponseOutcome, STATUS_BOUNDS};
 use jitterbug::engine::presets::{preset, PRESET_NAMES};
-use jitterbug::engine::{Backoff, Field, FieldKind, Jitter, PolicyOptions, StopReason};
+use jitterbug::engine::{
+    Backoff, Field, FieldKind, Jitter, PolicyError, PolicyOptions, StopReason,
+};
 
 fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let quoted: Vec<String> = items.into_iter().map(|s| format!("{s:?}")).collect();
@@ -49,10 +51,19 @@ fn main() {
         "export const jitterNames = {};",
         list(Jitter::ALL.map(Jitter::name))
     );
+    // What an unknown backoff or jitter name is told, in the engine's words.
+    let expected = |field| PolicyError::unknown_name(field, "").expected;
+    println!(
+        "export const expectedNames = {{ backoff: {:?}, jitter: {:?} }};",
+        expected(Field::Backoff),
+        expected(Field::Jitter)
+    );
     println!(
         "export const stopReasons = {};",
         list(stops.map(StopReason::name))
     );
+    let [lowest, highest] = STATUS_BOUNDS;
+    println!("export const statusBounds = [{lowest}, {highest}];");
     println!(
         "export const responseOutcomes = {};",
         list(ResponseOutcome::ALL.map(ResponseOutcome::name))

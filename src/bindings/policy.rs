@@ -1,9 +1,9 @@
 //! `EnginePolicy` and `EngineRun`: newtypes over the engine's `Policy` and `Schedule`.
 //!
 //! Options cross the boundary as numbers: the package's JavaScript reads an options object
-//! with the field table from `engineTables()` and passes one slot per field (`Field::ALL`
-//! order, backoff and jitter as indexes into their name lists) with a bitmask of the slots
-//! the user set. That keeps per-call validation free of allocation and string copies.
+//! with the generated field table and passes one array of slots, one per field (`Field::ALL`
+//! order, backoff and jitter as indexes into their name lists), with a bitmask of the slots
+//! the user set. That keeps per-call validation free of string copies.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -25,22 +25,15 @@ use crate::engine::{
 };
 use wasm_bindgen::prelude::*;
 
-#[allow(clippy::too_many_arguments)]
-fn options_from_slots(
-    present: u32,
-    max_attempts: f64,
-    initial_delay: f64,
-    max_delay: f64,
-    multiplier: f64,
-    backoff: f64,
-    jitter: f64,
-    jitter_factor: f64,
-    max_elapsed: f64,
-    attempt_timeout: f64,
-    seed: f64,
-    max_retry_after: f64,
-) -> Result<PolicyOptions, PolicyError> {
-    let set = |field: Field, value: f64| (present & (1 << field.index()) != 0).then_some(value);
+/// The options in `slots`: one number per field in `Field::ALL` order (the name lists
+/// excepted; backoff and jitter as indexes into their name lists), read where `present` has the
+/// field's bit.
+fn options_from_slots(present: u32, slots: &[f64]) -> Result<PolicyOptions, PolicyError> {
+    let slot = |field: Field| {
+        (present & (1 << field.index()) != 0)
+            .then(|| slots.get(field.index()).copied())
+            .flatten()
+    };
     // `get`, not indexing: no bounds-check panic (and its formatting code) in the module.
     fn named<T: Copy>(
         code: Option<f64>,
@@ -56,63 +49,25 @@ fn options_from_slots(
                 .ok_or_else(|| PolicyError::unknown_name(field, &number_text(code))),
         }
     }
-    Ok(PolicyOptions {
-        max_attempts: set(Field::MaxAttempts, max_attempts),
-        initial_delay: set(Field::InitialDelay, initial_delay),
-        max_delay: set(Field::MaxDelay, max_delay),
-        multiplier: set(Field::Multiplier, multiplier),
-        backoff: named(set(Field::Backoff, backoff), &Backoff::ALL, Field::Backoff)?,
-        jitter: named(set(Field::Jitter, jitter), &Jitter::ALL, Field::Jitter)?,
-        jitter_factor: set(Field::JitterFactor, jitter_factor),
-        max_elapsed: set(Field::MaxElapsed, max_elapsed),
-        attempt_timeout: set(Field::AttemptTimeout, attempt_timeout),
-        seed: set(Field::Seed, seed),
-        max_retry_after: set(Field::MaxRetryAfter, max_retry_after),
-        retry_on: None,
-        abort_on: None,
-    })
+    let mut options = PolicyOptions {
+        backoff: named(slot(Field::Backoff), &Backoff::ALL, Field::Backoff)?,
+        jitter: named(slot(Field::Jitter), &Jitter::ALL, Field::Jitter)?,
+        ..PolicyOptions::default()
+    };
+    for field in Field::ALL {
+        if let Some(number) = options.number_mut(field) {
+            *number = slot(field);
+        }
+    }
+    Ok(options)
 }
 
-/// `true` when the slots make a valid policy: the cheap check `retry(fn, options)` runs on
-/// every call. When it fails, `new EnginePolicy` with the same slots throws the error.
+/// `true` when the slots make a valid policy: the cheap check `retry(fn, options)` runs when
+/// a call site's options change. When it fails, `new EnginePolicy` with the same slots throws
+/// the error.
 #[wasm_bindgen(js_name = checkOptions)]
-#[allow(clippy::too_many_arguments)]
-pub fn check_options(
-    present: u32,
-    max_attempts: f64,
-    initial_delay: f64,
-    max_delay: f64,
-    multiplier: f64,
-    backoff: f64,
-    jitter: f64,
-    jitter_factor: f64,
-    max_elapsed: f64,
-    attempt_timeout: f64,
-    seed: f64,
-    max_retry_after: f64,
-) -> bool {
-    options_from_slots(
-        present,
-        max_attempts,
-        initial_delay,
-        max_delay,
-        multiplier,
-        backoff,
-        jitter,
-        jitter_factor,
-        max_elapsed,
-        attempt_timeout,
-        seed,
-        max_retry_after,
-    )
-    .is_ok_and(|options| options.first_problem().is_none())
-}
-
-/// The `RangeError` for an unknown backoff or jitter name (`field` indexes `Field::ALL`).
-#[wasm_bindgen(js_name = nameError)]
-pub fn name_error(field: usize, text: &str) -> JsValue {
-    let field = Field::ALL.get(field).copied().unwrap_or(Field::Jitter);
-    to_js_error(&PolicyError::unknown_name(field, text))
+pub fn check_options(present: u32, slots: &[f64]) -> bool {
+    options_from_slots(present, slots).is_ok_and(|options| options.first_problem().is_none())
 }
 
 /// A list of names passed as one NUL-separated string (JavaScript rejects names with NUL);
@@ -138,38 +93,13 @@ impl EnginePolicy {
 #[wasm_bindgen(js_class = EnginePolicy)]
 impl EnginePolicy {
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         present: u32,
-        max_attempts: f64,
-        initial_delay: f64,
-        max_delay: f64,
-        multiplier: f64,
-        backoff: f64,
-        jitter: f64,
-        jitter_factor: f64,
-        max_elapsed: f64,
-        attempt_timeout: f64,
-        seed: f64,
-        max_retry_after: f64,
+        slots: &[f64],
         retry_on: &str,
         abort_on: &str,
     ) -> Result<EnginePolicy, JsValue> {
-        let mut options = options_from_slots(
-            present,
-            max_attempts,
-            initial_delay,
-            max_delay,
-            multiplier,
-            backoff,
-            jitter,
-            jitter_factor,
-            max_elapsed,
-            attempt_timeout,
-            seed,
-            max_retry_after,
-        )
-        .map_err(|err| to_js_error(&err))?;
+        let mut options = options_from_slots(present, slots).map_err(|err| to_js_error(&err))?;
         options.retry_on = Some(split_names(retry_on));
         options.abort_on = Some(split_names(abort_on));
         options
@@ -301,12 +231,6 @@ pub fn retry_after_ms(status: u16, value: &str, now: f64) -> f64 {
         return f64::NAN;
     }
     retry_after::retry_after_ms(value, now).unwrap_or(f64::NAN)
-}
-
-/// Whether `value` can be an HTTP status, for `retryOnStatus`.
-#[wasm_bindgen(js_name = isStatus)]
-pub fn is_status(value: f64) -> bool {
-    http::is_status(value)
 }
 
 /// What a response with `status` means, as an index into `ResponseOutcome::ALL` (the

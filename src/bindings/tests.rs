@@ -36,12 +36,8 @@ fn bad_slots_become_a_range_error_naming_the_field() {
     let (_, mut s) = all_slots_unset();
     let present = 1 << Field::MaxAttempts.index();
     s[0] = 0.0;
-    assert!(!check_options(
-        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10]
-    ));
-    let error = match EnginePolicy::new(
-        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], "", "",
-    ) {
+    assert!(!check_options(present, &s));
+    let error = match EnginePolicy::new(present, &s, "", "") {
         Ok(_) => panic!("maxAttempts 0 was accepted"),
         Err(error) => error,
     };
@@ -83,10 +79,7 @@ fn budget_errors_are_range_errors_and_tokens_are_spent() {
     );
     let mut budget = EngineBudget::new(f64::NAN, f64::NAN, f64::NAN, f64::NAN, 5.0).unwrap();
     let (present, s) = all_slots_unset();
-    let policy = EnginePolicy::new(
-        present, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], "", "",
-    )
-    .unwrap();
+    let policy = EnginePolicy::new(present, &s, "", "").unwrap();
     let mut run: EngineRun = policy.start();
     assert!(run.decide_within(&policy, &mut budget, 1, true, false, 0.0, f64::NAN) >= 0.0);
     // The second retry cannot be paid for: stop reason "budget" (index 4 → -5).
@@ -101,7 +94,7 @@ fn budget_errors_are_range_errors_and_tokens_are_spent() {
 fn breaker_opens_fails_fast_and_reports_transitions() {
     use super::policy::EngineBreaker;
     let nan = f64::NAN;
-    let mut breaker = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, 1.0).unwrap();
+    let mut breaker = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, nan, 1.0).unwrap();
     assert_eq!(breaker.admit(0.0), -1.0);
     breaker.record(0.0, false);
     assert_eq!(breaker.take_transition(), -1);
@@ -110,7 +103,7 @@ fn breaker_opens_fails_fast_and_reports_transitions() {
     assert_eq!(breaker.take_transition(), 3);
     assert_eq!(breaker.admit(501.0), 500.0);
     // Restore round-trips the saved state.
-    let mut copy = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, 1.0).unwrap();
+    let mut copy = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, nan, 1.0).unwrap();
     copy.restore(breaker.saved()).unwrap();
     assert_eq!(copy.admit(901.0), 100.0);
 }

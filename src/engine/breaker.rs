@@ -996,16 +996,17 @@ mod rules_pinned {
 
     #[test]
     fn calls_in_every_bucket_of_the_window_count() {
-        // One call a second for ten seconds: ten buckets, one call each, half of them failed.
+        // One call a second for ten seconds from 5 s: ten buckets (indexes 5 to 14, so the
+        // ring wraps), one call each, half of them failed.
         let mut b = ratio_breaker();
-        for i in 0..9 {
+        for i in 5..14 {
             assert_eq!(
                 b.record(f64::from(i) * 1000.0, i % 2 == 1),
                 None,
                 "call {i}"
             );
         }
-        let t = b.record(9000.0, false).expect("the tenth call opens it");
+        let t = b.record(14_000.0, false).expect("the tenth call opens it");
         assert_eq!(t.reason, Reason::FailureRatio);
     }
 

@@ -8,9 +8,13 @@ pub const DEFAULT_RETRY_METHODS: [&str; 5] = ["GET", "HEAD", "OPTIONS", "PUT", "
 /// Statuses whose `Retry-After` is honoured.
 pub const RETRY_AFTER_STATUSES: [u16; 2] = [429, 503];
 
+/// The lowest and highest HTTP status (RFC 9110 §15: three digits, 1xx to 5xx).
+pub const STATUS_BOUNDS: [u16; 2] = [100, 599];
+
 /// Whether `value` can be an HTTP status (an integer from 100 to 599), for `retryOnStatus`.
 pub fn is_status(value: f64) -> bool {
-    super::numbers::is_integer(value) && (100.0..=599.0).contains(&value)
+    let [low, high] = STATUS_BOUNDS.map(f64::from);
+    super::numbers::is_integer(value) && (low..=high).contains(&value)
 }
 
 /// Whether a response with `status` may be retried; `custom` replaces the default list.
