@@ -2,7 +2,7 @@
 //! Node and Chromium by wasm-bindgen-test-runner.
 
 use super::policy::{check_options, EnginePolicy};
-use crate::engine::{Field, PolicyOptions, Schedule, StopReason};
+use crate::engine::{Field, PolicyOptions, Schedule};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -104,6 +104,9 @@ fn breaker_opens_fails_fast_and_reports_transitions() {
     assert_eq!(breaker.admit(501.0), 500.0);
     // Restore round-trips the saved state.
     let mut copy = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, nan, 1.0).unwrap();
-    copy.restore(breaker.saved()).unwrap();
+    let saved = breaker.saved();
+    let state = crate::engine::breaker::State::ALL[saved[0] as usize].name();
+    copy.restore(state, saved[1], saved[2], saved[3], saved[4..].to_vec())
+        .unwrap();
     assert_eq!(copy.admit(901.0), 100.0);
 }

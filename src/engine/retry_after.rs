@@ -197,7 +197,7 @@ mod date_bounds {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod differential {
     use super::*;
     use crate::engine::Rng;
