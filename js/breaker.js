@@ -2,7 +2,7 @@
 // whether the service is back. The state machine is the engine's (src/engine/breaker.rs);
 // this class converts types and reports transitions.
 import { newEngineBreaker } from './engine-overload.js';
-import { breakerBuckets, breakerFields, breakerReasons, breakerStates } from './generated/tables.js';
+import { breakerBuckets, breakerFields } from './generated/tables.js';
 import { describe, typeError } from './describe.js';
 import { readNumberOptions } from './number-options.js';
 import { reportListenerError } from './report.js';
@@ -58,14 +58,14 @@ export class CircuitBreaker {
 
   /** `'closed' | 'open' | 'half-open'` (an open breaker whose delay has passed reads half-open). */
   get state() {
-    return breakerStates[this.#engine.stateAt(Date.now())];
+    return this.#engine.stateAt(Date.now());
   }
 
   #report() {
-    const code = this.#engine.takeTransition();
-    if (code < 0 || this.#onStateChange === undefined) return;
+    const change = this.#engine.takeTransition();
+    if (change === undefined || this.#onStateChange === undefined) return;
     try {
-      this.#onStateChange({ from: breakerStates[code % 3], to: breakerStates[Math.floor(code / 3) % 3], reason: breakerReasons[Math.floor(code / 9)] });
+      this.#onStateChange(change);
     } catch (error) {
       // The transition has happened; a broken listener must not change the call's outcome.
       reportListenerError(error);
@@ -74,14 +74,7 @@ export class CircuitBreaker {
 
   /** Settings and state as plain data (to keep a Lambda container's breaker warm). */
   snapshot() {
-    const options = {};
-    breakerFields.forEach((name, i) => {
-      const value = this.#engine.option(i);
-      if (!Number.isNaN(value)) options[name] = value;
-    });
-    const saved = this.#engine.saved();
-    const window = Array.from({ length: breakerBuckets }, (_, i) => [saved[4 + 3 * i], saved[5 + 3 * i], saved[6 + 3 * i]]);
-    return { options, state: breakerStates[saved[0]], consecutiveFailures: saved[1], openUntil: saved[2], trips: saved[3], window };
+    return this.#engine.snapshot();
   }
 
   /** A breaker in the state `snapshot` recorded; `onStateChange` is not part of a snapshot. */

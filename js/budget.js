@@ -21,12 +21,12 @@ export class RetryBudget {
 
   /** Tokens left in the bucket. */
   get tokens() {
-    return this.#engine.snapshotField(budgetFields.indexOf('tokens'));
+    return this.#engine.tokens();
   }
 
   /** The budget's settings and tokens, as plain data (to keep a Lambda container's budget warm). */
   snapshot() {
-    return Object.fromEntries(budgetFields.map((name, i) => [name, this.#engine.snapshotField(i)]));
+    return this.#engine.snapshot();
   }
 
   static restore(snapshot) {

@@ -1,23 +1,15 @@
 //! Policies for other runtimes, as plain JavaScript objects (Node builds: cargo feature `infra`).
 
 use super::errors::{number_text, to_js_error};
+use super::objects::{set, strings};
 use super::policy::EnginePolicy;
 use crate::engine::export::{
     aws_error_type_retryable, deadline_from, options_to_env, to_step_functions,
 };
 use alloc::string::String;
 use alloc::vec::Vec;
-use js_sys::{Array, Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
-
-fn set(object: &Object, key: &str, value: &JsValue) {
-    // Setting a plain property on a fresh object cannot fail.
-    let _ = Reflect::set(object, &JsValue::from_str(key), value);
-}
-
-fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Array {
-    items.into_iter().map(JsValue::from_str).collect()
-}
 
 #[wasm_bindgen(js_class = EnginePolicy)]
 impl EnginePolicy {

@@ -1,11 +1,19 @@
 //! The binding layer: the only code that knows JavaScript. It converts types and errors and
 //! holds no retry rules; those live in [`crate::engine`].
 
+#[cfg(feature = "overload")]
+mod breaker;
+#[cfg(feature = "overload")]
+mod budget;
 mod entropy;
 mod errors;
 #[cfg(feature = "infra")]
 mod export;
+mod http;
+#[cfg(any(feature = "infra", feature = "overload"))]
+mod objects;
 mod policy;
+mod run;
 
 #[cfg(test)]
 mod tests;

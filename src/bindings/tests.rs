@@ -67,7 +67,9 @@ fn env_text_errors_become_type_errors() {
 #[cfg(feature = "overload")]
 #[wasm_bindgen_test]
 fn budget_errors_are_range_errors_and_tokens_are_spent() {
-    use super::policy::{EngineBudget, EnginePolicy, EngineRun};
+    use super::budget::EngineBudget;
+    use super::policy::EnginePolicy;
+    use super::run::EngineRun;
     let error = match EngineBudget::new(0.0, f64::NAN, f64::NAN, f64::NAN, f64::NAN) {
         Ok(_) => panic!("capacity 0 was accepted"),
         Err(error) => error,
@@ -92,21 +94,50 @@ fn budget_errors_are_range_errors_and_tokens_are_spent() {
 #[cfg(feature = "overload")]
 #[wasm_bindgen_test]
 fn breaker_opens_fails_fast_and_reports_transitions() {
-    use super::policy::EngineBreaker;
+    use super::breaker::EngineBreaker;
     let nan = f64::NAN;
     let mut breaker = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, nan, 1.0).unwrap();
     assert_eq!(breaker.admit(0.0), -1.0);
     breaker.record(0.0, false);
-    assert_eq!(breaker.take_transition(), -1);
+    assert!(breaker.take_transition().is_none());
     breaker.record(1.0, false);
-    // closed (0) → open (1) for consecutiveFailures (0): 0 + 3 × 1 + 9 × 0.
-    assert_eq!(breaker.take_transition(), 3);
+    let change = breaker.take_transition().expect("a transition");
+    let field = |name: &str| {
+        js_sys::Reflect::get(&change, &name.into())
+            .unwrap()
+            .as_string()
+    };
+    assert_eq!(
+        (field("from"), field("to"), field("reason")),
+        (
+            Some("closed".into()),
+            Some("open".into()),
+            Some("consecutiveFailures".into())
+        )
+    );
     assert_eq!(breaker.admit(501.0), 500.0);
-    // Restore round-trips the saved state.
+    // Restore round-trips the snapshot's state.
+    let snapshot = breaker.snapshot();
+    let get = |name: &str| js_sys::Reflect::get(&snapshot, &name.into()).unwrap();
+    assert_eq!(get("state").as_string().as_deref(), Some("open"));
+    let window: Vec<f64> = js_sys::Array::from(&get("window"))
+        .iter()
+        .flat_map(|bucket| {
+            js_sys::Array::from(&bucket)
+                .iter()
+                .map(|n| n.as_f64().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let mut copy = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, nan, 1.0).unwrap();
-    let saved = breaker.saved();
-    let state = crate::engine::breaker::State::ALL[saved[0] as usize].name();
-    copy.restore(state, saved[1], saved[2], saved[3], saved[4..].to_vec())
-        .unwrap();
+    let number = |name: &str| get(name).as_f64().unwrap();
+    copy.restore(
+        "open",
+        number("consecutiveFailures"),
+        number("openUntil"),
+        number("trips"),
+        window,
+    )
+    .unwrap();
     assert_eq!(copy.admit(901.0), 100.0);
 }

@@ -152,6 +152,21 @@ fn count(v: f64) -> bool {
 }
 
 impl BreakerOptions {
+    /// Each option in [`BREAKER_FIELDS`] order.
+    pub fn values(&self) -> [Option<f64>; 9] {
+        [
+            self.failure_threshold,
+            self.failure_ratio,
+            self.window_ms,
+            self.minimum_calls,
+            self.open_delay,
+            self.max_open_delay,
+            self.half_open_max_calls,
+            self.probe_lease,
+            self.seed,
+        ]
+    }
+
     pub fn build(&self) -> Result<Breaker, PolicyError> {
         let [threshold, ratio, window, minimum, open, max_open, half_open, lease, seed] =
             BREAKER_FIELDS;

@@ -64,6 +64,17 @@ fn whole(
 }
 
 impl BudgetOptions {
+    /// Each option in [`BUDGET_FIELDS`] order.
+    pub fn values(&self) -> [Option<f64>; 5] {
+        [
+            self.capacity,
+            self.retry_cost,
+            self.timeout_cost,
+            self.no_retry_increment,
+            self.tokens,
+        ]
+    }
+
     pub fn build(&self) -> Result<Budget, PolicyError> {
         let [capacity_name, retry_name, timeout_name, increment_name, tokens_name] = BUDGET_FIELDS;
         let capacity = whole(

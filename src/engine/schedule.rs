@@ -22,6 +22,15 @@ pub enum StopReason {
 }
 
 impl StopReason {
+    /// In the order of their codes at the JavaScript boundary.
+    pub const ALL: [StopReason; 5] = [
+        StopReason::Attempts,
+        StopReason::Deadline,
+        StopReason::NotRetryable,
+        StopReason::RetryAfter,
+        StopReason::Budget,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             StopReason::Attempts => "attempts",

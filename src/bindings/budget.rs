@@ -1,0 +1,54 @@
+//! `EngineBudget`: a newtype over the engine's retry `Budget` (Node builds: cargo feature
+//! `overload`).
+
+use super::errors::to_js_error;
+use super::objects::options_object;
+use crate::engine::budget::{Budget, BudgetOptions, BUDGET_FIELDS};
+use js_sys::Object;
+use wasm_bindgen::prelude::*;
+
+/// A retry budget shared by any number of calls.
+#[wasm_bindgen(js_name = EngineBudget)]
+pub struct EngineBudget(pub(crate) Budget);
+
+#[wasm_bindgen(js_class = EngineBudget)]
+impl EngineBudget {
+    /// The options in `BUDGET_FIELDS` order; NaN for an option not given.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        capacity: f64,
+        retry_cost: f64,
+        timeout_cost: f64,
+        no_retry_increment: f64,
+        tokens: f64,
+    ) -> Result<EngineBudget, JsValue> {
+        let given = |v: f64| (!v.is_nan()).then_some(v);
+        BudgetOptions {
+            capacity: given(capacity),
+            retry_cost: given(retry_cost),
+            timeout_cost: given(timeout_cost),
+            no_retry_increment: given(no_retry_increment),
+            tokens: given(tokens),
+        }
+        .build()
+        .map(EngineBudget)
+        .map_err(|err| to_js_error(&err))
+    }
+
+    /// A call succeeded at its first attempt: the no-retry increment.
+    #[wasm_bindgen(js_name = recordSuccess)]
+    pub fn record_success(&mut self) {
+        self.0.record_success(None);
+    }
+
+    /// Tokens left in the bucket.
+    pub fn tokens(&self) -> f64 {
+        f64::from(self.0.tokens())
+    }
+
+    /// The budget's settings and tokens as `{ capacity, retryCost, timeoutCost,
+    /// noRetryIncrement, tokens }`: what `new RetryBudget` takes back.
+    pub fn snapshot(&self) -> Object {
+        options_object(&BUDGET_FIELDS, &self.0.snapshot().values())
+    }
+}
