@@ -261,13 +261,33 @@ mod lenient_parsers {
             "Infinity" => Some(f64::INFINITY),
             "1a." => Some(1.0),
             ".x" => Some(0.0),
+            "1ex" | "1e" | "1e+" => Some(1.0),
             _ => text.parse().ok(),
         }
     }
 
     #[test]
+    fn counts_and_factors_are_held_to_the_same_rule() {
+        // Read without the seconds' shift, so only the decimal check stands in the way.
+        for text in ["1ex", "1e", "1e+", "0x10"] {
+            let read = options_from_env(
+                "RETRY_",
+                |name| (name == "RETRY_MAX_ATTEMPTS").then(|| text.into()),
+                js_like,
+            );
+            assert_eq!(read.unwrap_err().name, "RETRY_MAX_ATTEMPTS", "{text:?}");
+        }
+        let read = options_from_env(
+            "RETRY_",
+            |name| (name == "RETRY_MAX_ATTEMPTS").then(|| "4e0".into()),
+            js_like,
+        );
+        assert_eq!(read.unwrap().max_attempts, Some(4.0));
+    }
+
+    #[test]
     fn only_decimal_text_reaches_the_number_parser() {
-        for text in ["0x10", "Infinity", "1a.", ".x", ".", ""] {
+        for text in ["0x10", "Infinity", "1a.", ".x", ".", "1ex", "1e", "1e+", ""] {
             let read = options_from_env(
                 "RETRY_",
                 |name| (name == "RETRY_MAX_DELAY").then(|| text.into()),
