@@ -508,6 +508,21 @@ mod bounds {
     }
 
     #[test]
+    fn attempt_timeout_bounds_on_both_sides() {
+        let at = |v: f64| PolicyOptions {
+            attempt_timeout: Some(v),
+            ..Default::default()
+        }
+        .build()
+        .map(|_| ())
+        .map_err(|e| e.name);
+        assert_eq!(at(0.0), Err("attemptTimeout".to_string()));
+        assert_eq!(at(1e-9), Ok(()));
+        assert_eq!(at(2_147_483_647.0), Ok(()));
+        assert_eq!(at(2_147_483_647.5), Err("attemptTimeout".to_string()));
+    }
+
+    #[test]
     fn to_options_rebuilds_the_policy_with_its_lists() {
         let p = PolicyOptions {
             retry_on: Some(alloc::vec!["ECONNRESET".to_string()]),
