@@ -5,8 +5,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 
-echo "== 1/5 Rust engine, native (cargo test)"
-cargo test --quiet
+echo "== 1/5 Rust engine and binding crate, native (cargo test --workspace)"
+cargo test --quiet --workspace
 
 echo "== 2/5 Build the package (pkg/)"
 node scripts/build.mjs

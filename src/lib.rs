@@ -10,7 +10,7 @@
 
 extern crate alloc;
 
-pub mod engine;
+pub use jitterbug_engine as engine;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod simulation;

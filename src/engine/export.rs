@@ -263,8 +263,8 @@ pub fn deadline_from(remaining_ms: f64, reserve_ms: Option<f64>) -> Result<f64, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::env::options_from_env;
-    use crate::engine::PolicyOptions;
+    use crate::env::options_from_env;
+    use crate::PolicyOptions;
     use alloc::string::ToString;
     use std::collections::HashMap;
 
@@ -429,9 +429,7 @@ mod tests {
         for bad in [f64::NAN, -1.0, f64::INFINITY] {
             let err = deadline_from(30_000.0, Some(bad)).unwrap_err();
             assert_eq!(err.name, "reserve");
-            assert!(
-                matches!(err.value, crate::engine::Value::Number(v) if v.to_bits() == bad.to_bits())
-            );
+            assert!(matches!(err.value, crate::Value::Number(v) if v.to_bits() == bad.to_bits()));
         }
     }
 }
@@ -439,8 +437,8 @@ mod tests {
 #[cfg(test)]
 mod env_names {
     use super::*;
-    use crate::engine::env::options_from_env;
-    use crate::engine::PolicyOptions;
+    use crate::env::options_from_env;
+    use crate::PolicyOptions;
     use alloc::string::ToString;
     use std::collections::HashMap;
 
@@ -484,7 +482,7 @@ mod env_names {
 #[cfg(test)]
 mod asl_bounds {
     use super::*;
-    use crate::engine::PolicyOptions;
+    use crate::PolicyOptions;
     use alloc::string::ToString;
 
     fn with_attempts(n: f64) -> Policy {

@@ -1,5 +1,12 @@
 //! The retry engine: pure Rust, no JavaScript types. It never sleeps, reads a clock or draws
 //! entropy; the caller hands it the time and the seed, so every schedule is reproducible.
+//!
+//! A crate of its own with no dependencies, so that "the engine knows no JavaScript" is a rule
+//! the compiler enforces; `jitterbug` re-exports it as `jitterbug::engine`. `no_std` (with
+//! `alloc`) outside its tests: the WebAssembly module carries no std machinery.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
 
 pub mod backoff;
 pub mod breaker;

@@ -305,7 +305,7 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::error::ErrorKind;
+    use crate::error::ErrorKind;
 
     fn rejects(options: PolicyOptions, field: Field) -> PolicyError {
         let err = options.build().expect_err("options should be rejected");
@@ -509,13 +509,15 @@ mod bounds {
 
     #[test]
     fn attempt_timeout_bounds_on_both_sides() {
-        let at = |v: f64| PolicyOptions {
-            attempt_timeout: Some(v),
-            ..Default::default()
-        }
-        .build()
-        .map(|_| ())
-        .map_err(|e| e.name);
+        let at = |v: f64| {
+            PolicyOptions {
+                attempt_timeout: Some(v),
+                ..Default::default()
+            }
+            .build()
+            .map(|_| ())
+            .map_err(|e| e.name)
+        };
         assert_eq!(at(0.0), Err("attemptTimeout".to_string()));
         assert_eq!(at(1e-9), Ok(()));
         assert_eq!(at(2_147_483_647.0), Ok(()));

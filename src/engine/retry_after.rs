@@ -200,7 +200,7 @@ mod date_bounds {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod differential {
     use super::*;
-    use crate::engine::Rng;
+    use crate::Rng;
     use std::time::{Duration, UNIX_EPOCH};
 
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];

@@ -179,7 +179,7 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Backoff, Jitter, PolicyOptions};
+    use crate::{Backoff, Jitter, PolicyOptions};
 
     fn policy(options: PolicyOptions) -> Policy {
         options.build().unwrap()
@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn the_budget_pays_for_retries_and_refunds_on_success() {
-        use crate::engine::budget::BudgetOptions;
+        use crate::budget::BudgetOptions;
         let p = policy(PolicyOptions {
             max_attempts: Some(5.0),
             ..Default::default()
@@ -476,8 +476,8 @@ mod tests {
 #[cfg(test)]
 mod retries_not_made {
     use super::*;
-    use crate::engine::budget::BudgetOptions;
-    use crate::engine::PolicyOptions;
+    use crate::budget::BudgetOptions;
+    use crate::PolicyOptions;
 
     #[test]
     fn a_paid_retry_that_is_never_made_is_given_back() {
@@ -523,7 +523,7 @@ mod retries_not_made {
 #[cfg(test)]
 mod boundaries {
     use super::*;
-    use crate::engine::{Jitter, PolicyOptions};
+    use crate::{Jitter, PolicyOptions};
 
     fn exact(options: PolicyOptions) -> Policy {
         PolicyOptions {
