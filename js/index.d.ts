@@ -23,7 +23,8 @@ export interface AttemptContext {
   readonly attempt: number;
   /**
    * Aborts when the caller aborts or the attempt's `attemptTimeout` runs out: pass it on to
-   * `fetch` or the SDK call so that abandoned work stops.
+   * `fetch` or the SDK call so that abandoned work stops. With neither, a signal of the
+   * attempt's own that never aborts, made when first read.
    */
   readonly signal: AbortSignal;
 }
@@ -116,8 +117,9 @@ export interface RetryBehaviour {
 /** Per-call options of `policy.execute(fn, call)` and `retry(fn, policy, call)`. */
 export interface CallOptions extends RetryBehaviour {
   /**
-   * Aborting rejects the call at once with `signal.reason`, also mid-sleep; no further
-   * attempt starts and no timer is left behind. Default: none.
+   * Aborting rejects the call at once with `signal.reason`, also mid-sleep or while an async
+   * `retryIf` is pending; no further attempt starts, no timer is left behind, and a retry the
+   * budget paid for but never made is given back. Default: none.
    */
   signal?: AbortSignal;
 }
