@@ -1185,3 +1185,32 @@ mod rules_pinned {
         assert_eq!(build(window(f64::INFINITY)), Err("windowMs".into()));
     }
 }
+
+#[cfg(test)]
+mod option_values {
+    use super::*;
+
+    #[test]
+    fn values_follow_the_field_names() {
+        let options = BreakerOptions {
+            failure_threshold: Some(1.0),
+            failure_ratio: Some(2.0),
+            window_ms: Some(3.0),
+            minimum_calls: Some(4.0),
+            open_delay: Some(5.0),
+            max_open_delay: Some(6.0),
+            half_open_max_calls: Some(7.0),
+            probe_lease: Some(8.0),
+            seed: None,
+        };
+        assert_eq!(BREAKER_FIELDS.len(), 9);
+        assert_eq!(
+            options.values(),
+            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+                .map(Some)
+                .into_iter()
+                .chain([None])
+                .collect::<alloc::vec::Vec<_>>()[..]
+        );
+    }
+}

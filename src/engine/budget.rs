@@ -307,3 +307,24 @@ mod small_capacities {
         );
     }
 }
+
+#[cfg(test)]
+mod option_values {
+    use super::*;
+
+    #[test]
+    fn values_follow_the_field_names() {
+        let options = BudgetOptions {
+            capacity: Some(1.0),
+            retry_cost: Some(2.0),
+            timeout_cost: None,
+            no_retry_increment: Some(4.0),
+            tokens: Some(5.0),
+        };
+        assert_eq!(BUDGET_FIELDS.len(), 5);
+        assert_eq!(
+            options.values(),
+            [Some(1.0), Some(2.0), None, Some(4.0), Some(5.0)]
+        );
+    }
+}
