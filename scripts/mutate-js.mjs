@@ -2,10 +2,11 @@
 // (over the last build's engine: run `npm run build` first), runs the Node tests, and counts the
 // mutants the tests notice. The engine's own mutation testing is `cargo mutants`.
 //
-//   node scripts/mutate-js.mjs [--limit N] [--only file.js]
+//   node scripts/mutate-js.mjs [--limit N] [--only file.js] [--sites test-artifacts/js-mutants.txt]
 //
 // Every mutant site is listed; with --limit, every k-th is tried so that the sample spreads
-// over all files. Survivors are printed and written to test-artifacts/js-mutants.txt.
+// over all files; with --sites, only the sites a file names (`js/retry.js:18:59`, as a report
+// lists survivors). Survivors are printed and written to test-artifacts/js-mutants.txt.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -14,13 +15,16 @@ const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i < 0 ? undefined : args[i + 1]; };
 const limit = Number(option('--limit') ?? Infinity);
 const only = option('--only');
+const sitesFile = option('--sites');
+const wanted = sitesFile === undefined ? undefined
+  : new Set(readFileSync(sitesFile, 'utf8').match(/js\/[\w-]+\.js:\d+:\d+/g));
 
 const FILES = ['retry.js', 'sleep.js', 'fetch.js', 'options.js', 'policy.js', 'breaker.js', 'budget.js', 'infra.js',
   'describe.js', 'errors.js', 'index.js', 'number-options.js', 'traps.js', 'report.js', 'engine.js']
   .filter((f) => only === undefined || f === only);
 // The tests that exercise js/ in Node, fast enough to run once per mutant (the browser, package,
 // page and garbage-collection tests run the same code through slower harnesses).
-const TESTS = ['retry', 'policy', 'fetch', 'guards', 'signals', 'hostile', 'budget', 'breaker', 'traps', 'aws']
+const TESTS = ['retry', 'policy', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget', 'breaker', 'traps', 'aws']
   .map((name) => `tests/js/${name}.test.mjs`);
 
 // [pattern, replacement]: each match of a pattern is one mutant.
@@ -58,8 +62,9 @@ for (const file of FILES) {
     }
   });
 }
-const step = Math.max(1, Math.ceil(sites.length / limit));
-const chosen = sites.filter((_, i) => i % step === 0);
+const named = wanted === undefined ? sites : sites.filter((s) => wanted.has(`js/${s.file}:${s.line + 1}:${s.column + 1}`));
+const step = Math.max(1, Math.ceil(named.length / limit));
+const chosen = named.filter((_, i) => i % step === 0);
 console.log(`mutate-js: ${sites.length} mutant sites in ${FILES.length} files; trying ${chosen.length} (every ${step})`);
 
 const build = () => execFileSync(process.execPath, ['scripts/build.mjs', '--js-only'], { cwd: root, stdio: 'ignore' });
