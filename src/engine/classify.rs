@@ -36,9 +36,9 @@ impl Policy {
 
 #[cfg(test)]
 mod tests {
-    use crate::policy::PolicyOptions;
+    use super::super::policy::PolicyOptions;
 
-    fn policy(retry_on: &[&str], abort_on: &[&str]) -> crate::Policy {
+    fn policy(retry_on: &[&str], abort_on: &[&str]) -> super::super::Policy {
         PolicyOptions {
             retry_on: Some(retry_on.iter().map(|s| s.to_string()).collect()),
             abort_on: Some(abort_on.iter().map(|s| s.to_string()).collect()),
@@ -81,7 +81,7 @@ mod tests {
 
 #[cfg(test)]
 mod timeouts {
-    use crate::policy::PolicyOptions;
+    use super::super::policy::PolicyOptions;
     use alloc::string::ToString;
 
     #[test]

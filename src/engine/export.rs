@@ -262,9 +262,9 @@ pub fn deadline_from(remaining_ms: f64, reserve_ms: Option<f64>) -> Result<f64, 
 
 #[cfg(test)]
 mod tests {
+    use super::super::env::options_from_env;
+    use super::super::PolicyOptions;
     use super::*;
-    use crate::env::options_from_env;
-    use crate::PolicyOptions;
     use alloc::string::ToString;
     use std::collections::HashMap;
 
@@ -429,16 +429,18 @@ mod tests {
         for bad in [f64::NAN, -1.0, f64::INFINITY] {
             let err = deadline_from(30_000.0, Some(bad)).unwrap_err();
             assert_eq!(err.name, "reserve");
-            assert!(matches!(err.value, crate::Value::Number(v) if v.to_bits() == bad.to_bits()));
+            assert!(
+                matches!(err.value, super::super::Value::Number(v) if v.to_bits() == bad.to_bits())
+            );
         }
     }
 }
 
 #[cfg(test)]
 mod env_names {
+    use super::super::env::options_from_env;
+    use super::super::PolicyOptions;
     use super::*;
-    use crate::env::options_from_env;
-    use crate::PolicyOptions;
     use alloc::string::ToString;
     use std::collections::HashMap;
 
@@ -481,8 +483,8 @@ mod env_names {
 
 #[cfg(test)]
 mod asl_bounds {
+    use super::super::PolicyOptions;
     use super::*;
-    use crate::PolicyOptions;
     use alloc::string::ToString;
 
     fn with_attempts(n: f64) -> Policy {

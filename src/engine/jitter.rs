@@ -169,8 +169,8 @@ mod tests {
 
 #[cfg(test)]
 mod exact_sequences {
+    use super::super::{PolicyOptions, Schedule};
     use super::*;
-    use crate::{PolicyOptions, Schedule};
 
     /// The first six delays of seed 7 (initial 100 ms, ×2, cap 1,000 ms, factor 0.3).
     fn delays(jitter: Jitter) -> [f64; 6] {

@@ -304,8 +304,8 @@ impl Policy {
 
 #[cfg(test)]
 mod tests {
+    use super::super::error::ErrorKind;
     use super::*;
-    use crate::error::ErrorKind;
 
     fn rejects(options: PolicyOptions, field: Field) -> PolicyError {
         let err = options.build().expect_err("options should be rejected");

@@ -199,8 +199,8 @@ mod date_bounds {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod differential {
+    use super::super::Rng;
     use super::*;
-    use crate::Rng;
     use std::time::{Duration, UNIX_EPOCH};
 
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];

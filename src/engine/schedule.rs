@@ -178,8 +178,8 @@ impl Schedule {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Backoff, Jitter, PolicyOptions};
     use super::*;
-    use crate::{Backoff, Jitter, PolicyOptions};
 
     fn policy(options: PolicyOptions) -> Policy {
         options.build().unwrap()
@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn the_budget_pays_for_retries_and_refunds_on_success() {
-        use crate::budget::BudgetOptions;
+        use super::super::budget::BudgetOptions;
         let p = policy(PolicyOptions {
             max_attempts: Some(5.0),
             ..Default::default()
@@ -475,9 +475,9 @@ mod tests {
 
 #[cfg(test)]
 mod retries_not_made {
+    use super::super::budget::BudgetOptions;
+    use super::super::PolicyOptions;
     use super::*;
-    use crate::budget::BudgetOptions;
-    use crate::PolicyOptions;
 
     #[test]
     fn a_paid_retry_that_is_never_made_is_given_back() {
@@ -522,8 +522,8 @@ mod retries_not_made {
 
 #[cfg(test)]
 mod boundaries {
+    use super::super::{Jitter, PolicyOptions};
     use super::*;
-    use crate::{Jitter, PolicyOptions};
 
     fn exact(options: PolicyOptions) -> Policy {
         PolicyOptions {
