@@ -477,51 +477,51 @@ mod bounds {
     use super::*;
     use alloc::string::ToString;
 
+    /// `Ok`, or the name of the field the options were refused for.
+    fn check(options: PolicyOptions) -> Result<(), String> {
+        options.build().map(|_| ()).map_err(|e| e.name)
+    }
+
+    fn refused(field: &str) -> Result<(), String> {
+        Err(field.to_string())
+    }
+
     #[test]
     fn initial_delay_may_equal_the_default_max_delay() {
-        let at = |v: f64| {
-            PolicyOptions {
+        let at = |v| {
+            check(PolicyOptions {
                 initial_delay: Some(v),
                 ..Default::default()
-            }
-            .build()
-            .map(|_| ())
-            .map_err(|e| e.name)
+            })
         };
         assert_eq!(at(10_000.0), Ok(()));
-        assert_eq!(at(10_000.5), Err("initialDelay".to_string()));
+        assert_eq!(at(10_000.5), refused("initialDelay"));
     }
 
     #[test]
     fn max_elapsed_must_be_above_zero() {
-        let at = |v: f64| {
-            PolicyOptions {
+        let at = |v| {
+            check(PolicyOptions {
                 max_elapsed: Some(v),
                 ..Default::default()
-            }
-            .build()
-            .map(|_| ())
-            .map_err(|e| e.name)
+            })
         };
-        assert_eq!(at(0.0), Err("maxElapsed".to_string()));
+        assert_eq!(at(0.0), refused("maxElapsed"));
         assert_eq!(at(1e-9), Ok(()));
     }
 
     #[test]
     fn attempt_timeout_bounds_on_both_sides() {
-        let at = |v: f64| {
-            PolicyOptions {
+        let at = |v| {
+            check(PolicyOptions {
                 attempt_timeout: Some(v),
                 ..Default::default()
-            }
-            .build()
-            .map(|_| ())
-            .map_err(|e| e.name)
+            })
         };
-        assert_eq!(at(0.0), Err("attemptTimeout".to_string()));
+        assert_eq!(at(0.0), refused("attemptTimeout"));
         assert_eq!(at(1e-9), Ok(()));
         assert_eq!(at(2_147_483_647.0), Ok(()));
-        assert_eq!(at(2_147_483_647.5), Err("attemptTimeout".to_string()));
+        assert_eq!(at(2_147_483_647.5), refused("attemptTimeout"));
     }
 
     #[test]
