@@ -231,7 +231,10 @@ export declare function createFetch(
   fetchImpl?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>,
 ): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-/** A response with a retryable status, as `onRetry` and `retryIf` see it. `code` is the status as a string. */
+/**
+ * A failing response (a retryable status, or any 5xx), as `onRetry`, `retryIf` and a breaker
+ * see it; `retryFetch` still resolves with the response. `code` is the status as a string.
+ */
 export declare class HttpStatusError extends Error {
   readonly name: 'HttpStatusError';
   readonly code: string;
