@@ -34,6 +34,10 @@ pub struct Heap<P: Pages> {
 
 /// The class of blocks that fits `layout`: its size and alignment rounded up to a power of two.
 fn class_of(layout: Layout) -> Option<usize> {
+    // Blocks are aligned to their size up to a page: no larger alignment can be promised.
+    if layout.align() > PAGE {
+        return None;
+    }
     let size = layout.size().max(layout.align()).max(1 << MIN_CLASS);
     let class = size.checked_next_power_of_two()?.trailing_zeros() as usize;
     (class < CLASSES).then_some(class)
@@ -249,6 +253,11 @@ mod tests {
             assert_eq!(q, p);
             assert_eq!(q as usize % 64, 0);
             assert_eq!(heap.allocate(layout(8, 4096)) as usize % 4096, 0);
+            assert_eq!(heap.allocate(layout(8, PAGE)) as usize % PAGE, 0);
+            assert!(
+                heap.allocate(layout(8, 2 * PAGE)).is_null(),
+                "no alignment past a page"
+            );
         }
     }
 

@@ -139,6 +139,9 @@ pub struct Breaker {
     open_until: f64,
     trips: u32,
     probes: u32,
+    /// Probes whose lease ran out before they answered: their release must not free the place
+    /// of a probe sent since.
+    expired: u32,
     /// When the newest probe went out: the places of all probes out are held until a lease
     /// after it.
     last_probe_at: f64,
@@ -230,6 +233,7 @@ impl BreakerOptions {
             open_until: 0.0,
             trips: 0,
             probes: 0,
+            expired: 0,
             last_probe_at: 0.0,
             rng: Rng::new(seed as u64),
         })
@@ -269,8 +273,9 @@ impl Breaker {
             }
             State::HalfOpen => {
                 let lease_ends = self.last_probe_at + self.probe_lease;
-                if now >= lease_ends {
+                if now >= lease_ends && self.probes > 0 {
                     // The probes out have not answered in time: their places are free again.
+                    self.expired = self.expired.saturating_add(self.probes);
                     self.probes = 0;
                 }
                 if self.probes < self.half_open_max_calls {
@@ -289,7 +294,13 @@ impl Breaker {
     /// a probe's place is freed, and nothing is counted.
     pub fn release(&mut self, _now: f64) -> Option<Transition> {
         if self.state == State::HalfOpen {
-            self.probes = self.probes.saturating_sub(1);
+            // Conservative when it cannot tell which probe ended: an expired one is assumed,
+            // so no more than `half_open_max_calls` probes are ever out.
+            if self.expired > 0 {
+                self.expired -= 1;
+            } else {
+                self.probes = self.probes.saturating_sub(1);
+            }
         }
         None
     }
@@ -356,6 +367,7 @@ impl Breaker {
         self.state = State::Open;
         self.open_until = now + delay;
         self.probes = 0;
+        self.expired = 0;
         self.consecutive_failures = 0;
         self.buckets = [Bucket::default(); BUCKETS];
     }
@@ -364,6 +376,7 @@ impl Breaker {
         self.state = State::Closed;
         self.trips = 0;
         self.probes = 0;
+        self.expired = 0;
         self.consecutive_failures = 0;
         self.buckets = [Bucket::default(); BUCKETS];
     }
@@ -525,6 +538,7 @@ impl Breaker {
         self.trips = saved.trips;
         self.buckets = saved.buckets;
         self.probes = 0;
+        self.expired = 0;
     }
 }
 
@@ -800,6 +814,24 @@ mod probes_cannot_wedge {
         // A late verdict from any probe still decides.
         let t = b.record(2099.0, true).unwrap();
         assert_eq!(t.to, State::Closed);
+    }
+
+    #[test]
+    fn a_late_release_from_an_expired_probe_keeps_the_new_probe_s_place() {
+        let mut b = half_open(BreakerOptions {
+            probe_lease: Some(1000.0),
+            ..Default::default()
+        });
+        // Probe A went out at 100 and expired; probe B goes out at 1100.
+        assert_eq!(b.admit(1100.0).0, Admission::Allowed);
+        b.release(1200.0); // A, at last
+        assert_eq!(
+            b.admit(1201.0).0,
+            Admission::Rejected { retry_after: 899.0 },
+            "B still holds the only place"
+        );
+        b.release(1300.0); // B
+        assert_eq!(b.admit(1301.0).0, Admission::Allowed);
     }
 
     #[test]
