@@ -21,15 +21,21 @@ if [[ "$installed" != "$locked" ]]; then
   cargo install wasm-bindgen-cli --version "$locked"
 fi
 
-# Debian's Chromium and ChromeDriver, for the browser tests (playwright-core and
-# wasm-bindgen-test-runner drive them; neither can download a browser of its own here).
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+# Debian packages the tests run for real: Chromium and ChromeDriver for the browser tests
+# (playwright-core and wasm-bindgen-test-runner drive them; neither can download a browser of
+# its own here), and redis-server for the fleet-coordination tests (they start their own
+# server on a free loopback port).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if (( ${#missing[@]} )); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing Chromium and ChromeDriver (apt-get)"
+    echo "setup: installing ${missing[*]} (apt-get)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: Chromium is missing; install the Debian packages 'chromium' and 'chromium-driver' (the browser tests need them)" >&2
+    echo "setup: missing Debian packages: ${missing[*]} (the browser and Redis tests need them)" >&2
     exit 1
   fi
 fi

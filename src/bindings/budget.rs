@@ -41,6 +41,36 @@ impl EngineBudget {
         self.0.record_success(None);
     }
 
+    /// What a retry costs (the timeout cost after a timed-out attempt): what a shared bucket
+    /// takes from its store.
+    pub fn cost(&self, timed_out: bool) -> u32 {
+        self.0.cost(timed_out)
+    }
+
+    /// What a call that succeeded puts back: `last_retry_cost`, or the no-retry increment
+    /// when it is NaN (no retry was made).
+    pub fn refund(&self, last_retry_cost: f64) -> u32 {
+        self.0
+            .refund((!last_retry_cost.is_nan()).then_some(last_retry_cost as u32))
+    }
+
+    pub fn capacity(&self) -> u32 {
+        self.0.capacity()
+    }
+
+    /// Takes one retry's cost here, as `decideWithin` would; the cost, or -1 when the bucket
+    /// cannot pay. (A shared bucket decides here while its store is out of reach.)
+    #[wasm_bindgen(js_name = tryAcquire)]
+    pub fn try_acquire(&mut self, timed_out: bool) -> f64 {
+        self.0.try_acquire(timed_out).map_or(-1.0, f64::from)
+    }
+
+    /// Puts `tokens` back, never above capacity.
+    #[wasm_bindgen(js_name = giveBack)]
+    pub fn give_back(&mut self, tokens: u32) {
+        self.0.give_back(tokens);
+    }
+
     /// Tokens left in the bucket.
     pub fn tokens(&self) -> f64 {
         f64::from(self.0.tokens())

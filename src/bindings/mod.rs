@@ -14,6 +14,8 @@ mod http;
 mod objects;
 mod policy;
 mod run;
+#[cfg(feature = "overload")]
+mod slots;
 
 #[cfg(test)]
 mod tests;

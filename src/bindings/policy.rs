@@ -75,7 +75,7 @@ pub struct EnginePolicy(pub(crate) Policy);
 
 impl EnginePolicy {
     /// The engine's policy, for the binding's other modules.
-    #[cfg(feature = "infra")]
+    #[cfg(any(feature = "infra", feature = "overload"))]
     pub(crate) fn policy(&self) -> &Policy {
         &self.0
     }

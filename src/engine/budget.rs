@@ -110,19 +110,34 @@ impl Budget {
     /// Takes the cost of one retry (the timeout cost after a timed-out attempt). `None` when
     /// the bucket cannot pay: the call must stop retrying.
     pub fn try_acquire(&mut self, timed_out: bool) -> Option<u32> {
-        let cost = if timed_out {
-            self.timeout_cost
-        } else {
-            self.retry_cost
-        };
+        let cost = self.cost(timed_out);
         self.tokens = self.tokens.checked_sub(cost)?;
         Some(cost)
     }
 
-    /// A call succeeded: refund its last retry's cost, or `no_retry_increment` if it needed
-    /// none; never above capacity.
+    /// What a retry costs: the timeout cost after a timed-out attempt, else the retry cost.
+    /// (A shared bucket takes this much in its store, or refuses when it holds less.)
+    pub fn cost(&self, timed_out: bool) -> u32 {
+        if timed_out {
+            self.timeout_cost
+        } else {
+            self.retry_cost
+        }
+    }
+
+    /// What a call that succeeded puts back: its last retry's cost, or `no_retry_increment`
+    /// if it needed none.
+    pub fn refund(&self, last_retry_cost: Option<u32>) -> u32 {
+        last_retry_cost.unwrap_or(self.no_retry_increment)
+    }
+
+    /// A call succeeded: [`Budget::refund`] goes back, never above capacity.
     pub fn record_success(&mut self, last_retry_cost: Option<u32>) {
-        self.give_back(last_retry_cost.unwrap_or(self.no_retry_increment));
+        self.give_back(self.refund(last_retry_cost));
+    }
+
+    pub fn capacity(&self) -> u32 {
+        self.capacity
     }
 
     /// Puts `tokens` back, never above capacity.

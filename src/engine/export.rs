@@ -47,6 +47,8 @@ pub enum Loss {
     NoAbortOn,
     NoBudget,
     NoBreaker,
+    NoSlots,
+    NoIdempotency,
 }
 
 impl Loss {
@@ -65,6 +67,8 @@ impl Loss {
             Loss::NoAbortOn => parts(&["abortOn is not expressible: list only the retryable errors in ErrorEquals"]),
             Loss::NoBudget => parts(&["the retry budget is not expressible: Step Functions retries are not rationed"]),
             Loss::NoBreaker => parts(&["the circuit breaker is not expressible: Step Functions has none"]),
+            Loss::NoSlots => parts(&["slotCount and slotWidth are not expressible: Step Functions retries are not coordinated"]),
+            Loss::NoIdempotency => parts(&["idempotencyTtl is not expressible: make the task itself idempotent"]),
         };
         parts.concat()
     }
@@ -126,6 +130,8 @@ pub fn to_step_functions(
         (policy.seed().is_some(), Loss::NoSeed),
         (policy.max_retry_after().is_some(), Loss::NoRetryAfter),
         (!policy.abort_on().is_empty(), Loss::NoAbortOn),
+        (policy.slots().is_some(), Loss::NoSlots),
+        (policy.idempotency_ttl().is_some(), Loss::NoIdempotency),
         (shared.0, Loss::NoBudget),
         (shared.1, Loss::NoBreaker),
     ] {
@@ -374,6 +380,9 @@ mod tests {
             attempt_timeout: Some(2500.0),
             seed: Some(9_007_199_254_740_991.0),
             max_retry_after: Some(5000.0),
+            slot_count: Some(20.0),
+            slot_width: Some(50.0),
+            idempotency_ttl: Some(1_800_000.0),
             retry_on: Some(alloc::vec![
                 "ECONNRESET".into(),
                 "ThrottlingException".into()
@@ -386,6 +395,10 @@ mod tests {
             .collect();
         assert_eq!(vars["RETRY_INITIAL_DELAY"], "0.0001");
         assert_eq!(vars["RETRY_MAX_DELAY"], "1.234567");
+        // The retry standard's names and units: a count, then seconds.
+        assert_eq!(vars["RETRY_SLOT_COUNT"], "20");
+        assert_eq!(vars["RETRY_SLOT_WIDTH"], "0.05");
+        assert_eq!(vars["RETRY_IDEMPOTENCY_TTL"], "1800");
         let back = options_from_env("RETRY_", |name| vars.get(name).cloned(), |t| t.parse().ok())
             .unwrap()
             .build()

@@ -15,6 +15,9 @@ pub enum Field {
     AttemptTimeout,
     Seed,
     MaxRetryAfter,
+    SlotCount,
+    SlotWidth,
+    IdempotencyTtl,
     RetryOn,
     AbortOn,
 }
@@ -33,7 +36,7 @@ pub enum FieldKind {
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 16] = [
         Field::MaxAttempts,
         Field::InitialDelay,
         Field::MaxDelay,
@@ -45,6 +48,9 @@ impl Field {
         Field::AttemptTimeout,
         Field::Seed,
         Field::MaxRetryAfter,
+        Field::SlotCount,
+        Field::SlotWidth,
+        Field::IdempotencyTtl,
         Field::RetryOn,
         Field::AbortOn,
     ];
@@ -63,6 +69,9 @@ impl Field {
             Field::AttemptTimeout => "attemptTimeout",
             Field::Seed => "seed",
             Field::MaxRetryAfter => "maxRetryAfter",
+            Field::SlotCount => "slotCount",
+            Field::SlotWidth => "slotWidth",
+            Field::IdempotencyTtl => "idempotencyTtl",
             Field::RetryOn => "retryOn",
             Field::AbortOn => "abortOn",
         }
@@ -83,6 +92,9 @@ impl Field {
             Field::AttemptTimeout => "ATTEMPT_TIMEOUT",
             Field::Seed => "SEED",
             Field::MaxRetryAfter => "MAX_RETRY_AFTER",
+            Field::SlotCount => "SLOT_COUNT",
+            Field::SlotWidth => "SLOT_WIDTH",
+            Field::IdempotencyTtl => "IDEMPOTENCY_TTL",
             Field::RetryOn => "RETRY_ON",
             Field::AbortOn => "ABORT_ON",
         }
@@ -90,14 +102,18 @@ impl Field {
 
     pub fn kind(self) -> FieldKind {
         match self {
-            Field::MaxAttempts | Field::Multiplier | Field::JitterFactor | Field::Seed => {
-                FieldKind::Number
-            }
+            Field::MaxAttempts
+            | Field::Multiplier
+            | Field::JitterFactor
+            | Field::Seed
+            | Field::SlotCount => FieldKind::Number,
             Field::InitialDelay
             | Field::MaxDelay
             | Field::MaxElapsed
             | Field::AttemptTimeout
-            | Field::MaxRetryAfter => FieldKind::Duration,
+            | Field::MaxRetryAfter
+            | Field::SlotWidth
+            | Field::IdempotencyTtl => FieldKind::Duration,
             Field::Backoff | Field::Jitter => FieldKind::Name,
             Field::RetryOn | Field::AbortOn => FieldKind::Names,
         }

@@ -24,6 +24,7 @@ pub mod presets;
 pub mod retry_after;
 pub mod rng;
 pub mod schedule;
+pub mod slots;
 
 pub use backoff::Backoff;
 pub use error::{ErrorKind, PolicyError, Value};

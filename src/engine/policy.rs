@@ -18,6 +18,8 @@ pub const MAX_SEED: f64 = 9_007_199_254_740_991.0;
 
 const DEFAULT_INITIAL_DELAY: f64 = 100.0;
 const DEFAULT_MAX_DELAY: f64 = 10_000.0;
+const DEFAULT_SLOT_COUNT: u32 = 10;
+const MAX_SLOT_COUNT: f64 = 1000.0;
 
 /// The fields of a policy as the user gave them: every one optional, numbers as raw `f64`
 /// (as JSON, JavaScript and environment variables provide them). [`PolicyOptions::build`]
@@ -35,6 +37,9 @@ pub struct PolicyOptions {
     pub attempt_timeout: Option<f64>,
     pub seed: Option<f64>,
     pub max_retry_after: Option<f64>,
+    pub slot_count: Option<f64>,
+    pub slot_width: Option<f64>,
+    pub idempotency_ttl: Option<f64>,
     pub retry_on: Option<Vec<String>>,
     pub abort_on: Option<Vec<String>>,
 }
@@ -53,6 +58,10 @@ pub struct PolicyOptions {
 /// - `attempt_timeout`: none
 /// - `seed`: none (each call draws its own)
 /// - `max_retry_after`: none (a server's `Retry-After` is honoured up to `max_delay`)
+/// - `slot_count`: 10 — how many retry slots a retry may try, its own and the next ones
+///   (used only with `slot_width`)
+/// - `slot_width`: none (no retry slots) — the width of a fleet-wide retry slot, in ms
+/// - `idempotency_ttl`: none — how long a completed result is kept under its idempotency key
 /// - `retry_on`: empty (every error is retryable unless `abort_on` names it)
 /// - `abort_on`: empty
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +77,9 @@ pub struct Policy {
     attempt_timeout: Option<f64>,
     seed: Option<u64>,
     max_retry_after: Option<f64>,
+    slot_count: Option<u32>,
+    slot_width: Option<f64>,
+    idempotency_ttl: Option<f64>,
     retry_on: Vec<String>,
     abort_on: Vec<String>,
 }
@@ -86,6 +98,9 @@ impl Default for Policy {
             attempt_timeout: None,
             seed: None,
             max_retry_after: None,
+            slot_count: None,
+            slot_width: None,
+            idempotency_ttl: None,
             retry_on: Vec::new(),
             abort_on: Vec::new(),
         }
@@ -109,6 +124,9 @@ impl PolicyOptions {
             Field::AttemptTimeout => &mut self.attempt_timeout,
             Field::Seed => &mut self.seed,
             Field::MaxRetryAfter => &mut self.max_retry_after,
+            Field::SlotCount => &mut self.slot_count,
+            Field::SlotWidth => &mut self.slot_width,
+            Field::IdempotencyTtl => &mut self.idempotency_ttl,
             Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => return None,
         })
     }
@@ -185,6 +203,26 @@ impl PolicyOptions {
                 );
             }
         }
+        if let Some(v) = self.slot_count {
+            if !(is_integer(v) && (1.0..=MAX_SLOT_COUNT).contains(&v)) {
+                return bad(Field::SlotCount, "an integer from 1 to 1000", v);
+            }
+        }
+        if let Some(v) = self.slot_width {
+            if !(v >= 1.0 && v <= MAX_TIMER_MS) {
+                return bad(Field::SlotWidth, "a number of ms from 1 to 2147483647", v);
+            }
+        }
+        if let Some(v) = self.idempotency_ttl {
+            // Whole ms: stores expire keys in whole milliseconds.
+            if !(is_integer(v) && (1.0..=MAX_SEED).contains(&v)) {
+                return bad(
+                    Field::IdempotencyTtl,
+                    "a whole number of ms from 1 to 9007199254740991",
+                    v,
+                );
+            }
+        }
         None
     }
 
@@ -215,6 +253,9 @@ impl PolicyOptions {
             attempt_timeout: self.attempt_timeout,
             seed: self.seed.map(|s| s as u64),
             max_retry_after: self.max_retry_after,
+            slot_count: self.slot_count.map(|v| v as u32),
+            slot_width: self.slot_width,
+            idempotency_ttl: self.idempotency_ttl,
             retry_on: self.retry_on.clone().unwrap_or_default(),
             abort_on: self.abort_on.clone().unwrap_or_default(),
         })
@@ -261,6 +302,15 @@ impl Policy {
     pub fn retry_after_cap(&self) -> f64 {
         self.max_retry_after.unwrap_or(self.max_delay)
     }
+    /// The retry slots, when `slot_width` is set: how many a retry may try (`slot_count`, 10
+    /// by default) and their width in ms.
+    pub fn slots(&self) -> Option<(u32, f64)> {
+        self.slot_width
+            .map(|width| (self.slot_count.unwrap_or(DEFAULT_SLOT_COUNT), width))
+    }
+    pub fn idempotency_ttl(&self) -> Option<f64> {
+        self.idempotency_ttl
+    }
     pub fn retry_on(&self) -> &[String] {
         &self.retry_on
     }
@@ -280,6 +330,9 @@ impl Policy {
             Field::AttemptTimeout => self.attempt_timeout,
             Field::Seed => self.seed.map(|s| s as f64),
             Field::MaxRetryAfter => self.max_retry_after,
+            Field::SlotCount => self.slot_count.map(f64::from),
+            Field::SlotWidth => self.slot_width,
+            Field::IdempotencyTtl => self.idempotency_ttl,
             Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => None,
         }
     }
@@ -522,6 +575,69 @@ mod bounds {
         assert_eq!(at(1e-9), Ok(()));
         assert_eq!(at(2_147_483_647.0), Ok(()));
         assert_eq!(at(2_147_483_647.5), refused("attemptTimeout"));
+    }
+
+    #[test]
+    fn slot_count_bounds_on_both_sides() {
+        let at = |v| {
+            check(PolicyOptions {
+                slot_count: Some(v),
+                ..Default::default()
+            })
+        };
+        assert_eq!(at(0.0), refused("slotCount"));
+        assert_eq!(at(1.0), Ok(()));
+        assert_eq!(at(2.5), refused("slotCount"));
+        assert_eq!(at(1000.0), Ok(()));
+        assert_eq!(at(1001.0), refused("slotCount"));
+    }
+
+    #[test]
+    fn slot_width_bounds_on_both_sides() {
+        let at = |v| {
+            check(PolicyOptions {
+                slot_width: Some(v),
+                ..Default::default()
+            })
+        };
+        assert_eq!(at(0.999), refused("slotWidth"));
+        assert_eq!(at(1.0), Ok(()));
+        assert_eq!(at(2_147_483_647.0), Ok(()));
+        assert_eq!(at(2_147_483_647.5), refused("slotWidth"));
+        assert_eq!(at(f64::NAN), refused("slotWidth"));
+    }
+
+    #[test]
+    fn idempotency_ttl_is_whole_ms_from_one() {
+        let at = |v| {
+            check(PolicyOptions {
+                idempotency_ttl: Some(v),
+                ..Default::default()
+            })
+        };
+        assert_eq!(at(0.0), refused("idempotencyTtl"));
+        assert_eq!(at(1.0), Ok(()));
+        assert_eq!(at(1.5), refused("idempotencyTtl"));
+        assert_eq!(at(MAX_SEED), Ok(()));
+        assert_eq!(at(MAX_SEED + 1.0), refused("idempotencyTtl"));
+    }
+
+    #[test]
+    fn slots_are_off_without_a_width_and_count_ten_by_default() {
+        let slots = |count, width| {
+            PolicyOptions {
+                slot_count: count,
+                slot_width: width,
+                ..Default::default()
+            }
+            .build()
+            .unwrap()
+            .slots()
+        };
+        assert_eq!(slots(None, None), None);
+        assert_eq!(slots(Some(4.0), None), None);
+        assert_eq!(slots(None, Some(50.0)), Some((10, 50.0)));
+        assert_eq!(slots(Some(4.0), Some(50.0)), Some((4, 50.0)));
     }
 
     #[test]

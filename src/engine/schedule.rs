@@ -19,16 +19,19 @@ pub enum StopReason {
     RetryAfter,
     /// The retry budget could not pay for another retry.
     Budget,
+    /// Every retry slot the retry could land in was full.
+    Slots,
 }
 
 impl StopReason {
     /// In the order of their codes at the JavaScript boundary.
-    pub const ALL: [StopReason; 5] = [
+    pub const ALL: [StopReason; 6] = [
         StopReason::Attempts,
         StopReason::Deadline,
         StopReason::NotRetryable,
         StopReason::RetryAfter,
         StopReason::Budget,
+        StopReason::Slots,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +41,7 @@ impl StopReason {
             StopReason::NotRetryable => "notRetryable",
             StopReason::RetryAfter => "retryAfter",
             StopReason::Budget => "budget",
+            StopReason::Slots => "slots",
         }
     }
 }
