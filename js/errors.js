@@ -6,7 +6,8 @@ export class RetryExhaustedError extends Error {
   constructor(reason, attempts, elapsed, lastError, log) {
     const why = reason === 'deadline' ? 'maxElapsed would be exceeded'
       : reason === 'retryAfter' ? 'the server asked to wait longer than maxRetryAfter'
-        : reason === 'budget' ? 'the retry budget is spent' : 'maxAttempts reached';
+        : reason === 'budget' ? 'the retry budget is spent'
+          : reason === 'slots' ? 'every retry slot it could wait for was full' : 'maxAttempts reached';
     const last = messageOf(lastError);
     super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${why}): ${last}`, { cause: lastError });
     this.name = 'RetryExhaustedError';

@@ -51,13 +51,19 @@ let defaultSetup;
 
 /** Splits fetch options into the retry plan and the HTTP rules; validated once per call site. */
 function readFetchOptions(options) {
-  if (options === undefined) return (defaultSetup ??= { plan: readOptions({}, true), statuses: undefined, methods: undefined });
-  if (isInstance(options, Policy)) return { plan: planOf(options), statuses: undefined, methods: undefined };
+  if (options === undefined) return (defaultSetup ??= { plan: readOptions({}, true), statuses: undefined, methods: undefined, makeKey: undefined });
+  if (isInstance(options, Policy)) return { plan: planOf(options), statuses: undefined, methods: undefined, makeKey: undefined };
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected fetch options to be an object or a Policy, got ${describe(options)}`);
   }
-  const { retryOnStatus, retryMethods, ...retryOptions } = options;
+  const { retryOnStatus, retryMethods, idempotencyKey, ...retryOptions } = options;
+  if (idempotencyKey !== undefined && idempotencyKey !== true && typeof idempotencyKey !== 'function' &&
+    (typeof idempotencyKey !== 'string' || idempotencyKey === '')) {
+    throw typeError('idempotencyKey', 'true (a random key per call), a function that returns the key of a call, or a non-empty string', idempotencyKey);
+  }
   return {
+    makeKey: idempotencyKey === true ? () => globalThis.crypto.randomUUID()
+      : typeof idempotencyKey === 'string' ? () => idempotencyKey : idempotencyKey,
     statuses: readList('retryOnStatus', retryOnStatus, isStatus,
       'an array of HTTP statuses (integers from 100 to 599)'),
     methods: readList('retryMethods', retryMethods, (m) => typeof m === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m),
@@ -77,6 +83,14 @@ function send(setup, fetchImpl, input, init = {}) {
   const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
   const method = String(init.method ?? request?.method ?? 'GET');
   const headers = new Headers(init.headers ?? request?.headers);
+  // One key for the whole call: every attempt carries the same Idempotency-Key, so the server
+  // can tell a retry from a new request (and a POST may be retried).
+  if (setup.makeKey !== undefined && !headers.has('idempotency-key')) {
+    const key = setup.makeKey(input, init);
+    if (typeof key !== 'string' || key === '') throw typeError('idempotencyKey()', 'a function that returns a non-empty string', key);
+    headers.set('idempotency-key', key);
+    init = { ...init, headers };
+  }
   let methodMayRetry; // asked of the engine at the first failure, not before
   const mayRetry = () => (methodMayRetry ??= retriesMethod(method, headers.has('idempotency-key'), setup.methods));
   const { plan, statuses } = setup;
@@ -99,6 +113,7 @@ function send(setup, fetchImpl, input, init = {}) {
     signal: init.signal ?? plan.signal,
     budget: plan.budget,
     breaker: plan.breaker,
+    retrySlots: plan.retrySlots,
     // A request that may not be sent twice is never retried, whatever failed; a response only
     // when its status is in the retried list.
     retryIf: (error, info) => mayRetry() && (!isHttpStatusError(error) || statusRetryable(error))

@@ -8,9 +8,10 @@ export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated' | 'proportional'
 
 /**
  * Why a call stopped retrying with a retryable error: `maxAttempts` made, `maxElapsed` would be
- * passed, or the server asked (`Retry-After`) for a wait longer than `maxRetryAfter`.
+ * passed, the server asked (`Retry-After`) for a wait longer than `maxRetryAfter`, the retry
+ * budget could not pay, or every retry slot the retry could land in was full.
  */
-export type ExhaustedReason = 'attempts' | 'deadline' | 'retryAfter' | 'budget';
+export type ExhaustedReason = 'attempts' | 'deadline' | 'retryAfter' | 'budget' | 'slots';
 
 /** The backoff kinds, in the engine's order (for editors and validation). */
 export declare const backoffKinds: readonly Backoff[];
@@ -70,6 +71,22 @@ export interface PolicyJSON {
    */
   maxRetryAfter?: number;
   /**
+   * How many retry slots a retry may try: the one its drawn delay ends in, then the next ones
+   * (an integer from 1 to 1000). Used only with `slotWidth` and a `slots` guard. Default: 10.
+   */
+  slotCount?: number;
+  /**
+   * The width of a fleet-wide retry slot, in ms (1 to 2147483647): with a `slots` guard, each
+   * slot admits at most its `limit` retries, and a retry whose slot is full waits for the next
+   * one with room. Default: none (no slots).
+   */
+  slotWidth?: number;
+  /**
+   * How long a completed idempotent result is kept, in whole ms (from 1): read it with
+   * `new Idempotency({ ttl: policy.toJSON().idempotencyTtl })`. Default: none.
+   */
+  idempotencyTtl?: number;
+  /**
    * Retry only errors whose `name`, `code` or constructor name is listed. Default: `[]`
    * (every error is retryable unless `abortOn` names it).
    */
@@ -106,6 +123,13 @@ export interface RetryBehaviour {
    */
   breaker?: CircuitBreaker;
   /**
+   * Retry slots shared with the fleet (the policy needs `slotWidth`): a retry must find room in
+   * a slot, else the call stops with `RetryExhaustedError` (`reason: 'slots'`). Default: none.
+   */
+  slots?: RetrySlots;
+  /** Where idempotency keys are kept, for calls with an `idempotencyKey`. Default: none. */
+  idempotency?: Idempotency;
+  /**
    * Asked after an error that `retryOn`/`abortOn` allow; return (or resolve) `false` to stop
    * and reject with that error unchanged. Default: none.
    */
@@ -122,6 +146,11 @@ export interface CallOptions extends RetryBehaviour {
    * budget paid for but never made is given back. Default: none.
    */
   signal?: AbortSignal;
+  /**
+   * Runs the whole retried call at most once for this key across every process sharing the
+   * `idempotency` store: concurrent callers with the key wait for its result. Default: none.
+   */
+  idempotencyKey?: string;
 }
 
 /** Options for `new Policy(options)` and `withRetry(options)`. */
@@ -206,7 +235,7 @@ export declare function withRetry(options?: PolicyOptions | Policy): <A extends 
 ) => (...args: A) => Promise<T>;
 
 /** Options of `retryFetch` and `createFetch`: the retry options, plus which outcomes HTTP retries. */
-export interface FetchRetryOptions extends RetryOptions {
+export interface FetchRetryOptions extends Omit<RetryOptions, 'idempotencyKey'> {
   /** Statuses worth another attempt (integers from 100 to 599). Default: `[408, 429, 500, 502, 503, 504]`. */
   retryOnStatus?: number[];
   /**
@@ -214,6 +243,13 @@ export interface FetchRetryOptions extends RetryOptions {
    * a request with an `Idempotency-Key` header may always be.
    */
   retryMethods?: string[];
+  /**
+   * Sends one `Idempotency-Key` header on every attempt of a call (unless the request has
+   * one): `true` for a random UUID per call, a function returning the call's key, or the key
+   * itself (with `retryFetch`). A request with the header may be retried whatever its
+   * method, and the server can tell a retry from a new request. Default: none.
+   */
+  idempotencyKey?: true | string | ((input: RequestInfo | URL, init: RequestInit) => string);
 }
 
 /**
@@ -254,8 +290,18 @@ export interface RetryBudgetOptions {
   timeoutCost?: number;
   /** Tokens a call that succeeded at its first attempt puts back (0 to `capacity`). Default: 1. */
   noRetryIncrement?: number;
-  /** Tokens in the bucket now (0 to `capacity`). Default: `capacity` (full). */
+  /** Tokens in the bucket now (0 to `capacity`). Default: `capacity` (full). Local budgets only. */
   tokens?: number;
+}
+
+/** A budget the whole fleet shares: its bucket lives in a store, under a key. */
+export interface SharedRetryBudgetOptions extends Omit<RetryBudgetOptions, 'tokens'> {
+  /** The store every process shares (a `RedisStore` from `jitterbug/redis`, or a `MemoryStore`). */
+  store: CoordinationStore;
+  /** The bucket's name in the store: every process using the same key shares one bucket. */
+  key: string;
+  /** How often refunds gathered in this process are given back to the store, in ms. Default: 1000. */
+  flushInterval?: number;
 }
 
 /**
@@ -266,12 +312,118 @@ export interface RetryBudgetOptions {
  * TypeError.
  */
 export declare class RetryBudget {
-  constructor(options?: RetryBudgetOptions);
-  /** Tokens left. */
+  /**
+   * A local budget, or with `store` and `key` one the fleet shares: a retry takes its cost in
+   * the store (one round trip, only after a failure); refunds are gathered in the process and
+   * given back every `flushInterval`, so a call that succeeds costs the store nothing.
+   */
+  constructor(options?: RetryBudgetOptions | SharedRetryBudgetOptions);
+  /** Tokens left (a shared budget: the store's count at its last answer). */
   readonly tokens: number;
-  /** Every option and the tokens left, as plain data. */
+  /** Gives gathered refunds back to the store now (a shared budget); resolves to the tokens. */
+  flush(): Promise<number>;
+  /** Flushes and stops the background flush; call it before a process ends. */
+  close(): Promise<number>;
+  /** Every option and the tokens left, as plain data (a local budget; a shared one throws a TypeError). */
   snapshot(): Required<RetryBudgetOptions>;
   static restore(snapshot: RetryBudgetOptions): RetryBudget;
+}
+
+/** What a store's `onStatusChange` receives: once when it becomes unreachable, once when it is back. */
+export interface CoordinationStatus {
+  available: boolean;
+  /** Why it became unreachable. */
+  error?: unknown;
+}
+
+/**
+ * The operations that must be atomic across every process sharing a budget, retry slots or
+ * idempotency keys. `MemoryStore` (one process) and `RedisStore` (`jitterbug/redis`, a fleet)
+ * implement it; what each operation decides comes from jitterbug's engine, a store only counts.
+ */
+export interface CoordinationStore {
+  /** The longest a call waits on the store, in ms, before it decides locally. Default: 100. */
+  readonly timeout?: number;
+  /** Whether calls decide locally while the store is unreachable (default) or refuse. */
+  readonly failOpen?: boolean;
+  onStatusChange?: (status: CoordinationStatus) => void;
+  /** The store's clock, ms since the epoch: retry slots are numbered on it. */
+  clock(): number;
+  /** Takes `cost` tokens if the bucket (absent: full) holds as many: the tokens left, or -1. */
+  take(key: string, cost: number, capacity: number, ttl: number): Promise<number>;
+  /** Puts `tokens` back, never above `capacity`: the tokens now. */
+  give(key: string, tokens: number, capacity: number, ttl: number): Promise<number>;
+  tokens(key: string, capacity: number): Promise<number>;
+  /** Counts one retry in the first of slots `first` … `first + count − 1` holding fewer than `limit`: its index, or -1. */
+  reserveSlot(key: string, first: number, count: number, limit: number, ttl: number): Promise<number>;
+  /** Claims an idempotency key for `owner` (for `lockTtl` ms), or reports its state. */
+  claim(key: string, owner: string, fingerprint: string, lockTtl: number): Promise<{ status: 'claimed' | 'running' | 'done' | 'conflict'; result?: string }>;
+  /** Stores the owner's result for `ttl` ms: false when the claim was no longer the owner's. */
+  complete(key: string, owner: string, result: string, ttl: number): Promise<boolean>;
+  /** Frees the owner's claim (its run failed): false when it was no longer the owner's. */
+  release(key: string, owner: string): Promise<boolean>;
+}
+
+/** A store in this process's memory: the same semantics as Redis, for one process. Node builds only. */
+export declare class MemoryStore implements CoordinationStore {
+  constructor();
+  clock(): number;
+  take(key: string, cost: number, capacity: number, ttl: number): Promise<number>;
+  give(key: string, tokens: number, capacity: number, ttl: number): Promise<number>;
+  tokens(key: string, capacity: number): Promise<number>;
+  reserveSlot(key: string, first: number, count: number, limit: number, ttl: number): Promise<number>;
+  claim(key: string, owner: string, fingerprint: string, lockTtl: number): Promise<{ status: 'claimed' | 'running' | 'done' | 'conflict'; result?: string }>;
+  complete(key: string, owner: string, result: string, ttl: number): Promise<boolean>;
+  release(key: string, owner: string): Promise<boolean>;
+}
+
+/** Raised when a store that fails closed cannot be reached. */
+export declare class CoordinationError extends Error {
+  readonly name: 'CoordinationError';
+}
+
+/**
+ * Fleet-wide retry slots: time slots of the policy's `slotWidth` ms, each admitting at most
+ * `limit` retries across every process sharing the store and key. Node builds only.
+ */
+export declare class RetrySlots {
+  /** `store`: default, this process's memory store. */
+  constructor(options: { store?: CoordinationStore; key: string; limit: number });
+  readonly key: string;
+  readonly limit: number;
+}
+
+export interface IdempotencyOptions {
+  /** Where keys are kept. Default: this process's memory store. */
+  store?: CoordinationStore;
+  /** How long a completed result is kept, in whole ms. Default: 3600000 (an hour). */
+  ttl?: number;
+  /** How long a run's claim lasts before it counts as crashed, in whole ms. Default: 60000. */
+  lockTtl?: number;
+  /** How long a caller waits for another's run of the same key, in whole ms. Default: 10000. */
+  wait?: number;
+  /** How often a waiting caller looks again, in whole ms. Default: 25. */
+  pollInterval?: number;
+}
+
+/**
+ * Runs an operation at most once per key across every process sharing the store. Results are
+ * stored as JSON. Node builds only.
+ */
+export declare class Idempotency {
+  constructor(options?: IdempotencyOptions);
+  /**
+   * The first caller of `key` runs `fn` and its result is kept for `ttl`; callers meanwhile
+   * wait (up to `wait`) and get the same result; if `fn` fails, the key is free again. A call
+   * with another `fingerprint` (any JSON value describing the request) is refused.
+   * @throws {IdempotencyError} `code` 'conflict', 'inProgress' or 'noResult'.
+   */
+  run<T>(key: string, fn: () => T | PromiseLike<T>, options?: { fingerprint?: unknown }): Promise<T>;
+}
+
+export declare class IdempotencyError extends Error {
+  readonly name: 'IdempotencyError';
+  readonly code: 'conflict' | 'inProgress' | 'noResult' | 'lockLost';
 }
 
 export type CircuitState = 'closed' | 'open' | 'half-open';

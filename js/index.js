@@ -7,16 +7,21 @@ import { AttemptTimeoutError, RetryExhaustedError } from './errors.js';
 import { HttpStatusError } from './fetch.js';
 import { RetryBudget } from './budget.js';
 import { CircuitBreaker, CircuitOpenError } from './breaker.js';
+import { CoordinationError, MemoryStore } from './store.js';
+import { RetrySlots } from './slots.js';
+import { Idempotency, IdempotencyError } from './idempotency.js';
 
 export { Policy, presets } from './policy.js';
 export { AttemptTimeoutError, CircuitBreaker, CircuitOpenError, HttpStatusError, RetryBudget, RetryExhaustedError };
+export { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlots };
 export { retryFetch, createFetch } from './fetch.js';
 export { backoffKinds, jitterKinds } from './options.js';
 
 // The build minifies class names; every exported class gets its own back, so that logs print
 // `RetryExhaustedError` and `abortOn: ['AttemptTimeoutError']` matches by class name. (Cheaper
 // than esbuild's keepNames, which names every function in the bundle.)
-const exported = { AttemptTimeoutError, CircuitBreaker, CircuitOpenError, HttpStatusError, Policy, RetryBudget, RetryExhaustedError };
+const exported = { AttemptTimeoutError, CircuitBreaker, CircuitOpenError, CoordinationError, HttpStatusError, Idempotency,
+  IdempotencyError, MemoryStore, Policy, RetryBudget, RetryExhaustedError, RetrySlots };
 for (const name in exported) Object.defineProperty(exported[name], 'name', { value: name });
 export { deadlineFrom, toAwsRetryStrategy, toEnv, toStepFunctionsRetry } from './infra.js';
 

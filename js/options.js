@@ -6,6 +6,8 @@ import * as tables from './generated/tables.js';
 import { describe, isInstance, typeError } from './describe.js';
 import { RetryBudget } from './budget.js';
 import { CircuitBreaker } from './breaker.js';
+import { RetrySlots } from './slots.js';
+import { Idempotency } from './idempotency.js';
 
 export { stopReasons as STOP_REASONS, presetNames as PRESET_NAMES, envNames as ENV_NAMES,
   envPrefix as ENV_PREFIX } from './generated/tables.js';
@@ -25,10 +27,13 @@ const SLOT_COUNT = tables.fields.filter(([, kind]) => kind !== 'names').length;
 const NO_SLOTS = new Array(SLOT_COUNT).fill(0);
 const MAX_ELAPSED = FIELDS.get('maxElapsed').index;
 const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
+const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
-const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'budget', 'breaker'];
+const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'budget', 'breaker', 'slots', 'idempotency'];
+// Only a call has these: the same AbortSignal or idempotency key never serves two calls.
+const CALL_FIELDS = ['signal', 'idempotencyKey'];
 
 export { typeError };
 
@@ -62,7 +67,7 @@ function stringList(name, value) {
  * allocates one.
  */
 export class Plan {
-  constructor(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget, breaker) {
+  constructor(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget, breaker, guards) {
     this.present = present;
     this.slots = slots;
     this.retryOn = retryOn;
@@ -72,10 +77,15 @@ export class Plan {
     this.signal = signal;
     this.budget = budget;
     this.breaker = breaker;
+    this.retrySlots = guards?.retrySlots;
+    this.idempotency = guards?.idempotency;
+    this.idempotencyKey = guards?.idempotencyKey;
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     // Whether a call under this plan needs more than the bare path (see retry.js).
-    this.guarded = this.attemptTimeout !== undefined || budget !== undefined || breaker !== undefined;
+    this.guarded = this.attemptTimeout !== undefined || budget !== undefined || breaker !== undefined ||
+      this.retrySlots !== undefined;
+    this.slotWidth = present & (1 << SLOT_WIDTH) ? slots[SLOT_WIDTH] : undefined;
     this.engine = undefined;
   }
 
@@ -130,7 +140,7 @@ export function readOptions(options, allowSignal) {
   }
   const slots = NO_SLOTS.slice();
   let present = 0;
-  let retryOn, abortOn, retryIf, onRetry, signal, budget, breaker;
+  let retryOn, abortOn, retryIf, onRetry, signal, budget, breaker, guards;
   let keys = 0;
   for (const key in options) {
     keys += 1;
@@ -170,13 +180,22 @@ export function readOptions(options, allowSignal) {
     } else if (key === 'budget') {
       if (!isInstance(value, RetryBudget)) throw typeError(key, 'a RetryBudget', value);
       budget = value;
+    } else if (key === 'slots') {
+      if (!isInstance(value, RetrySlots)) throw typeError(key, 'a RetrySlots', value);
+      (guards ??= {}).retrySlots = value;
+    } else if (key === 'idempotency') {
+      if (!isInstance(value, Idempotency)) throw typeError(key, 'an Idempotency', value);
+      (guards ??= {}).idempotency = value;
+    } else if (key === 'idempotencyKey' && allowSignal) {
+      if (typeof value !== 'string' || value === '') throw typeError(key, 'a non-empty string', value);
+      (guards ??= {}).idempotencyKey = value;
     } else if (key === 'signal' && allowSignal) {
       if (!isAbortSignal(value)) throw typeError(key, 'an AbortSignal', value);
       signal = value;
-    } else if (key === 'signal') {
-      throw new TypeError('`signal` belongs to a call, not a Policy: pass it to policy.execute(fn, { signal }) or retry(fn, policy, { signal })');
+    } else if (CALL_FIELDS.includes(key)) {
+      throw new TypeError(`\`${key}\` belongs to a call, not a Policy: pass it to policy.execute(fn, { ${key} }) or retry(fn, policy, { ${key} })`);
     } else {
-      throw new TypeError(`Unknown option \`${key}\` (known: ${[...FIELDS.keys(), ...BEHAVIOUR_FIELDS, 'signal'].join(', ')})`);
+      throw new TypeError(`Unknown option \`${key}\` (known: ${[...FIELDS.keys(), ...BEHAVIOUR_FIELDS, ...CALL_FIELDS].join(', ')})`);
     }
   }
   if (keys === 0 && typeof options.execute === 'function' && typeof options.delays === 'function') {
@@ -184,7 +203,7 @@ export function readOptions(options, allowSignal) {
     // `instanceof` and has no enumerable fields: read as options, it would silently be the defaults.
     throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
   }
-  const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget, breaker);
+  const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget, breaker, guards);
   if (present !== 0 && !isLastValid(present, slots)) {
     if (!checkOptions(present, slots)) {
       plan.makeEngine(); // throws the engine's TypeError or RangeError for the first bad field
@@ -200,8 +219,8 @@ export function readCallOptions(call) {
     throw new TypeError(`Expected call options to be an object, got ${describe(call)}`);
   }
   for (const key in call) {
-    if (call[key] !== undefined && key !== 'signal' && !BEHAVIOUR_FIELDS.includes(key)) {
-      throw new TypeError(`Unknown call option \`${key}\` (known: signal, ${BEHAVIOUR_FIELDS.join(', ')}; policy fields belong to the Policy)`);
+    if (call[key] !== undefined && !CALL_FIELDS.includes(key) && !BEHAVIOUR_FIELDS.includes(key)) {
+      throw new TypeError(`Unknown call option \`${key}\` (known: ${[...CALL_FIELDS, ...BEHAVIOUR_FIELDS].join(', ')}; policy fields belong to the Policy)`);
     }
   }
   const plan = readOptions(call, true);

@@ -12,3 +12,8 @@ export function reportListenerError(error) {
     console.error(error);
   }
 }
+
+/** A warning that something around the calls went wrong (a store out of reach), said once. */
+export function reportWarning(error) {
+  reportListenerError(error);
+}

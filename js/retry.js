@@ -4,7 +4,8 @@ import { RetryExhaustedError } from './errors.js';
 import { STOP_REASONS } from './options.js';
 import { describe, readSafely } from './describe.js';
 import { Attempt, guardedAttempt, sleep, untilAborted } from './sleep.js';
-import { budgetEngine } from './budget.js';
+import { budgetEngine, sharedBudget } from './budget.js';
+import { placeRetry } from './slots.js';
 import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
 
 /**
@@ -35,6 +36,21 @@ export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
  */
 export function execute(plan, fn, call) {
   if (typeof fn !== 'function') throw new TypeError(`Expected \`fn\` to be a function, got ${describe(fn)}`);
+  const key = call?.idempotencyKey ?? plan.idempotencyKey;
+  if (key !== undefined) return once(plan, fn, call, key);
+  return executeOnce(plan, fn, call);
+}
+
+/** The whole retried call, run at most once for `key` across the fleet. */
+function once(plan, fn, call, key) {
+  const idempotency = call?.idempotency ?? plan.idempotency;
+  if (idempotency === undefined) {
+    throw new TypeError('`idempotencyKey` needs `idempotency` (an Idempotency, with the store that remembers the keys)');
+  }
+  return idempotency.run(key, () => executeOnce(plan, fn, call));
+}
+
+function executeOnce(plan, fn, call) {
   const signal = call?.signal ?? plan.signal;
   // The clock is read up front only when a deadline needs it; otherwise elapsed time counts
   // from the first failure (a clock read would cost as much as the rest of a successful call).
@@ -53,14 +69,26 @@ export function execute(plan, fn, call) {
   return guardedStart(plan, fn, call, signal, started);
 }
 
+const STOP = (reason) => -STOP_REASONS.indexOf(reason) - 1;
+const BUDGET_SPENT = STOP('budget');
+const SLOTS_FULL = STOP('slots');
+
 function guardedStart(plan, fn, call, signal, started) {
+  if ((call?.retrySlots ?? plan.retrySlots) !== undefined && plan.slotWidth === undefined) {
+    throw new TypeError('`slots` needs a policy with `slotWidth` (the width of a retry slot, in ms), and optionally `slotCount`');
+  }
   const budget = call?.budget ?? plan.budget;
   const breaker = call?.breaker ?? plan.breaker;
   return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout).then((outcome) => {
     if (outcome.circuitOpen) throw outcome.error;
     if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);
-    // A success at the first attempt refills the budget by its no-retry increment.
-    if (budget !== undefined) budgetEngine(budget).recordSuccess();
+    // A success at the first attempt refills the budget by its no-retry increment (a shared
+    // budget gathers it, for the store in the background).
+    if (budget !== undefined) {
+      const shared = sharedBudget(budget);
+      if (shared === undefined) budgetEngine(budget).recordSuccess();
+      else shared.succeeded(NaN);
+    }
     return outcome.value;
   });
 }
@@ -97,7 +125,17 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   const engine = inline ? plan.makeEngine() : plan.engine;
   const run = engine.start();
   const budget = call?.budget ?? plan.budget;
-  const bucket = budget === undefined ? undefined : budgetEngine(budget);
+  const shared = budget === undefined ? undefined : sharedBudget(budget);
+  // The local bucket the engine pays from; a shared bucket is paid in its store, below.
+  const bucket = budget === undefined || shared !== undefined ? undefined : budgetEngine(budget);
+  const retrySlots = call?.retrySlots ?? plan.retrySlots;
+  // What the last retry cost a shared bucket (NaN: none yet).
+  let paid = NaN;
+  const notMade = () => {
+    if (bucket !== undefined) run.retryNotMade(bucket);
+    else if (shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
+    paid = NaN;
+  };
   const breaker = call?.breaker ?? plan.breaker;
   const retryIf = call?.retryIf ?? plan.retryIf;
   const onRetry = call?.onRetry ?? plan.onRetry;
@@ -117,9 +155,22 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       }
       const hint = readSafely(error, RETRY_AFTER);
       const retryAfter = typeof hint === 'number' ? hint : NaN;
-      const delay = bucket === undefined
+      let delay = bucket === undefined
         ? run.decide(engine, attempt, retryable, timedOut, elapsed, retryAfter)
         : run.decideWithin(engine, bucket, attempt, retryable, timedOut, elapsed, retryAfter);
+      if (delay >= 0 && shared !== undefined) {
+        paid = await shared.acquire(timedOut);
+        if (paid < 0) {
+          paid = NaN;
+          delay = BUDGET_SPENT;
+        }
+      }
+      if (delay >= 0 && retrySlots !== undefined) {
+        const room = plan.maxElapsed === undefined ? NaN : plan.maxElapsed - elapsed;
+        const placed = await placeRetry(retrySlots, engine, delay, room, plan.slotWidth);
+        if (placed < 0) notMade();
+        delay = placed < 0 ? SLOTS_FULL : placed;
+      }
       if (delay < 0) {
         const reason = STOP_REASONS[-delay - 1];
         // An error the policy does not retry propagates unchanged.
@@ -134,7 +185,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         await sleep(delay, signal);
       } catch (reason) {
         // Aborted while waiting: the retry paid for is not made.
-        if (bucket !== undefined) run.retryNotMade(bucket);
+        notMade();
         throw reason;
       }
       attempt += 1;
@@ -142,11 +193,12 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       // An open circuit fails fast: the call ends with the CircuitOpenError, no retry, and the
       // budget gets back what the refused retry cost.
       if (outcome.circuitOpen) {
-        if (bucket !== undefined) run.retryNotMade(bucket);
+        notMade();
         throw outcome.error;
       }
       if (outcome.ok) {
         if (bucket !== undefined) run.succeededWithin(bucket);
+        else shared?.succeeded(paid);
         return outcome.value;
       }
       if (signal?.aborted) throw signal.reason;

@@ -76,6 +76,7 @@ const initWith = (file, glue = `${generated}/glue.js`, browser = false) => ({
     // The browser module has no budgets, breakers or infrastructure exports: stand-ins say so.
     if (browser) b.onResolve({ filter: /^\.\/(budget|breaker)\.js$/ }, () => ({ path: `${root}js/browser/overload.js` }));
     if (browser) b.onResolve({ filter: /^\.\/infra\.js$/ }, () => ({ path: `${root}js/browser/infra.js` }));
+    if (browser) b.onResolve({ filter: /^\.\/(store|slots|idempotency)\.js$/ }, () => ({ path: `${root}js/browser/coordination.js` }));
   },
 });
 const common = { entryPoints: [`${root}js/index.js`], bundle: true, minify: true, target: 'es2022',
@@ -92,6 +93,13 @@ await build({ ...cdk, format: 'esm', outfile: `${pkg}/cdk.mjs` });
 await build({ ...cdk, format: 'cjs', outfile: `${pkg}/cdk.cjs` });
 copyFileSync(`${root}js/cdk.d.ts`, `${pkg}/cdk.d.ts`);
 copyFileSync(`${root}js/cdk.d.ts`, `${pkg}/cdk.d.cts`);
+
+// jitterbug/redis: the same arrangement; the Redis client is the user's (node-redis or ioredis).
+const redis = { ...cdk, entryPoints: [`${root}js/redis.js`] };
+await build({ ...redis, format: 'esm', outfile: `${pkg}/redis.mjs` });
+await build({ ...redis, format: 'cjs', outfile: `${pkg}/redis.cjs` });
+copyFileSync(`${root}js/redis.d.ts`, `${pkg}/redis.d.ts`);
+copyFileSync(`${root}js/redis.d.ts`, `${pkg}/redis.d.cts`);
 copyFileSync(browserWasmPath, `${pkg}/jitterbug.wasm`);
 copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.ts`);
 copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.cts`);

@@ -28,6 +28,7 @@ export class CircuitOpenError extends Error {}
 
 // No budget or breaker can exist here, so the retry loop never calls these.
 export const budgetEngine = () => undefined;
+export const sharedBudget = () => undefined;
 export const admitAttempt = () => undefined;
 export const recordAttempt = () => undefined;
 export const releaseAttempt = () => undefined;

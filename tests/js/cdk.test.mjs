@@ -34,8 +34,11 @@ test('one Policy becomes the Lambda environment and the state machine\'s Retry b
     ErrorEquals: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException'],
     IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 10, JitterStrategy: 'FULL',
   }]);
-  // The preset's proportional jitter has no ASL equivalent: said, not silently dropped.
-  assert.deepEqual(losses, ['proportional jitter is not expressible: FULL jitter is used']);
+  // The preset's proportional jitter and fleet settings have no ASL equivalent: said, not
+  // silently dropped.
+  assert.deepEqual(losses, ['proportional jitter is not expressible: FULL jitter is used',
+    'slotCount and slotWidth are not expressible: Step Functions retries are not coordinated',
+    'idempotencyTtl is not expressible: make the task itself idempotent']);
 });
 
 test('the Lambda example, bundled as NodejsFunction does, retries its upload within its deadline', async () => {

@@ -30,7 +30,8 @@ before(async () => {
       const body = Buffer.concat(chunks).toString();
       const path = new URL(req.url, 'http://x').pathname;
       const log = seen.get(path) ?? [];
-      log.push({ method: req.method, body, at: performance.now(), contentType: req.headers['content-type'] });
+      log.push({ method: req.method, body, at: performance.now(), contentType: req.headers['content-type'],
+        key: req.headers['idempotency-key'] });
       seen.set(path, log);
       const script = scripts.get(path) ?? ['ok'];
       STEPS[script[Math.min(log.length - 1, script.length - 1)]](req, res, body);
@@ -246,4 +247,34 @@ test('createFetch validates its options once and keeps fetch\'s signature', asyn
   const fetchWithRetry = createFetch({ ...fast, retryOnStatus: [500] });
   assert.equal(fetchWithRetry.length, 2);
   assert.equal((await fetchWithRetry(r.url)).status, 200);
+});
+
+test('idempotencyKey: one key on every attempt of a call, a new one per call; a POST with it is retried', async () => {
+  scripts.set('/charge', ['e503', 'e503', 'ok']);
+  const post = createFetch({ idempotencyKey: true, initialDelay: 1, maxDelay: 2 });
+  assert.equal((await post(`${base}/charge`, { method: 'POST', body: 'amount=5' })).status, 200);
+  const first = seen.get('/charge').map((r) => r.key);
+  assert.equal(first.length, 3);
+  assert.match(first[0], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.deepEqual(new Set(first).size, 1, 'the same key on every attempt');
+  await post(`${base}/charge`, { method: 'POST', body: 'amount=5' });
+  assert.notEqual(seen.get('/charge')[3].key, first[0], 'a new call, a new key');
+  // A key the request already has is kept; a string or a function names the call's key.
+  scripts.set('/charge-own', ['e503', 'ok']);
+  await retryFetch(`${base}/charge-own`, { method: 'POST', headers: { 'Idempotency-Key': 'mine' } }, { idempotencyKey: true, initialDelay: 1 });
+  await retryFetch(`${base}/charge-own`, { method: 'POST' }, { idempotencyKey: 'order-42', initialDelay: 1 });
+  await createFetch({ idempotencyKey: (input, init) => `from-${init.method}`, initialDelay: 1 })(`${base}/charge-own`, { method: 'POST' });
+  assert.deepEqual(seen.get('/charge-own').map((r) => r.key), ['mine', 'mine', 'order-42', 'from-POST']);
+  // Without a key a POST is sent once.
+  scripts.set('/charge-bare', ['e503', 'ok']);
+  assert.equal((await retryFetch(`${base}/charge-bare`, { method: 'POST' }, { initialDelay: 1 })).status, 503);
+  assert.equal(seen.get('/charge-bare').length, 1);
+});
+
+test('idempotencyKey refuses what cannot name a key', async () => {
+  for (const bad of [false, '', 42]) {
+    assert.throws(() => createFetch({ idempotencyKey: bad }), { name: 'TypeError', message: /`idempotencyKey` must be true \(a random key per call\)/ });
+  }
+  await assert.rejects(async () => createFetch({ idempotencyKey: () => '' })(`${base}/x`, { method: 'POST' }),
+    { name: 'TypeError', message: /`idempotencyKey\(\)` must be a function that returns a non-empty string, got ''/ });
 });

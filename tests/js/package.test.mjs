@@ -24,14 +24,16 @@ before(() => {
   const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', consumer, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop();
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(consumer, tarball)], { cwd: consumer });
-  // jitterbug/cdk's optional peer, as a CDK project has it (linked from this workspace).
-  for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(join(root, 'node_modules', peer), join(consumer, 'node_modules', peer));
+  // The optional peers of jitterbug/cdk and jitterbug/redis, as a project using them has them
+  // (linked from this workspace).
+  for (const peer of ['aws-cdk-lib', 'constructs', 'redis', '@redis', 'ioredis']) symlinkSync(join(root, 'node_modules', peer), join(consumer, 'node_modules', peer));
 });
 
 test('the tarball holds the three builds, the module, the types and no sources', () => {
   const listing = execFileSync('npm', ['pack', join(root, 'pkg'), '--dry-run', '--json'], { encoding: 'utf8' });
   const files = JSON.parse(listing)[0].files.map((f) => f.path).sort();
-  assert.deepEqual(files, ['README.md', 'cdk.cjs', 'cdk.d.cts', 'cdk.d.ts', 'cdk.mjs', 'index.d.cts', 'index.d.ts', 'jitterbug.browser.mjs', 'jitterbug.cjs', 'jitterbug.mjs', 'jitterbug.wasm', 'package.json']);
+  assert.deepEqual(files, ['README.md', 'cdk.cjs', 'cdk.d.cts', 'cdk.d.ts', 'cdk.mjs', 'index.d.cts', 'index.d.ts', 'jitterbug.browser.mjs', 'jitterbug.cjs', 'jitterbug.mjs', 'jitterbug.wasm', 'package.json',
+    'redis.cjs', 'redis.d.cts', 'redis.d.ts', 'redis.mjs']);
 });
 
 test('require() from CommonJS', () => {
@@ -105,7 +107,8 @@ test('every exported class keeps its name in the minified CommonJS and ESM build
   for (const build of [esm, cjs]) {
     const classes = Object.entries(build).filter(([, v]) => typeof v === 'function' && /^class\b/.test(String(v)));
     assert.deepEqual(classes.map(([name]) => name).sort(), ['AttemptTimeoutError', 'CircuitBreaker', 'CircuitOpenError',
-      'HttpStatusError', 'Policy', 'RetryBudget', 'RetryExhaustedError']);
+      'CoordinationError', 'HttpStatusError', 'Idempotency', 'IdempotencyError', 'MemoryStore', 'Policy', 'RetryBudget',
+      'RetryExhaustedError', 'RetrySlots']);
     for (const [exported, Class] of classes) assert.equal(Class.name, exported);
   }
   // So a class can be named in abortOn, and logs print the class.

@@ -1,7 +1,11 @@
 // Type-checked against the published declarations (tests/js/package.test.mjs).
 import { toRetryProps } from 'jitterbug/cdk';
 import { AttemptTimeoutError, CircuitBreaker, deadlineFrom, toAwsRetryStrategy, toEnv, toStepFunctionsRetry, CircuitOpenError, HttpStatusError, RetryBudget, Policy, RetryExhaustedError, backoffKinds, createFetch, jitterKinds, presets, retry, retryFetch, withRetry } from 'jitterbug';
-import type { AttemptContext, ExhaustedReason, PolicyJSON, RetryBudgetOptions, RetryEvent } from 'jitterbug';
+import type { AttemptContext, CoordinationStore, ExhaustedReason, PolicyJSON, RetryBudgetOptions, RetryEvent } from 'jitterbug';
+import { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlots } from 'jitterbug';
+import { RedisStore } from 'jitterbug/redis';
+import { createClient } from 'redis';
+import { Redis } from 'ioredis';
 
 const policy = new Policy({ maxAttempts: 5, backoff: 'fibonacci', jitter: 'decorrelated', retryOn: ['ECONNRESET'] });
 const json: PolicyJSON = policy.toJSON();
@@ -45,6 +49,19 @@ async function main(): Promise<void> {
   const strategy = toAwsRetryStrategy(policy, { budget });
   const token = await strategy.acquireInitialRetryToken('us-east-1');
   const props = toRetryProps(policy, { errors: ['Lambda.ServiceException'], onLoss: (loss: string) => void loss });
+  // Fleet coordination: both Redis clients fit the store, structurally.
+  const nodeRedis = createClient({ url: 'redis://127.0.0.1:6379', disableOfflineQueue: true });
+  const store: CoordinationStore = new RedisStore(nodeRedis, { timeout: 50, onStatusChange: ({ available }) => void available });
+  const ioStore = new RedisStore(new Redis({ enableOfflineQueue: false }), { failOpen: false, prefix: 'pay:' });
+  const shared = new RetryBudget({ store, key: 'payments', capacity: 500, flushInterval: 500 });
+  const slots = new RetrySlots({ store: ioStore, key: 'payments', limit: 20 });
+  const once = new Idempotency({ store: new MemoryStore(), ttl: presets.default.toJSON().idempotencyTtl });
+  const charged: { id: string } = await once.run('order-1', async () => ({ id: 'ch_1' }), { fingerprint: { amount: 5 } });
+  const tokens: number = await shared.flush();
+  await presets.default.execute(async () => 1, { budget: shared, slots, idempotency: once, idempotencyKey: 'order-2' });
+  await retryFetch('https://example.test/charges', { method: 'POST' }, { idempotencyKey: true, slotWidth: 100, slots });
+  await shared.close().catch((e) => { if (e instanceof CoordinationError || e instanceof IdempotencyError) void e.message; });
+  void [charged, tokens];
   void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds, budget.tokens, state,
     retrier.MaxAttempts, losses.length, env, maxElapsed, token.getRetryDelay(), props.maxAttempts];
 }
