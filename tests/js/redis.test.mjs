@@ -252,8 +252,9 @@ test('Redis down: calls wait no longer than the timeout, decide locally, warn on
   const results = await Promise.all(Array.from({ length: 10 }, () => policy.execute(flaky, { budget, slots })));
   const took = performance.now() - started;
   assert.deepEqual(results, Array(10).fill('ok'), 'no call lost: fail-open decides locally');
-  // One timeout (50 ms) for the first failures to notice, then local decisions at once.
-  assert.ok(took < 50 * 3 + 200, `10 calls took ${took.toFixed(0)} ms with Redis down`);
+  // One timeout (50 ms) for the first failures to notice, then local decisions at once; the
+  // bound only catches a hang (a call waiting on Redis until it returns).
+  assert.ok(took < 1000, `10 calls took ${took.toFixed(0)} ms with Redis down`);
   assert.deepEqual(events, [false]);
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(warnings.length, 1, 'one warning per outage');

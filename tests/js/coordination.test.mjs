@@ -1,0 +1,205 @@
+// Shared budgets, retry slots and idempotency in the retry loop, on the in-process store and on
+// stores that fail on purpose (the Redis store itself is tested in redis.test.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CircuitBreaker, CircuitOpenError, Idempotency, IdempotencyError, MemoryStore, Policy, RetryBudget, RetrySlots,
+  RetryExhaustedError, presets, retry, toEnv } from 'jitterbug';
+
+const fast = { initialDelay: 0, maxDelay: 0 };
+const down = async () => { throw new Error('down'); };
+const failsThen = (n, value = 'ok') => async ({ attempt }) => { if (attempt <= n) throw new Error(`failure ${attempt}`); return value; };
+
+test('the retry standard\'s presets carry its slots and idempotency TTL, and they travel through the environment', () => {
+  const json = presets.aggressive.toJSON();
+  assert.deepEqual([json.slotCount, json.slotWidth, json.idempotencyTtl], [20, 50, 1_800_000]);
+  assert.deepEqual([presets.conservative.toJSON().slotWidth, presets.awsStandard.toJSON().slotWidth], [200, undefined]);
+  const env = toEnv(presets.default);
+  assert.deepEqual([env.RETRY_SLOT_COUNT, env.RETRY_SLOT_WIDTH, env.RETRY_IDEMPOTENCY_TTL], ['10', '0.1', '3600']);
+  assert.deepEqual(Policy.fromEnv(env).toJSON(), presets.default.toJSON());
+  assert.throws(() => new Policy({ slotWidth: 0.5 }), { name: 'RangeError', message: '`slotWidth` must be a number of ms from 1 to 2147483647, got 0.5' });
+  assert.throws(() => new Policy({ slotCount: 1001 }), { name: 'RangeError', message: '`slotCount` must be an integer from 1 to 1000, got 1001' });
+  assert.throws(() => new Policy({ idempotencyTtl: 1.5 }), { name: 'RangeError', message: /`idempotencyTtl` must be a whole number of ms from 1/ });
+  assert.throws(() => Policy.fromEnv({ RETRY_SLOT_WIDTH: 'soon' }), { name: 'TypeError', message: /RETRY_SLOT_WIDTH.*a number of seconds/ });
+});
+
+test('guards refuse bad options by name', () => {
+  const store = new MemoryStore();
+  assert.throws(() => new RetryBudget({ key: 'k' }), { name: 'TypeError', message: /`store` must be a coordination store when `key`/ });
+  assert.throws(() => new RetryBudget({ store, key: '' }), { name: 'TypeError', message: "`key` must be a non-empty string, got ''" });
+  assert.throws(() => new RetryBudget({ store: {}, key: 'k' }), { name: 'TypeError', message: /`store` must be a coordination store/ });
+  assert.throws(() => new RetryBudget({ store, key: 'k', tokens: 3 }), { name: 'TypeError', message: /`tokens` sets a local budget/ });
+  assert.throws(() => new RetryBudget({ store, key: 'k', flushInterval: 0 }), { name: 'TypeError', message: /`flushInterval` must be a number of ms from 1/ });
+  assert.throws(() => new RetryBudget({ store, key: 'k' }).snapshot(), { name: 'TypeError', message: /A shared budget lives in its store/ });
+  assert.throws(() => new RetrySlots({ key: 'k', limit: 0 }), { name: 'TypeError', message: /`limit` must be an integer from 1/ });
+  assert.throws(() => new RetrySlots({ key: 'k', limit: 2, width: 5 }), { name: 'TypeError', message: /Unknown retry slots option `width`/ });
+  assert.throws(() => new RetrySlots(), { name: 'TypeError', message: /`options` must be an object/ });
+  assert.throws(() => new Idempotency({ ttl: 0 }), { name: 'TypeError', message: '`ttl` must be a whole number of ms from 1 to 2147483647, got 0' });
+  assert.throws(() => new Idempotency({ lockTTL: 5 }), { name: 'TypeError', message: /Unknown idempotency option `lockTTL`/ });
+  const slots = new RetrySlots({ key: 'k', limit: 2 });
+  assert.throws(() => retry(down, { slots }), { name: 'TypeError', message: /`slots` needs a policy with `slotWidth`/ });
+  assert.throws(() => new Policy().execute(down, { slots }), { name: 'TypeError', message: /`slots` needs a policy with `slotWidth`/ });
+  assert.throws(() => new Policy({ slots: {} }), { name: 'TypeError', message: /`slots` must be a RetrySlots/ });
+  assert.throws(() => new Policy({ idempotencyKey: 'k' }), { name: 'TypeError', message: /`idempotencyKey` belongs to a call/ });
+  assert.throws(() => retry(down, { idempotencyKey: 'k' }), { name: 'TypeError', message: /`idempotencyKey` needs `idempotency`/ });
+  assert.throws(() => retry(down, { idempotencyKey: 5 }), { name: 'TypeError', message: '`idempotencyKey` must be a non-empty string, got 5' });
+});
+
+test('a shared budget: a retry takes its cost in the store, a clean success only gathers its refund', async () => {
+  const store = new MemoryStore();
+  const budget = new RetryBudget({ store, key: 'svc', capacity: 20, flushInterval: 60_000 });
+  assert.equal(await retry(failsThen(2), { ...fast, budget }), 'ok');
+  assert.equal(await store.tokens('svc', 20), 10, 'two retries taken in the store');
+  assert.equal(await retry(async () => 1, { budget }), 1);
+  assert.equal(await store.tokens('svc', 20), 10, 'nothing sent for the clean success');
+  assert.equal(await budget.flush(), 16, 'the last retry\'s 5 and the clean success\'s 1, in one flush');
+  // Another process's budget with the same key and store spends from the same bucket.
+  const other = new RetryBudget({ store, key: 'svc', capacity: 20 });
+  const error = await retry(down, { ...fast, maxAttempts: 10, budget: other }).catch((e) => e);
+  assert.equal(error.reason, 'budget');
+  assert.equal(error.attempts, 4, '16 tokens pay for 3 retries');
+  assert.equal(await store.tokens('svc', 20), 1);
+});
+
+test('a shared budget gets back a retry that was never made (abort while waiting, open breaker, full slots)', async () => {
+  const store = new MemoryStore();
+  const budget = new RetryBudget({ store, key: 'back', capacity: 50, flushInterval: 60_000 });
+  const controller = new AbortController();
+  const call = retry(down, { initialDelay: 5_000, maxDelay: 5_000, jitter: 'none', budget, signal: controller.signal });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(await store.tokens('back', 50), 45);
+  controller.abort(new Error('stop'));
+  await assert.rejects(call, /stop/);
+  assert.equal(await budget.flush(), 50);
+
+  const breaker = new CircuitBreaker({ failureThreshold: 1, openDelay: 60_000 });
+  await assert.rejects(retry(down, { ...fast, budget, breaker }), CircuitOpenError);
+  assert.equal(await budget.flush(), 50);
+
+  const slots = new RetrySlots({ store, key: 'back', limit: 1 });
+  const policy = new Policy({ ...fast, maxAttempts: 2, slotWidth: 1000, slotCount: 1 });
+  const first = policy.execute(down, { budget, slots }).catch((e) => e.reason);
+  const second = policy.execute(down, { budget, slots }).catch((e) => e.reason);
+  assert.deepEqual(await Promise.all([first, second]), ['attempts', 'slots']);
+  assert.equal(await budget.flush(), 45, 'only the retry that found a slot is paid for');
+});
+
+test('a local budget also gets back the cost of a retry that found no slot', async () => {
+  const budget = new RetryBudget({ capacity: 30 });
+  const slots = new RetrySlots({ store: new MemoryStore(), key: 'local', limit: 1 });
+  const policy = new Policy({ ...fast, maxAttempts: 2, slotWidth: 1000, slotCount: 1 });
+  const reasons = await Promise.all([1, 2, 3].map(() => policy.execute(down, { budget, slots }).catch((e) => e)));
+  assert.deepEqual(reasons.map((e) => e.reason), ['attempts', 'slots', 'slots']);
+  assert.match(reasons[1].message, /every retry slot it could wait for was full/);
+  assert.equal(budget.tokens, 25);
+});
+
+test('slots: a full slot moves the retry one slot width later, never past the deadline', async () => {
+  // A store clock that stands still, so that every call's drawn delay lands in the same slot.
+  const store = new (class extends MemoryStore { clock() { return 3000; } })();
+  const slots = new RetrySlots({ store, key: 'later', limit: 1 });
+  const waits = [];
+  const policy = new Policy({ maxAttempts: 2, initialDelay: 10, maxDelay: 10, jitter: 'none', slotWidth: 30, slotCount: 3, maxElapsed: 65 });
+  const calls = [1, 2, 3].map(() => policy.execute(down, { slots, onRetry: ({ delay }) => waits.push(delay) }).catch((e) => e.reason));
+  // 10, then 40; 70 would be next but ends past 65 ms after the start: 2 retries, 1 refused.
+  assert.deepEqual((await Promise.all(calls)).sort(), ['attempts', 'attempts', 'slots']);
+  assert.deepEqual(waits, [10, 40]);
+});
+
+/** A store that fails (or never answers) on purpose, with MemoryStore's semantics otherwise. */
+function brokenStore({ failOpen = true, never = false, timeout = 30 } = {}) {
+  const inner = new MemoryStore();
+  const events = [];
+  const store = {
+    timeout, failOpen, broken: true, calls: 0, events,
+    onStatusChange: (event) => events.push(event.available),
+    clock: () => Date.now(),
+  };
+  for (const op of ['take', 'give', 'tokens', 'reserveSlot', 'claim', 'complete', 'release']) {
+    store[op] = (...args) => {
+      store.calls += 1;
+      if (!store.broken) return inner[op](...args);
+      return never ? new Promise(() => {}) : Promise.reject(new Error('connection refused'));
+    };
+  }
+  return store;
+}
+
+test('a store that never answers holds a call no longer than its timeout, once per outage', async () => {
+  const store = brokenStore({ never: true, timeout: 40 });
+  const budget = new RetryBudget({ store, key: 'hang', flushInterval: 60_000 });
+  const slots = new RetrySlots({ store, key: 'hang', limit: 5 });
+  const policy = new Policy({ ...fast, slotWidth: 10 });
+  const started = performance.now();
+  assert.equal(await policy.execute(failsThen(2), { budget, slots }), 'ok');
+  const took = performance.now() - started;
+  // The first take waits out the timeout; then the store rests and the rest decide at once
+  // (one operation tried in all: that is the proof; the time bound only catches a hang).
+  assert.equal(store.calls, 1);
+  assert.ok(took >= 39 && took < 1000, `took ${took.toFixed(1)} ms`);
+  assert.deepEqual(store.events, [false]);
+});
+
+test('fail-open falls back to local decisions; fail-closed stops with the guard\'s reason', async () => {
+  const open = brokenStore();
+  const slots = new RetrySlots({ store: open, key: 's', limit: 1 });
+  assert.equal(await retry(failsThen(2), { ...fast, slotWidth: 10, slots }), 'ok');
+  const budget = new RetryBudget({ store: open, key: 'b', capacity: 10 });
+  const error = await retry(down, { ...fast, maxAttempts: 10, budget }).catch((e) => e);
+  assert.equal(error.reason, 'budget', 'the local bucket decides: 10 tokens, 2 retries');
+  assert.equal(error.attempts, 3);
+
+  const closed = brokenStore({ failOpen: false });
+  const refused = await retry(down, { ...fast, slotWidth: 10, slots: new RetrySlots({ store: closed, key: 's', limit: 9 }) }).catch((e) => e);
+  assert.ok(refused instanceof RetryExhaustedError);
+  assert.equal(refused.reason, 'slots');
+  assert.equal(refused.attempts, 1);
+});
+
+test('coordination resumes when the store is back, and says so once', async () => {
+  const store = brokenStore();
+  const slots = new RetrySlots({ store, key: 'back', limit: 9 });
+  await retry(failsThen(1), { ...fast, slotWidth: 10, slots });
+  store.broken = false;
+  await retry(failsThen(1), { ...fast, slotWidth: 10, slots });
+  assert.deepEqual(store.events, [false], 'the store rests for a second after a failure');
+  await new Promise((resolve) => setTimeout(resolve, 1050));
+  await retry(failsThen(1), { ...fast, slotWidth: 10, slots });
+  assert.deepEqual(store.events, [false, true]);
+});
+
+test('an idempotency key runs the whole retried call once; waiters get its result', async () => {
+  const idempotency = new Idempotency({ pollInterval: 5 });
+  let attempts = 0;
+  const fn = async ({ attempt }) => { attempts += 1; await new Promise((r) => setTimeout(r, 20)); if (attempt < 2) throw new Error('flaky'); return { order: 7 }; };
+  const policy = new Policy({ ...fast, idempotency });
+  const results = await Promise.all([1, 2, 3, 4].map(() => policy.execute(fn, { idempotencyKey: 'order-7' })));
+  assert.equal(attempts, 2, 'one call, retried once');
+  assert.deepEqual(results, Array(4).fill({ order: 7 }));
+  // Inline options carry both.
+  assert.deepEqual(await retry(fn, { idempotency, idempotencyKey: 'order-7' }), { order: 7 });
+  assert.equal(attempts, 2);
+});
+
+test('idempotency: undefined results round-trip; a result JSON cannot hold is a clear error for later callers', async () => {
+  const once = new Idempotency();
+  let runs = 0;
+  assert.equal(await once.run('void', async () => { runs += 1; }), undefined);
+  assert.equal(await once.run('void', async () => { runs += 1; }), undefined);
+  assert.equal(runs, 1);
+  const big = await once.run('bigint', async () => 10n);
+  assert.equal(big, 10n, 'the caller that ran it gets its value');
+  await assert.rejects(once.run('bigint', async () => 1), (e) => e instanceof IdempotencyError && e.code === 'noResult');
+  await assert.rejects(once.run('', async () => 1), { name: 'TypeError', message: "`key` must be a non-empty string, got ''" });
+  const cyclic = {};
+  cyclic.self = cyclic;
+  await assert.rejects(once.run('k', async () => 1, { fingerprint: cyclic }), { name: 'TypeError', message: /`fingerprint` must be a JSON value/ });
+});
+
+test('with the whole deadline to spare, all three slots are offered', async () => {
+  const store = new (class extends MemoryStore { clock() { return 3000; } })();
+  const slots = new RetrySlots({ store, key: 'room', limit: 1 });
+  const waits = [];
+  const policy = new Policy({ maxAttempts: 2, initialDelay: 10, maxDelay: 10, jitter: 'none', slotWidth: 30, slotCount: 3, maxElapsed: 1000 });
+  await Promise.all([1, 2, 3, 4].map(() => policy.execute(down, { slots, onRetry: ({ delay }) => waits.push(delay) }).catch(() => {})));
+  assert.deepEqual(waits, [10, 40, 70]);
+});
