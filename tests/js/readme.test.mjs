@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { startRedis } from './fixtures/redis-server.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const readme = readFileSync(`${root}README.md`, 'utf8');
@@ -77,6 +78,13 @@ before(async () => {
 });
 after(() => dynamo.close());
 
+// The Redis the fleet-coordination examples share, as a Lambda function's would be.
+let redis;
+before(async () => {
+  redis = await startRedis();
+});
+after(() => redis.close());
+
 examples.forEach((source, index) => {
   const firstLine = source.split('\n')[0];
   test(`README example ${index + 1}: ${firstLine}`, async () => {
@@ -86,7 +94,7 @@ examples.forEach((source, index) => {
     const file = `${workdir}/example-${index + 1}.${commonjs ? 'cjs' : 'mjs'}`;
     writeFileSync(file, commonjs ? `${logger}\n${code}` : `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${logger}\n${code}`);
     // Asynchronously: this process serves the orders API the example calls.
-    const { stdout: output } = await promisify(execFile)(process.execPath, [file], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORDERS_API: ordersUrl, DYNAMODB_ENDPOINT: dynamoUrl } });
+    const { stdout: output } = await promisify(execFile)(process.execPath, [file], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORDERS_API: ordersUrl, DYNAMODB_ENDPOINT: dynamoUrl, REDIS_URL: redis.url } });
     const printed = new Map();
     for (const line of output.trim().split('\n').filter(Boolean)) {
       const [id, text] = JSON.parse(line);
@@ -101,10 +109,10 @@ examples.forEach((source, index) => {
 });
 
 test('the README documents every policy field and every export', () => {
-  for (const field of ['maxAttempts', 'initialDelay', 'maxDelay', 'multiplier', 'backoff', 'jitter', 'jitterFactor', 'maxElapsed', 'attemptTimeout', 'seed', 'maxRetryAfter', 'retryOn', 'abortOn', 'signal', 'retryIf', 'onRetry', 'retryOnStatus', 'retryMethods']) {
+  for (const field of ['maxAttempts', 'initialDelay', 'maxDelay', 'multiplier', 'backoff', 'jitter', 'jitterFactor', 'maxElapsed', 'attemptTimeout', 'seed', 'maxRetryAfter', 'retryOn', 'abortOn', 'signal', 'retryIf', 'onRetry', 'retryOnStatus', 'retryMethods', 'slotCount', 'slotWidth', 'idempotencyTtl', 'idempotencyKey']) {
     assert.match(readme, new RegExp(`#### \`${field}`), field);
   }
-  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds', 'RetryBudget', 'CircuitBreaker', 'toStepFunctionsRetry', 'toRetryProps', 'toEnv', 'deadlineFrom', 'toAwsRetryStrategy']) {
+  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds', 'RetryBudget', 'CircuitBreaker', 'toStepFunctionsRetry', 'toRetryProps', 'toEnv', 'deadlineFrom', 'toAwsRetryStrategy', 'MemoryStore', 'RedisStore', 'RetrySlots', 'Idempotency']) {
     assert.match(readme, new RegExp(`^#{3,4} .*\`(new )?${name}\\b`, 'm'), name);
   }
 });
