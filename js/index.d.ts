@@ -107,6 +107,11 @@ export interface RetryEvent {
    * failure (the success path reads no clock unless a deadline needs it).
    */
   elapsed: number;
+  /**
+   * With retry slots: the number of the slot the retry landed in (it covers store time
+   * `[slot × slotWidth, (slot + 1) × slotWidth)` ms since the epoch).
+   */
+  slot?: number;
 }
 
 /** Behaviour and shared state that cannot travel as data; accepted by a Policy and by each call. */

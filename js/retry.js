@@ -165,11 +165,13 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
           delay = BUDGET_SPENT;
         }
       }
+      let slot;
       if (delay >= 0 && retrySlots !== undefined) {
         const room = plan.maxElapsed === undefined ? NaN : plan.maxElapsed - elapsed;
         const placed = await placeRetry(retrySlots, engine, delay, room, plan.slotWidth);
-        if (placed < 0) notMade();
-        delay = placed < 0 ? SLOTS_FULL : placed;
+        if (placed === undefined) notMade();
+        delay = placed === undefined ? SLOTS_FULL : placed.delay;
+        slot = placed?.slot;
       }
       if (delay < 0) {
         const reason = STOP_REASONS[-delay - 1];
@@ -180,7 +182,9 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       }
       const entry = { attempt, error, delay, elapsed };
       log.push(entry);
-      if (onRetry !== undefined) notify(onRetry, { attempt, error, delay, elapsed }, entry);
+      if (onRetry !== undefined) {
+        notify(onRetry, slot === undefined ? { attempt, error, delay, elapsed } : { attempt, error, delay, elapsed, slot }, entry);
+      }
       try {
         await sleep(delay, signal);
       } catch (reason) {

@@ -42,9 +42,11 @@ export class RetrySlots {
 }
 
 /**
- * Where a retry drawn to wait `delay` ms lands: the delay to its slot, or -1 when every slot
- * it may try is full (or the store is out of reach and fails closed). `room`: ms left before
- * the deadline, NaN for none; `width`: the policy's slot width.
+ * Where a retry drawn to wait `delay` ms lands: `{ delay, slot }` (the wait to its place in
+ * slot number `slot`; `slot` undefined when the store was out of reach and the retry goes
+ * unslotted), or undefined when every slot it may try is full (or the store is out of reach
+ * and fails closed). `room`: ms left before the deadline, NaN for none; `width`: the policy's
+ * slot width.
  */
 export async function placeRetry(slots, engine, delay, room, width) {
   const { store, key, limit } = slotsOf(slots);
@@ -53,6 +55,6 @@ export async function placeRetry(slots, engine, delay, room, width) {
   // A slot's counter outlives the last slot a retry may wait for.
   const ttl = Math.ceil(delay + (count + 1) * width);
   const answer = await coordinated(store, (s, signal) => s.reserveSlot(key, first, count, limit, ttl, signal));
-  if (!answer.ok) return failsOpen(store) ? delay : -1;
-  return answer.value < 0 ? -1 : engine.slotDelay(delay, answer.value);
+  if (!answer.ok) return failsOpen(store) ? { delay, slot: undefined } : undefined;
+  return answer.value < 0 ? undefined : { delay: engine.slotDelay(delay, answer.value), slot: first + answer.value };
 }

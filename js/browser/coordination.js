@@ -26,4 +26,4 @@ export class IdempotencyError extends Error {}
 export class CoordinationError extends Error {}
 
 // No slots can exist here, so the retry loop never calls this.
-export const placeRetry = () => -1;
+export const placeRetry = () => undefined;

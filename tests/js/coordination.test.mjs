@@ -203,3 +203,16 @@ test('with the whole deadline to spare, all three slots are offered', async () =
   await Promise.all([1, 2, 3, 4].map(() => policy.execute(down, { slots, onRetry: ({ delay }) => waits.push(delay) }).catch(() => {})));
   assert.deepEqual(waits, [10, 40, 70]);
 });
+
+test('onRetry names the slot a retry landed in', async () => {
+  const store = new (class extends MemoryStore { clock() { return 3000; } })();
+  const slots = new RetrySlots({ store, key: 'named', limit: 1 });
+  const events = [];
+  const policy = new Policy({ maxAttempts: 2, initialDelay: 10, maxDelay: 10, jitter: 'none', slotWidth: 30, slotCount: 3 });
+  await Promise.all([1, 2].map(() => policy.execute(down, { slots, onRetry: (e) => events.push([e.delay, e.slot]) }).catch(() => {})));
+  // (3000 + 10) / 30 → slot 100; the next one is 101.
+  assert.deepEqual(events, [[10, 100], [40, 101]]);
+  const plain = [];
+  await retry(down, { ...fast, maxAttempts: 2, onRetry: (e) => plain.push('slot' in e) }).catch(() => {});
+  assert.deepEqual(plain, [false]);
+});
