@@ -38,6 +38,8 @@ class SharedBucket {
     this.flushInterval = flushInterval;
     this.capacity = engine.capacity();
     this.seen = this.capacity;
+    // Read once: a clean success adds it without a call into the engine.
+    this.increment = engine.refund(NaN);
   }
 
   /** Takes a retry's cost: the cost, or -1 when the bucket cannot pay. */
@@ -54,7 +56,7 @@ class SharedBucket {
 
   /** A call succeeded: its refund (`paid`: its last retry's cost, NaN for none) is gathered. */
   succeeded(paid) {
-    this.giveBack(this.engine.refund(paid));
+    this.giveBack(Number.isNaN(paid) ? this.increment : this.engine.refund(paid));
   }
 
   /** Gathers `tokens` for the store; the next flush gives them back. */

@@ -83,8 +83,7 @@ export class Plan {
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     // Whether a call under this plan needs more than the bare path (see retry.js).
-    this.guarded = this.attemptTimeout !== undefined || budget !== undefined || breaker !== undefined ||
-      this.retrySlots !== undefined;
+    this.guarded = this.attemptTimeout !== undefined || breaker !== undefined;
     this.slotWidth = present & (1 << SLOT_WIDTH) ? slots[SLOT_WIDTH] : undefined;
     this.engine = undefined;
   }

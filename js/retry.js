@@ -51,12 +51,15 @@ function once(plan, fn, call, key) {
 }
 
 function executeOnce(plan, fn, call) {
+  if ((call?.retrySlots ?? plan.retrySlots) !== undefined && plan.slotWidth === undefined) {
+    throw new TypeError('`slots` needs a policy with `slotWidth` (the width of a retry slot, in ms), and optionally `slotCount`');
+  }
   const signal = call?.signal ?? plan.signal;
   // The clock is read up front only when a deadline needs it; otherwise elapsed time counts
   // from the first failure (a clock read would cost as much as the rest of a successful call).
   const started = plan.maxElapsed === undefined ? undefined : now();
-  // The bare path: no signal, timer, budget or breaker to attend to (`guarded` is set once,
-  // when the plan is read).
+  // The bare path: no signal, timer or breaker to attend to (`guarded` is set once, when the
+  // plan is read). A budget only asks for its refund on success; slots matter after a failure.
   if (signal === undefined && !plan.guarded && !call?.guarded) {
     let result;
     try {
@@ -64,9 +67,25 @@ function executeOnce(plan, fn, call) {
     } catch (error) {
       return recover(plan, fn, call, undefined, started, error, false);
     }
-    return Promise.resolve(result).then(undefined, (error) => recover(plan, fn, call, undefined, started, error, false));
+    const fail = (error) => recover(plan, fn, call, undefined, started, error, false);
+    const budget = call?.budget ?? plan.budget;
+    if (budget === undefined) return Promise.resolve(result).then(undefined, fail);
+    return Promise.resolve(result).then((value) => {
+      firstTimeSuccess(budget);
+      return value;
+    }, fail);
   }
   return guardedStart(plan, fn, call, signal, started);
+}
+
+/**
+ * A success at the first attempt refills the budget by its no-retry increment (a shared
+ * budget gathers it, for the store in the background).
+ */
+function firstTimeSuccess(budget) {
+  const shared = sharedBudget(budget);
+  if (shared === undefined) budgetEngine(budget).recordSuccess();
+  else shared.succeeded(NaN);
 }
 
 const STOP = (reason) => -STOP_REASONS.indexOf(reason) - 1;
@@ -74,21 +93,12 @@ const BUDGET_SPENT = STOP('budget');
 const SLOTS_FULL = STOP('slots');
 
 function guardedStart(plan, fn, call, signal, started) {
-  if ((call?.retrySlots ?? plan.retrySlots) !== undefined && plan.slotWidth === undefined) {
-    throw new TypeError('`slots` needs a policy with `slotWidth` (the width of a retry slot, in ms), and optionally `slotCount`');
-  }
   const budget = call?.budget ?? plan.budget;
   const breaker = call?.breaker ?? plan.breaker;
   return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout).then((outcome) => {
     if (outcome.circuitOpen) throw outcome.error;
     if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);
-    // A success at the first attempt refills the budget by its no-retry increment (a shared
-    // budget gathers it, for the store in the background).
-    if (budget !== undefined) {
-      const shared = sharedBudget(budget);
-      if (shared === undefined) budgetEngine(budget).recordSuccess();
-      else shared.succeeded(NaN);
-    }
+    if (budget !== undefined) firstTimeSuccess(budget);
     return outcome.value;
   });
 }

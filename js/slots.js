@@ -50,11 +50,15 @@ export class RetrySlots {
  */
 export async function placeRetry(slots, engine, delay, room, width) {
   const { store, key, limit } = slotsOf(slots);
-  const candidates = engine.slotCandidates(store.clock(), delay, room);
+  const asked = store.clock();
+  const candidates = engine.slotCandidates(asked, delay, room);
   const [first, count] = candidates;
   // A slot's counter outlives the last slot a retry may wait for.
   const ttl = Math.ceil(delay + (count + 1) * width);
   const answer = await coordinated(store, (s, signal) => s.reserveSlot(key, first, count, limit, ttl, signal));
   if (!answer.ok) return failsOpen(store) ? { delay, slot: undefined } : undefined;
-  return answer.value < 0 ? undefined : { delay: engine.slotDelay(delay, answer.value), slot: first + answer.value };
+  if (answer.value < 0) return undefined;
+  // The wait counts from when the slot was chosen, not from the store's answer.
+  const wait = Math.max(0, engine.slotDelay(delay, answer.value) - (store.clock() - asked));
+  return { delay: wait, slot: first + answer.value };
 }
