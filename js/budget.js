@@ -22,10 +22,18 @@ const DEFAULT_FLUSH_INTERVAL = 1000;
  * A bucket in a store. Retries take their cost there (one round trip, made only when a call
  * has already failed); refunds are gathered here and given back in the background, so a call
  * that succeeds costs the store nothing.
+ *
+ * The success path does not even wait for the success: every call is presumed to succeed at
+ * its first attempt when it starts (one counter), and a call whose first attempt fails takes
+ * the presumption back. A flush gives back the presumed successes' increments with the other
+ * refunds; a call still running then is counted a little early, and taken back at the next
+ * flush if it fails.
  */
 class SharedBucket {
-  /** Tokens gathered for the store, not yet given back. */
+  /** Tokens gathered for the store, not yet given back (negative: given back too early). */
   pending = 0;
+  /** Calls presumed to succeed at their first attempt since the last flush. */
+  presumed = 0;
   /** The store's count at its last answer (the capacity before any). */
   seen;
   #timer;
@@ -54,22 +62,39 @@ class SharedBucket {
     return failsOpen(this.store) ? this.engine.tryAcquire(timedOut) : -1;
   }
 
-  /** A call succeeded: its refund (`paid`: its last retry's cost, NaN for none) is gathered. */
+  /** A call succeeded after retries: its last retry's cost (`paid`) is gathered. */
   succeeded(paid) {
-    this.giveBack(Number.isNaN(paid) ? this.increment : this.engine.refund(paid));
+    this.giveBack(this.engine.refund(paid));
+  }
+
+  /** A call starts: presumed to succeed at its first attempt (see the class). */
+  presume() {
+    this.presumed += 1;
+    if (this.#timer === undefined) this.#schedule();
+  }
+
+  /** The call's first attempt failed after all: its presumed refund is taken back. */
+  unpresume() {
+    this.presumed -= 1;
   }
 
   /** Gathers `tokens` for the store; the next flush gives them back. */
   giveBack(tokens) {
-    // More than a full bucket's worth can never be given back.
-    this.pending = Math.min(this.capacity, this.pending + tokens);
-    if (this.#timer === undefined && this.pending > 0) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.flush();
-      }, this.flushInterval);
-      this.#timer.unref?.();
-    }
+    this.pending += tokens;
+    if (this.#timer === undefined) this.#schedule();
+  }
+
+  #schedule() {
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.flush();
+    }, this.flushInterval);
+    this.#timer.unref?.();
+  }
+
+  /** What the next flush gives back: never more than a full bucket's worth. */
+  #owed() {
+    return Math.min(this.capacity, this.pending + this.presumed * this.increment);
   }
 
   /** Gives the gathered refunds back to the store now; the store's count after. */
@@ -81,9 +106,15 @@ class SharedBucket {
   }
 
   async #flush() {
-    const tokens = this.pending;
-    if (tokens === 0) return (await coordinated(this.store, (s, signal) => s.tokens(this.key, this.capacity, signal))).value ?? this.seen;
+    const tokens = this.#owed();
+    if (tokens <= 0) {
+      // Nothing to give (or only a debt, kept until refunds outweigh it).
+      const answer = await coordinated(this.store, (s, signal) => s.tokens(this.key, this.capacity, signal));
+      if (answer.ok) this.seen = answer.value;
+      return this.seen;
+    }
     this.pending = 0;
+    this.presumed = 0;
     const answer = await coordinated(this.store, (s, signal) => s.give(this.key, tokens, this.capacity, IDLE_TTL, signal));
     if (answer.ok) {
       this.seen = answer.value;

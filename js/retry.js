@@ -58,8 +58,13 @@ function executeOnce(plan, fn, call) {
   // The clock is read up front only when a deadline needs it; otherwise elapsed time counts
   // from the first failure (a clock read would cost as much as the rest of a successful call).
   const started = plan.maxElapsed === undefined ? undefined : now();
+  // A shared budget presumes every call succeeds at its first attempt (see budget.js): the
+  // success path then costs one counter, and a first failure takes it back in recover().
+  const budget = call?.budget ?? plan.budget;
+  const shared = budget === undefined ? undefined : sharedBudget(budget);
+  if (shared !== undefined) shared.presume();
   // The bare path: no signal, timer or breaker to attend to (`guarded` is set once, when the
-  // plan is read). A budget only asks for its refund on success; slots matter after a failure.
+  // plan is read). Slots matter only after a failure.
   if (signal === undefined && !plan.guarded && !call?.guarded) {
     let result;
     try {
@@ -68,37 +73,29 @@ function executeOnce(plan, fn, call) {
       return recover(plan, fn, call, undefined, started, error, false);
     }
     const fail = (error) => recover(plan, fn, call, undefined, started, error, false);
-    const budget = call?.budget ?? plan.budget;
-    if (budget === undefined) return Promise.resolve(result).then(undefined, fail);
+    if (budget === undefined || shared !== undefined) return Promise.resolve(result).then(undefined, fail);
     return Promise.resolve(result).then((value) => {
-      firstTimeSuccess(budget);
+      // A local budget: a success at the first attempt refills it by its no-retry increment.
+      budgetEngine(budget).recordSuccess();
       return value;
     }, fail);
   }
-  return guardedStart(plan, fn, call, signal, started);
-}
-
-/**
- * A success at the first attempt refills the budget by its no-retry increment (a shared
- * budget gathers it, for the store in the background).
- */
-function firstTimeSuccess(budget) {
-  const shared = sharedBudget(budget);
-  if (shared === undefined) budgetEngine(budget).recordSuccess();
-  else shared.succeeded(NaN);
+  return guardedStart(plan, fn, call, signal, started, budget, shared);
 }
 
 const STOP = (reason) => -STOP_REASONS.indexOf(reason) - 1;
 const BUDGET_SPENT = STOP('budget');
 const SLOTS_FULL = STOP('slots');
 
-function guardedStart(plan, fn, call, signal, started) {
-  const budget = call?.budget ?? plan.budget;
+function guardedStart(plan, fn, call, signal, started, budget, shared) {
   const breaker = call?.breaker ?? plan.breaker;
   return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout).then((outcome) => {
-    if (outcome.circuitOpen) throw outcome.error;
+    if (outcome.circuitOpen) {
+      shared?.unpresume();
+      throw outcome.error;
+    }
     if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);
-    if (budget !== undefined) firstTimeSuccess(budget);
+    if (budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
     return outcome.value;
   });
 }
@@ -130,12 +127,14 @@ function notify(onRetry, event, entry) {
 
 /** Everything after the first failure: ask the engine, sleep, try again. */
 async function recover(plan, fn, call, signal, started, firstError, firstTimedOut) {
+  const budget = call?.budget ?? plan.budget;
+  const shared = budget === undefined ? undefined : sharedBudget(budget);
+  // This call did not succeed at its first attempt after all (see executeOnce).
+  shared?.unpresume();
   if (signal?.aborted) throw signal.reason;
   const inline = plan.engine === undefined;
   const engine = inline ? plan.makeEngine() : plan.engine;
   const run = engine.start();
-  const budget = call?.budget ?? plan.budget;
-  const shared = budget === undefined ? undefined : sharedBudget(budget);
   // The local bucket the engine pays from; a shared bucket is paid in its store, below.
   const bucket = budget === undefined || shared !== undefined ? undefined : budgetEngine(budget);
   const retrySlots = call?.retrySlots ?? plan.retrySlots;

@@ -216,3 +216,29 @@ test('onRetry names the slot a retry landed in', async () => {
   await retry(down, { ...fast, maxAttempts: 2, onRetry: (e) => plain.push('slot' in e) }).catch(() => {});
   assert.deepEqual(plain, [false]);
 });
+
+test('a shared budget presumes a running call succeeds, and takes the refund back if it fails', async () => {
+  const store = new MemoryStore();
+  const budget = new RetryBudget({ store, key: 'presume', capacity: 20, flushInterval: 60_000 });
+  await retry(failsThen(2), { ...fast, budget });
+  assert.equal(await budget.flush(), 15, '20 − 2 retries + the last retry\'s refund');
+  let fail;
+  const running = retry(() => new Promise((_, reject) => { fail = reject; }), { ...fast, budget, retryIf: () => false });
+  assert.equal(await budget.flush(), 16, 'the running call is presumed to succeed at once');
+  fail(new Error('no'));
+  await assert.rejects(running, /no/);
+  assert.equal(await budget.flush(), 16, 'a debt of 1 is carried, not sent');
+  await retry(async () => 1, { budget });
+  assert.equal(await budget.flush(), 16, 'the next clean success pays the debt');
+  await retry(async () => 1, { budget });
+  assert.equal(await budget.flush(), 17);
+  // Refused by an open breaker, aborted during its first attempt: no refund either.
+  const breaker = new CircuitBreaker({ failureThreshold: 1, openDelay: 60_000 });
+  await assert.rejects(retry(down, { ...fast, maxAttempts: 1, budget, breaker }), /down/);
+  await assert.rejects(retry(down, { ...fast, budget, breaker }), CircuitOpenError);
+  const controller = new AbortController();
+  const aborted = retry(() => new Promise(() => {}), { budget, signal: controller.signal });
+  controller.abort(new Error('stop'));
+  await assert.rejects(aborted, /stop/);
+  assert.equal(await budget.flush(), 17);
+});
