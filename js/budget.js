@@ -92,11 +92,6 @@ class SharedBucket {
     this.#timer.unref?.();
   }
 
-  /** What the next flush gives back: never more than a full bucket's worth. */
-  #owed() {
-    return Math.min(this.capacity, this.pending + this.presumed * this.increment);
-  }
-
   /** Gives the gathered refunds back to the store now; the store's count after. */
   flush() {
     this.#flushing ??= this.#flush().finally(() => {
@@ -106,19 +101,23 @@ class SharedBucket {
   }
 
   async #flush() {
-    const tokens = this.#owed();
-    if (tokens <= 0) {
-      // Nothing to give (or only a debt, kept until refunds outweigh it).
-      const answer = await coordinated(this.store, (s, signal) => s.tokens(this.key, this.capacity, signal));
-      if (answer.ok) this.seen = answer.value;
-      return this.seen;
+    const owed = this.pending + this.presumed * this.increment;
+    let tokens = 0;
+    if (owed > 0) {
+      this.pending = 0;
+      this.presumed = 0;
+      // As in a local bucket, refunds past a full bucket are lost: the store's count at its
+      // last answer says how much room there was (so successes while the bucket was full do
+      // not refill it later, when an outage has drained it).
+      tokens = Math.min(owed, this.capacity - this.seen);
     }
-    this.pending = 0;
-    this.presumed = 0;
-    const answer = await coordinated(this.store, (s, signal) => s.give(this.key, tokens, this.capacity, IDLE_TTL, signal));
+    // Nothing to give (or only a debt, carried until refunds outweigh it): look at the count.
+    const answer = tokens > 0
+      ? await coordinated(this.store, (s, signal) => s.give(this.key, tokens, this.capacity, IDLE_TTL, signal))
+      : await coordinated(this.store, (s, signal) => s.tokens(this.key, this.capacity, signal));
     if (answer.ok) {
       this.seen = answer.value;
-    } else {
+    } else if (tokens > 0) {
       // Kept for the next flush, and this process's own bucket, which decides meanwhile.
       this.engine.giveBack(tokens);
       this.giveBack(tokens);

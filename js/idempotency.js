@@ -2,7 +2,7 @@
 // The first caller runs it; others with the same key wait (bounded) for its result; the
 // result is kept for `ttl`; a failure releases the key; a crashed owner's claim expires after
 // `lockTtl`; a different request (fingerprint) under the same key is refused.
-import { CLAIMED, CONFLICT, CoordinationError, DONE, coordinated, failsOpen, readKey, readStore } from './store.js';
+import { CLAIMED, CONFLICT, CoordinationError, DONE, MemoryStore, coordinated, failsOpen, readKey, readStore } from './store.js';
 import { messageOf, typeError } from './describe.js';
 import { reportWarning } from './report.js';
 
@@ -38,6 +38,8 @@ export class Idempotency {
   #lockTtl;
   #wait;
   #pollInterval;
+  /** Where keys go while the store is out of reach and fails open: one process at least runs a key once. */
+  #local = new MemoryStore();
 
   /** @param {object} [options] store, ttl, lockTtl, wait, pollInterval (ms; see index.d.ts). */
   constructor(options = {}) {
@@ -70,16 +72,18 @@ export class Idempotency {
       throw typeError('fingerprint', `a JSON value (${messageOf(error)})`, fingerprint);
     }
     const owner = globalThis.crypto.randomUUID();
-    const store = this.#store;
+    let store = this.#store;
     const giveUpAt = Date.now() + this.#wait;
     for (;;) {
-      const claim = await coordinated(store, (s, signal) => s.claim(key, owner, print, this.#lockTtl, signal));
+      let claim = await coordinated(store, (s, signal) => s.claim(key, owner, print, this.#lockTtl, signal));
       if (!claim.ok) {
-        if (failsOpen(store)) return fn();
-        throw new CoordinationError(`The idempotency store cannot be reached: \`${key}\` was not run`);
+        if (!failsOpen(store)) throw new CoordinationError(`The idempotency store cannot be reached: \`${key}\` was not run`);
+        // Decided locally: this process runs the key at most once (another may run it too).
+        store = this.#local;
+        claim = await coordinated(store, (s) => s.claim(key, owner, print, this.#lockTtl));
       }
       const { status, result } = claim.value;
-      if (status === CLAIMED) return this.#runAsOwner(key, owner, fn);
+      if (status === CLAIMED) return this.#runAsOwner(store, key, owner, fn);
       if (status === DONE) return stored(key, result);
       if (status === CONFLICT) {
         throw new IdempotencyError('conflict', `Idempotency key \`${key}\` was used for a different request (its fingerprint differs)`);
@@ -91,13 +95,13 @@ export class Idempotency {
     }
   }
 
-  async #runAsOwner(key, owner, fn) {
+  async #runAsOwner(store, key, owner, fn) {
     let value;
     try {
       value = await fn();
     } catch (error) {
       // A failure is not a result: the key is free for the next try.
-      await coordinated(this.#store, (s, signal) => s.release(key, owner, signal));
+      await coordinated(store, (s, signal) => s.release(key, owner, signal));
       throw error;
     }
     let text;
@@ -106,7 +110,7 @@ export class Idempotency {
     } catch {
       text = UNSTORABLE;
     }
-    const done = await coordinated(this.#store, (s, signal) => s.complete(key, owner, text, this.#ttl, signal));
+    const done = await coordinated(store, (s, signal) => s.complete(key, owner, text, this.#ttl, signal));
     if (done.ok && !done.value) {
       reportWarning(new IdempotencyError('lockLost', `Idempotency key \`${key}\`: the run outlasted lockTtl (${this.#lockTtl} ms) and its claim expired, so another caller may have run it too; its result was not stored`));
     }

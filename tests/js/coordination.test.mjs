@@ -242,3 +242,17 @@ test('a shared budget presumes a running call succeeds, and takes the refund bac
   await assert.rejects(aborted, /stop/);
   assert.equal(await budget.flush(), 17);
 });
+
+test('refunds gathered while the bucket looked full are lost, as in a local bucket, not poured into a drained one later', async () => {
+  const store = new MemoryStore();
+  const a = new RetryBudget({ store, key: 'full', capacity: 20, flushInterval: 60_000 });
+  const b = new RetryBudget({ store, key: 'full', capacity: 20, flushInterval: 60_000 });
+  for (let i = 0; i < 10; i++) await retry(async () => i, { budget: a }); // the bucket is full: nothing to refund
+  const error = await retry(down, { ...fast, maxAttempts: 10, budget: b }).catch((e) => e);
+  assert.equal(error.reason, 'budget');
+  assert.equal(await store.tokens('full', 20), 0, 'another process drained it');
+  assert.equal(await a.flush(), 0, 'the 10 successes came while the bucket was full: lost');
+  await retry(async () => 1, { budget: a });
+  await retry(async () => 1, { budget: a });
+  assert.equal(await a.flush(), 2, 'successes after it saw the drained bucket refill it');
+});
