@@ -8,6 +8,8 @@ import { Policy, planOf } from './policy.js';
 import { RETRY_AFTER, execute } from './retry.js';
 import { describe, isInstance } from './describe.js';
 
+/* global FLEET */ // true, or false in the browser build (scripts/build.mjs defines it)
+
 let statusRetryable;
 let isHttpStatusError;
 const SUCCESS = responseOutcomes.indexOf('success');
@@ -56,20 +58,32 @@ function readFetchOptions(options) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected fetch options to be an object or a Policy, got ${describe(options)}`);
   }
-  const { retryOnStatus, retryMethods, idempotencyKey, ...retryOptions } = options;
-  if (idempotencyKey !== undefined && idempotencyKey !== true && typeof idempotencyKey !== 'function' &&
-    (typeof idempotencyKey !== 'string' || idempotencyKey === '')) {
-    throw typeError('idempotencyKey', 'true (a random key per call), a function that returns the key of a call, or a non-empty string', idempotencyKey);
+  const { retryOnStatus, retryMethods, ...retryOptions } = options;
+  let makeKey;
+  // Fleet coordination: the browser build leaves `idempotencyKey` to readOptions, which
+  // refuses it as unknown.
+  if (FLEET) {
+    makeKey = readKeyMaker(retryOptions.idempotencyKey);
+    delete retryOptions.idempotencyKey;
   }
   return {
-    makeKey: idempotencyKey === true ? () => globalThis.crypto.randomUUID()
-      : typeof idempotencyKey === 'string' ? () => idempotencyKey : idempotencyKey,
+    makeKey,
     statuses: readList('retryOnStatus', retryOnStatus, isStatus,
       'an array of HTTP statuses (integers from 100 to 599)'),
     methods: readList('retryMethods', retryMethods, (m) => typeof m === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m),
       'an array of HTTP method names'),
     plan: readOptions(retryOptions, true),
   };
+}
+
+/** How a call's Idempotency-Key is made, from the `idempotencyKey` option (or undefined). */
+function readKeyMaker(idempotencyKey) {
+  if (idempotencyKey === undefined || typeof idempotencyKey === 'function') return idempotencyKey;
+  if (idempotencyKey === true) return () => globalThis.crypto.randomUUID();
+  if (typeof idempotencyKey !== 'string' || idempotencyKey === '') {
+    throw typeError('idempotencyKey', 'true (a random key per call), a function that returns the key of a call, or a non-empty string', idempotencyKey);
+  }
+  return () => idempotencyKey;
 }
 
 function isReadableStream(body) {
@@ -85,7 +99,7 @@ function send(setup, fetchImpl, input, init = {}) {
   const headers = new Headers(init.headers ?? request?.headers);
   // One key for the whole call: every attempt carries the same Idempotency-Key, so the server
   // can tell a retry from a new request (and a POST may be retried).
-  if (setup.makeKey !== undefined && !headers.has('idempotency-key')) {
+  if (FLEET && setup.makeKey !== undefined && !headers.has('idempotency-key')) {
     const key = setup.makeKey(input, init);
     if (typeof key !== 'string' || key === '') throw typeError('idempotencyKey()', 'a function that returns a non-empty string', key);
     headers.set('idempotency-key', key);

@@ -31,9 +31,10 @@ const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
-const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'budget', 'breaker', 'slots', 'idempotency'];
+/* global FLEET */ // true, or false in the browser build (scripts/build.mjs defines it)
+const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'budget', 'breaker', ...(FLEET ? ['slots', 'idempotency'] : [])];
 // Only a call has these: the same AbortSignal or idempotency key never serves two calls.
-const CALL_FIELDS = ['signal', 'idempotencyKey'];
+const CALL_FIELDS = ['signal', ...(FLEET ? ['idempotencyKey'] : [])];
 
 export { typeError };
 
@@ -77,9 +78,11 @@ export class Plan {
     this.signal = signal;
     this.budget = budget;
     this.breaker = breaker;
-    this.retrySlots = guards?.retrySlots;
-    this.idempotency = guards?.idempotency;
-    this.idempotencyKey = guards?.idempotencyKey;
+    if (FLEET) {
+      this.retrySlots = guards?.retrySlots;
+      this.idempotency = guards?.idempotency;
+      this.idempotencyKey = guards?.idempotencyKey;
+    }
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     // Whether a call under this plan needs more than the bare path (see retry.js).
@@ -179,13 +182,13 @@ export function readOptions(options, allowSignal) {
     } else if (key === 'budget') {
       if (!isInstance(value, RetryBudget)) throw typeError(key, 'a RetryBudget', value);
       budget = value;
-    } else if (key === 'slots') {
+    } else if (FLEET && key === 'slots') {
       if (!isInstance(value, RetrySlots)) throw typeError(key, 'a RetrySlots', value);
       (guards ??= {}).retrySlots = value;
-    } else if (key === 'idempotency') {
+    } else if (FLEET && key === 'idempotency') {
       if (!isInstance(value, Idempotency)) throw typeError(key, 'an Idempotency', value);
       (guards ??= {}).idempotency = value;
-    } else if (key === 'idempotencyKey' && allowSignal) {
+    } else if (FLEET && key === 'idempotencyKey' && allowSignal) {
       if (typeof value !== 'string' || value === '') throw typeError(key, 'a non-empty string', value);
       (guards ??= {}).idempotencyKey = value;
     } else if (key === 'signal' && allowSignal) {

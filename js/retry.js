@@ -26,6 +26,7 @@ function attemptThrough(breaker, fn, attempt, signal, timeout) {
 }
 
 const now = () => performance.now();
+/* global FLEET */ // true, or false in the browser build (scripts/build.mjs defines it)
 
 /** Where an error carries the wait (ms) a server asked for; read by the engine's decision. */
 export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
@@ -36,8 +37,8 @@ export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
  */
 export function execute(plan, fn, call) {
   if (typeof fn !== 'function') throw new TypeError(`Expected \`fn\` to be a function, got ${describe(fn)}`);
-  const key = call?.idempotencyKey ?? plan.idempotencyKey;
-  if (key !== undefined) return once(plan, fn, call, key);
+  const key = FLEET ? call?.idempotencyKey ?? plan.idempotencyKey : undefined;
+  if (FLEET && key !== undefined) return once(plan, fn, call, key);
   return executeOnce(plan, fn, call);
 }
 
@@ -51,7 +52,7 @@ function once(plan, fn, call, key) {
 }
 
 function executeOnce(plan, fn, call) {
-  if ((call?.retrySlots ?? plan.retrySlots) !== undefined && plan.slotWidth === undefined) {
+  if (FLEET && (call?.retrySlots ?? plan.retrySlots) !== undefined && plan.slotWidth === undefined) {
     throw new TypeError('`slots` needs a policy with `slotWidth` (the width of a retry slot, in ms), and optionally `slotCount`');
   }
   const signal = call?.signal ?? plan.signal;
@@ -61,8 +62,8 @@ function executeOnce(plan, fn, call) {
   // A shared budget presumes every call succeeds at its first attempt (see budget.js): the
   // success path then costs one counter, and a first failure takes it back in recover().
   const budget = call?.budget ?? plan.budget;
-  const shared = budget === undefined ? undefined : sharedBudget(budget);
-  if (shared !== undefined) shared.presume();
+  const shared = !FLEET || budget === undefined ? undefined : sharedBudget(budget);
+  if (FLEET && shared !== undefined) shared.presume();
   // The bare path: no signal, timer or breaker to attend to (`guarded` is set once, when the
   // plan is read). Slots matter only after a failure.
   if (signal === undefined && !plan.guarded && !call?.guarded) {
@@ -83,9 +84,8 @@ function executeOnce(plan, fn, call) {
   return guardedStart(plan, fn, call, signal, started, budget, shared);
 }
 
-const STOP = (reason) => -STOP_REASONS.indexOf(reason) - 1;
-const BUDGET_SPENT = STOP('budget');
-const SLOTS_FULL = STOP('slots');
+/** The engine's code for stopping with `reason` (a decision below 0). */
+const stop = (reason) => -STOP_REASONS.indexOf(reason) - 1;
 
 function guardedStart(plan, fn, call, signal, started, budget, shared) {
   const breaker = call?.breaker ?? plan.breaker;
@@ -128,21 +128,21 @@ function notify(onRetry, event, entry) {
 /** Everything after the first failure: ask the engine, sleep, try again. */
 async function recover(plan, fn, call, signal, started, firstError, firstTimedOut) {
   const budget = call?.budget ?? plan.budget;
-  const shared = budget === undefined ? undefined : sharedBudget(budget);
+  const shared = !FLEET || budget === undefined ? undefined : sharedBudget(budget);
   // This call did not succeed at its first attempt after all (see executeOnce).
-  shared?.unpresume();
+  if (FLEET) shared?.unpresume();
   if (signal?.aborted) throw signal.reason;
   const inline = plan.engine === undefined;
   const engine = inline ? plan.makeEngine() : plan.engine;
   const run = engine.start();
   // The local bucket the engine pays from; a shared bucket is paid in its store, below.
   const bucket = budget === undefined || shared !== undefined ? undefined : budgetEngine(budget);
-  const retrySlots = call?.retrySlots ?? plan.retrySlots;
+  const retrySlots = FLEET ? call?.retrySlots ?? plan.retrySlots : undefined;
   // What the last retry cost a shared bucket (NaN: none yet).
   let paid = NaN;
   const notMade = () => {
     if (bucket !== undefined) run.retryNotMade(bucket);
-    else if (shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
+    else if (FLEET && shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
     paid = NaN;
   };
   const breaker = call?.breaker ?? plan.breaker;
@@ -167,19 +167,19 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       let delay = bucket === undefined
         ? run.decide(engine, attempt, retryable, timedOut, elapsed, retryAfter)
         : run.decideWithin(engine, bucket, attempt, retryable, timedOut, elapsed, retryAfter);
-      if (delay >= 0 && shared !== undefined) {
+      if (FLEET && delay >= 0 && shared !== undefined) {
         paid = await shared.acquire(timedOut);
         if (paid < 0) {
           paid = NaN;
-          delay = BUDGET_SPENT;
+          delay = stop('budget');
         }
       }
       let slot;
-      if (delay >= 0 && retrySlots !== undefined) {
+      if (FLEET && delay >= 0 && retrySlots !== undefined) {
         const room = plan.maxElapsed === undefined ? NaN : plan.maxElapsed - elapsed;
         const placed = await placeRetry(retrySlots, engine, delay, room, plan.slotWidth);
         if (placed === undefined) notMade();
-        delay = placed === undefined ? SLOTS_FULL : placed.delay;
+        delay = placed === undefined ? stop('slots') : placed.delay;
         slot = placed?.slot;
       }
       if (delay < 0) {
@@ -192,7 +192,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       const entry = { attempt, error, delay, elapsed };
       log.push(entry);
       if (onRetry !== undefined) {
-        notify(onRetry, slot === undefined ? { attempt, error, delay, elapsed } : { attempt, error, delay, elapsed, slot }, entry);
+        notify(onRetry, FLEET && slot !== undefined ? { attempt, error, delay, elapsed, slot } : { attempt, error, delay, elapsed }, entry);
       }
       try {
         await sleep(delay, signal);
@@ -211,7 +211,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       }
       if (outcome.ok) {
         if (bucket !== undefined) run.succeededWithin(bucket);
-        else shared?.succeeded(paid);
+        else if (FLEET) shared?.succeeded(paid);
         return outcome.value;
       }
       if (signal?.aborted) throw signal.reason;

@@ -74,16 +74,19 @@ const initWith = (file, glue = `${generated}/glue.js`, browser = false) => ({
     b.onResolve({ filter: /^\.\/init\.js$/ }, () => ({ path: `${root}js/${file}` }));
     b.onResolve({ filter: /^\.\/generated\/glue\.js$/ }, () => ({ path: glue }));
     // The browser module has no budgets, breakers or infrastructure exports: stand-ins say so.
-    if (browser) b.onResolve({ filter: /^\.\/(budget|breaker)\.js$/ }, () => ({ path: `${root}js/browser/overload.js` }));
+    if (browser) b.onResolve({ filter: /^\.\/(budget|breaker|store|slots|idempotency)\.js$/ }, () => ({ path: `${root}js/browser/overload.js` }));
     if (browser) b.onResolve({ filter: /^\.\/infra\.js$/ }, () => ({ path: `${root}js/browser/infra.js` }));
-    if (browser) b.onResolve({ filter: /^\.\/(store|slots|idempotency)\.js$/ }, () => ({ path: `${root}js/browser/coordination.js` }));
   },
 });
+// FLEET: whether the build has fleet coordination (shared budgets, retry slots, idempotency);
+// a constant each build defines, so the minifier drops the code a build leaves out.
 const common = { entryPoints: [`${root}js/index.js`], bundle: true, minify: true, target: 'es2022',
-  legalComments: 'none', logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' } };
+  legalComments: 'none', logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' }, define: { FLEET: 'true' } };
 await build({ ...common, format: 'cjs', platform: 'node', outfile: `${pkg}/jitterbug.cjs`, plugins: [initWith('init-sync.js')] });
 await build({ ...common, format: 'esm', platform: 'neutral', outfile: `${pkg}/jitterbug.mjs`, plugins: [initWith('init-sync.js')] });
-await build({ ...common, format: 'esm', platform: 'browser', outfile: `${pkg}/jitterbug.browser.mjs`, plugins: [initWith('init-async.js', `${generated}/browser/glue.js`, true)] });
+// The browser build has no fleet coordination: the code behind `FLEET &&` is left out.
+await build({ ...common, format: 'esm', platform: 'browser', outfile: `${pkg}/jitterbug.browser.mjs`, plugins: [initWith('init-async.js', `${generated}/browser/glue.js`, true)],
+  define: { FLEET: 'false' } });
 
 // jitterbug/cdk: imports the package itself by name (one engine, one Policy class) and leaves
 // aws-cdk-lib to the user's project.

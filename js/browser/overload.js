@@ -1,34 +1,32 @@
-// The browser build's stand-ins for budget.js and breaker.js: its module leaves overload
-// protection out (cargo feature `overload`), which keeps the bundle under 20 KiB. Budgets and
-// breakers guard a service against a fleet of clients; a page retries alone.
-const missing = (name) => new TypeError(`${name} is not in the browser build: budgets and breakers guard services against fleets of clients (Node, Lambda); a page retries alone`);
-
-export class RetryBudget {
+// The browser build's stand-ins for budget.js, breaker.js, store.js, slots.js and
+// idempotency.js: its module leaves overload protection and fleet coordination out (cargo
+// feature `overload`), which keeps the bundle under 20 KiB. They guard a service against a
+// fleet of clients; a page retries alone.
+const standIn = (name) => class StandIn {
   constructor() {
-    throw missing('RetryBudget');
+    throw new TypeError(`${name} is not in the browser build: budgets, breakers and fleet coordination guard services against fleets of clients (Node, Lambda); a page retries alone`);
   }
 
   static restore() {
-    throw missing('RetryBudget');
+    return new StandIn();
   }
-}
+};
 
-export class CircuitBreaker {
-  constructor() {
-    throw missing('CircuitBreaker');
-  }
+export const RetryBudget = standIn('RetryBudget');
+export const CircuitBreaker = standIn('CircuitBreaker');
+export const MemoryStore = standIn('MemoryStore');
+export const RetrySlots = standIn('RetrySlots');
+export const Idempotency = standIn('Idempotency');
 
-  static restore() {
-    throw missing('CircuitBreaker');
-  }
-}
-
-/** Exported for the same shape as breaker.js; nothing in a browser can raise it. */
+/** Exported for the same shape as the Node build; nothing in a browser can raise these. */
 export class CircuitOpenError extends Error {}
+export class IdempotencyError extends Error {}
+export class CoordinationError extends Error {}
 
-// No budget or breaker can exist here, so the retry loop never calls these.
+// No budget, breaker or slots can exist here, so the retry loop never calls these.
 export const budgetEngine = () => undefined;
 export const sharedBudget = () => undefined;
 export const admitAttempt = () => undefined;
 export const recordAttempt = () => undefined;
 export const releaseAttempt = () => undefined;
+export const placeRetry = () => undefined;

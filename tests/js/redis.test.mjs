@@ -125,13 +125,14 @@ for (const [kind, connect] of Object.entries(kinds)) {
     const counts = await slotCounts(client, kind, key);
     assert.deepEqual(Object.values(counts).sort(), ['3', '3', '3', '3']);
     // Four consecutive slots, each retry the same place in a slot one width (100 ms) further
-    // on, less the time the store took to answer (well under 10 ms here).
+    // on, less the time the store took to answer (the first answers, sending the scripts
+    // after NOSCRIPT, can take tens of ms; never near a slot's width).
     const used = [...new Set(landed)].sort((a, b) => a - b);
     assert.equal(used.length, 4);
     assert.deepEqual(used.map((slot) => slot - used[0]), [0, 1, 2, 3]);
     for (const [i, wait] of waits.entries()) {
       const later = (landed[i] - used[0]) * 100;
-      assert.ok(wait <= 40 + later && wait > 40 + later - 10, `wait ${wait} for a slot ${later} ms later`);
+      assert.ok(wait <= 40 + later && wait > later, `wait ${wait} for a slot ${later} ms later`);
     }
   });
 
