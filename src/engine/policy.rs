@@ -110,6 +110,81 @@ impl Default for Policy {
 /// A field out of range: which, what it must be, and the value it got.
 type Problem = (Field, &'static str, f64);
 
+/// A field's bounds: its value must lie in `low..=high`, and be whole if the flag says so (NaN
+/// never fits). `initialDelay` and `maxDelay` depend on each other and are checked apart.
+type Bound = (Field, f64, f64, bool, &'static str);
+
+/// The smallest number above 0: `v >= ABOVE_ZERO` is `v > 0`.
+const ABOVE_ZERO: f64 = 5e-324;
+
+const BOUNDS: [Bound; 10] = [
+    (
+        Field::MaxAttempts,
+        1.0,
+        u32::MAX as f64,
+        true,
+        "an integer from 1 to 4294967295",
+    ),
+    (
+        Field::Multiplier,
+        1.0,
+        f64::MAX,
+        false,
+        "a finite number >= 1",
+    ),
+    (Field::JitterFactor, 0.0, 1.0, false, "a number from 0 to 1"),
+    (
+        Field::MaxElapsed,
+        ABOVE_ZERO,
+        f64::MAX,
+        false,
+        "a finite number of ms > 0",
+    ),
+    (
+        Field::AttemptTimeout,
+        ABOVE_ZERO,
+        MAX_TIMER_MS,
+        false,
+        "a number of ms > 0 and <= 2147483647",
+    ),
+    (
+        Field::Seed,
+        0.0,
+        MAX_SEED,
+        true,
+        "an integer from 0 to 9007199254740991",
+    ),
+    (
+        Field::MaxRetryAfter,
+        0.0,
+        MAX_TIMER_MS,
+        false,
+        "a number of ms from 0 to 2147483647",
+    ),
+    (
+        Field::SlotCount,
+        1.0,
+        MAX_SLOT_COUNT,
+        true,
+        "an integer from 1 to 1000",
+    ),
+    (
+        Field::SlotWidth,
+        1.0,
+        MAX_TIMER_MS,
+        false,
+        "a number of ms from 1 to 2147483647",
+    ),
+    // Whole ms: stores expire keys in whole milliseconds.
+    (
+        Field::IdempotencyTtl,
+        1.0,
+        MAX_SEED,
+        true,
+        "a whole number of ms from 1 to 9007199254740991",
+    ),
+];
+
 impl PolicyOptions {
     /// The slot of a numeric field (`None` for the name and list fields): the one mapping
     /// from fields to numbers that every reader and writer of policies uses.
@@ -135,10 +210,8 @@ impl PolicyOptions {
     /// here; it allocates nothing, so `retry(fn, options)` can afford it on every call.
     pub fn first_problem(&self) -> Option<Problem> {
         let bad = |field, expected, value| Some((field, expected, value));
-        if let Some(v) = self.max_attempts {
-            if !(is_integer(v) && (1.0..=u32::MAX as f64).contains(&v)) {
-                return bad(Field::MaxAttempts, "an integer from 1 to 4294967295", v);
-            }
+        if let Some(problem) = self.out_of_bounds(&BOUNDS[..1]) {
+            return Some(problem); // maxAttempts, checked first
         }
         let initial_delay = self.initial_delay.unwrap_or(DEFAULT_INITIAL_DELAY);
         if !(0.0..=MAX_TIMER_MS).contains(&initial_delay) {
@@ -165,65 +238,30 @@ impl PolicyOptions {
             }
             _ => {}
         }
-        if let Some(v) = self.multiplier {
-            if !(v.is_finite() && v >= 1.0) {
-                return bad(Field::Multiplier, "a finite number >= 1", v);
-            }
-        }
-        if let Some(v) = self.jitter_factor {
-            if !(0.0..=1.0).contains(&v) {
-                return bad(Field::JitterFactor, "a number from 0 to 1", v);
-            }
-        }
-        if let Some(v) = self.max_elapsed {
-            if !(v.is_finite() && v > 0.0) {
-                return bad(Field::MaxElapsed, "a finite number of ms > 0", v);
-            }
-        }
-        if let Some(v) = self.attempt_timeout {
-            if !(v > 0.0 && v <= MAX_TIMER_MS) {
-                return bad(
-                    Field::AttemptTimeout,
-                    "a number of ms > 0 and <= 2147483647",
-                    v,
-                );
-            }
-        }
-        if let Some(v) = self.seed {
-            if !(is_integer(v) && (0.0..=MAX_SEED).contains(&v)) {
-                return bad(Field::Seed, "an integer from 0 to 9007199254740991", v);
-            }
-        }
-        if let Some(v) = self.max_retry_after {
-            if !(0.0..=MAX_TIMER_MS).contains(&v) {
-                return bad(
-                    Field::MaxRetryAfter,
-                    "a number of ms from 0 to 2147483647",
-                    v,
-                );
-            }
-        }
-        if let Some(v) = self.slot_count {
-            if !(is_integer(v) && (1.0..=MAX_SLOT_COUNT).contains(&v)) {
-                return bad(Field::SlotCount, "an integer from 1 to 1000", v);
-            }
-        }
-        if let Some(v) = self.slot_width {
-            if !(v >= 1.0 && v <= MAX_TIMER_MS) {
-                return bad(Field::SlotWidth, "a number of ms from 1 to 2147483647", v);
-            }
-        }
-        if let Some(v) = self.idempotency_ttl {
-            // Whole ms: stores expire keys in whole milliseconds.
-            if !(is_integer(v) && (1.0..=MAX_SEED).contains(&v)) {
-                return bad(
-                    Field::IdempotencyTtl,
-                    "a whole number of ms from 1 to 9007199254740991",
-                    v,
-                );
-            }
-        }
-        None
+        self.out_of_bounds(&BOUNDS[1..])
+    }
+
+    /// The first set field, of `bounds`, whose value is out of its bounds.
+    #[inline(never)] // one loop for every range check, instead of a copy per field
+    fn out_of_bounds(&self, bounds: &[Bound]) -> Option<Problem> {
+        bounds
+            .iter()
+            .find_map(|&(field, low, high, whole, expected)| {
+                let v = match field {
+                    Field::MaxAttempts => self.max_attempts,
+                    Field::Multiplier => self.multiplier,
+                    Field::JitterFactor => self.jitter_factor,
+                    Field::MaxElapsed => self.max_elapsed,
+                    Field::AttemptTimeout => self.attempt_timeout,
+                    Field::Seed => self.seed,
+                    Field::MaxRetryAfter => self.max_retry_after,
+                    Field::SlotCount => self.slot_count,
+                    Field::SlotWidth => self.slot_width,
+                    _ => self.idempotency_ttl,
+                }?;
+                let fits = (low..=high).contains(&v) && (!whole || is_integer(v));
+                (!fits).then_some((field, expected, v))
+            })
     }
 
     /// Checks every field; the first bad one is reported.
