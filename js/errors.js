@@ -1,13 +1,15 @@
 // The errors a retried call can end with, besides the caller's own.
 import { messageOf } from './describe.js';
 
+/* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
+
 /** Thrown when a call stops retrying with the error still retryable. */
 export class RetryExhaustedError extends Error {
   constructor(reason, attempts, elapsed, lastError, log) {
     const why = reason === 'deadline' ? 'maxElapsed would be exceeded'
       : reason === 'retryAfter' ? 'the server asked to wait longer than maxRetryAfter'
-        : reason === 'budget' ? 'the retry budget is spent'
-          : reason === 'slots' ? 'every retry slot it could wait for was full' : 'maxAttempts reached';
+        : NODE && reason === 'budget' ? 'the retry budget is spent'
+          : NODE && reason === 'slots' ? 'every retry slot it could wait for was full' : 'maxAttempts reached';
     const last = messageOf(lastError);
     super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${why}): ${last}`, { cause: lastError });
     this.name = 'RetryExhaustedError';

@@ -8,7 +8,7 @@ import { Policy, planOf } from './policy.js';
 import { RETRY_AFTER, execute } from './retry.js';
 import { describe, isInstance } from './describe.js';
 
-/* global FLEET */ // true, or false in the browser build (scripts/build.mjs defines it)
+/* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
 
 let statusRetryable;
 let isHttpStatusError;
@@ -62,7 +62,7 @@ function readFetchOptions(options) {
   let makeKey;
   // Fleet coordination: the browser build leaves `idempotencyKey` to readOptions, which
   // refuses it as unknown.
-  if (FLEET) {
+  if (NODE) {
     makeKey = readKeyMaker(retryOptions.idempotencyKey);
     delete retryOptions.idempotencyKey;
   }
@@ -99,7 +99,7 @@ function send(setup, fetchImpl, input, init = {}) {
   const headers = new Headers(init.headers ?? request?.headers);
   // One key for the whole call: every attempt carries the same Idempotency-Key, so the server
   // can tell a retry from a new request (and a POST may be retried).
-  if (FLEET && setup.makeKey !== undefined && !headers.has('idempotency-key')) {
+  if (NODE && setup.makeKey !== undefined && !headers.has('idempotency-key')) {
     const key = setup.makeKey(input, init);
     if (typeof key !== 'string' || key === '') throw typeError('idempotencyKey()', 'a function that returns a non-empty string', key);
     headers.set('idempotency-key', key);
@@ -125,9 +125,9 @@ function send(setup, fetchImpl, input, init = {}) {
   };
   const call = {
     signal: init.signal ?? plan.signal,
-    budget: plan.budget,
-    breaker: plan.breaker,
-    retrySlots: plan.retrySlots,
+    budget: NODE ? plan.budget : undefined,
+    breaker: NODE ? plan.breaker : undefined,
+    retrySlots: NODE ? plan.retrySlots : undefined,
     // A request that may not be sent twice is never retried, whatever failed; a response only
     // when its status is in the retried list.
     retryIf: (error, info) => mayRetry() && (!isHttpStatusError(error) || statusRetryable(error))

@@ -1,4 +1,5 @@
 // jitterbug: retries with backoff and jitter, decided by a WebAssembly engine.
+/* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
 import { Policy } from './policy.js';
 import { readOptions } from './options.js';
 import { execute } from './retry.js';
@@ -20,8 +21,9 @@ export { backoffKinds, jitterKinds } from './options.js';
 // The build minifies class names; every exported class gets its own back, so that logs print
 // `RetryExhaustedError` and `abortOn: ['AttemptTimeoutError']` matches by class name. (Cheaper
 // than esbuild's keepNames, which names every function in the bundle.)
-const exported = { AttemptTimeoutError, CircuitBreaker, CircuitOpenError, CoordinationError, HttpStatusError, Idempotency,
-  IdempotencyError, MemoryStore, Policy, RetryBudget, RetryExhaustedError, RetrySlots };
+// (The browser build's stand-ins for the Node-only classes are named where they are made.)
+const exported = { AttemptTimeoutError, HttpStatusError, Policy, RetryExhaustedError,
+  ...(NODE ? { CircuitBreaker, CircuitOpenError, CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetryBudget, RetrySlots } : {}) };
 for (const name in exported) Object.defineProperty(exported[name], 'name', { value: name });
 export { deadlineFrom, toAwsRetryStrategy, toEnv, toStepFunctionsRetry } from './infra.js';
 

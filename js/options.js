@@ -31,10 +31,10 @@ const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
-/* global FLEET */ // true, or false in the browser build (scripts/build.mjs defines it)
-const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'budget', 'breaker', ...(FLEET ? ['slots', 'idempotency'] : [])];
+/* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
+const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
 // Only a call has these: the same AbortSignal or idempotency key never serves two calls.
-const CALL_FIELDS = ['signal', ...(FLEET ? ['idempotencyKey'] : [])];
+const CALL_FIELDS = ['signal', ...(NODE ? ['idempotencyKey'] : [])];
 
 export { typeError };
 
@@ -78,7 +78,7 @@ export class Plan {
     this.signal = signal;
     this.budget = budget;
     this.breaker = breaker;
-    if (FLEET) {
+    if (NODE) {
       this.retrySlots = guards?.retrySlots;
       this.idempotency = guards?.idempotency;
       this.idempotencyKey = guards?.idempotencyKey;
@@ -176,19 +176,19 @@ export function readOptions(options, allowSignal) {
       if (typeof value !== 'function') throw typeError(key, 'a function', value);
       if (key === 'retryIf') retryIf = value;
       else onRetry = value;
-    } else if (key === 'breaker') {
+    } else if (NODE && key === 'breaker') {
       if (!isInstance(value, CircuitBreaker)) throw typeError(key, 'a CircuitBreaker', value);
       breaker = value;
-    } else if (key === 'budget') {
+    } else if (NODE && key === 'budget') {
       if (!isInstance(value, RetryBudget)) throw typeError(key, 'a RetryBudget', value);
       budget = value;
-    } else if (FLEET && key === 'slots') {
+    } else if (NODE && key === 'slots') {
       if (!isInstance(value, RetrySlots)) throw typeError(key, 'a RetrySlots', value);
       (guards ??= {}).retrySlots = value;
-    } else if (FLEET && key === 'idempotency') {
+    } else if (NODE && key === 'idempotency') {
       if (!isInstance(value, Idempotency)) throw typeError(key, 'an Idempotency', value);
       (guards ??= {}).idempotency = value;
-    } else if (FLEET && key === 'idempotencyKey' && allowSignal) {
+    } else if (NODE && key === 'idempotencyKey' && allowSignal) {
       if (typeof value !== 'string' || value === '') throw typeError(key, 'a non-empty string', value);
       (guards ??= {}).idempotencyKey = value;
     } else if (key === 'signal' && allowSignal) {

@@ -5,6 +5,8 @@ import { ENV_NAMES, ENV_PREFIX, PRESET_NAMES, engineToJSON, readCallOptions, rea
 import { execute } from './retry.js';
 import { describe } from './describe.js';
 
+/* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
+
 const MAX_PREVIEW = 100_000;
 
 /** A Policy's validated plan, for the package's other entry points (retry, retryFetch). */
@@ -66,6 +68,7 @@ export class Policy {
    * `RETRY_MAX_DELAY` (seconds), and the other fields likewise (see the README).
    */
   static fromEnv(env = globalThis.process?.env, { prefix = ENV_PREFIX } = {}) {
+    if (!NODE) return fromEngine(engineFromEnv()); // the browser build's says why it has none
     if (env === null || typeof env !== 'object') throw typeError('env', 'an object of strings', env);
     if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
     const values = ENV_NAMES.map((name) => {

@@ -14,7 +14,7 @@ import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
  * `signal`: the caller's, or undefined.
  */
 function attemptThrough(breaker, fn, attempt, signal, timeout) {
-  if (breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout);
+  if (!NODE || breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout);
   const refusal = admitAttempt(breaker);
   if (refusal !== undefined) return Promise.resolve({ ok: false, error: refusal, timedOut: false, circuitOpen: true });
   return guardedAttempt(fn, attempt, signal, timeout).then((outcome) => {
@@ -26,7 +26,7 @@ function attemptThrough(breaker, fn, attempt, signal, timeout) {
 }
 
 const now = () => performance.now();
-/* global FLEET */ // true, or false in the browser build (scripts/build.mjs defines it)
+/* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
 
 /** Where an error carries the wait (ms) a server asked for; read by the engine's decision. */
 export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
@@ -37,8 +37,8 @@ export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
  */
 export function execute(plan, fn, call) {
   if (typeof fn !== 'function') throw new TypeError(`Expected \`fn\` to be a function, got ${describe(fn)}`);
-  const key = FLEET ? call?.idempotencyKey ?? plan.idempotencyKey : undefined;
-  if (FLEET && key !== undefined) return once(plan, fn, call, key);
+  const key = NODE ? call?.idempotencyKey ?? plan.idempotencyKey : undefined;
+  if (NODE && key !== undefined) return once(plan, fn, call, key);
   return executeOnce(plan, fn, call);
 }
 
@@ -52,7 +52,7 @@ function once(plan, fn, call, key) {
 }
 
 function executeOnce(plan, fn, call) {
-  if (FLEET && (call?.retrySlots ?? plan.retrySlots) !== undefined && plan.slotWidth === undefined) {
+  if (NODE && (call?.retrySlots ?? plan.retrySlots) !== undefined && plan.slotWidth === undefined) {
     throw new TypeError('`slots` needs a policy with `slotWidth` (the width of a retry slot, in ms), and optionally `slotCount`');
   }
   const signal = call?.signal ?? plan.signal;
@@ -61,9 +61,9 @@ function executeOnce(plan, fn, call) {
   const started = plan.maxElapsed === undefined ? undefined : now();
   // A shared budget presumes every call succeeds at its first attempt (see budget.js): the
   // success path then costs one counter, and a first failure takes it back in recover().
-  const budget = call?.budget ?? plan.budget;
-  const shared = !FLEET || budget === undefined ? undefined : sharedBudget(budget);
-  if (FLEET && shared !== undefined) shared.presume();
+  const budget = NODE ? call?.budget ?? plan.budget : undefined;
+  const shared = !NODE || budget === undefined ? undefined : sharedBudget(budget);
+  if (NODE && shared !== undefined) shared.presume();
   // The bare path: no signal, timer or breaker to attend to (`guarded` is set once, when the
   // plan is read). Slots matter only after a failure.
   if (signal === undefined && !plan.guarded && !call?.guarded) {
@@ -74,7 +74,7 @@ function executeOnce(plan, fn, call) {
       return recover(plan, fn, call, undefined, started, error, false);
     }
     const fail = (error) => recover(plan, fn, call, undefined, started, error, false);
-    if (budget === undefined || shared !== undefined) return Promise.resolve(result).then(undefined, fail);
+    if (!NODE || budget === undefined || shared !== undefined) return Promise.resolve(result).then(undefined, fail);
     return Promise.resolve(result).then((value) => {
       // A local budget: a success at the first attempt refills it by its no-retry increment.
       budgetEngine(budget).recordSuccess();
@@ -88,14 +88,14 @@ function executeOnce(plan, fn, call) {
 const stop = (reason) => -STOP_REASONS.indexOf(reason) - 1;
 
 function guardedStart(plan, fn, call, signal, started, budget, shared) {
-  const breaker = call?.breaker ?? plan.breaker;
+  const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
   return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout).then((outcome) => {
     if (outcome.circuitOpen) {
       shared?.unpresume();
       throw outcome.error;
     }
     if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);
-    if (budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
+    if (NODE && budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
     return outcome.value;
   });
 }
@@ -127,25 +127,25 @@ function notify(onRetry, event, entry) {
 
 /** Everything after the first failure: ask the engine, sleep, try again. */
 async function recover(plan, fn, call, signal, started, firstError, firstTimedOut) {
-  const budget = call?.budget ?? plan.budget;
-  const shared = !FLEET || budget === undefined ? undefined : sharedBudget(budget);
+  const budget = NODE ? call?.budget ?? plan.budget : undefined;
+  const shared = !NODE || budget === undefined ? undefined : sharedBudget(budget);
   // This call did not succeed at its first attempt after all (see executeOnce).
-  if (FLEET) shared?.unpresume();
+  if (NODE) shared?.unpresume();
   if (signal?.aborted) throw signal.reason;
   const inline = plan.engine === undefined;
   const engine = inline ? plan.makeEngine() : plan.engine;
   const run = engine.start();
   // The local bucket the engine pays from; a shared bucket is paid in its store, below.
-  const bucket = budget === undefined || shared !== undefined ? undefined : budgetEngine(budget);
-  const retrySlots = FLEET ? call?.retrySlots ?? plan.retrySlots : undefined;
+  const bucket = !NODE || budget === undefined || shared !== undefined ? undefined : budgetEngine(budget);
+  const retrySlots = NODE ? call?.retrySlots ?? plan.retrySlots : undefined;
   // What the last retry cost a shared bucket (NaN: none yet).
   let paid = NaN;
   const notMade = () => {
     if (bucket !== undefined) run.retryNotMade(bucket);
-    else if (FLEET && shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
+    else if (NODE && shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
     paid = NaN;
   };
-  const breaker = call?.breaker ?? plan.breaker;
+  const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
   const retryIf = call?.retryIf ?? plan.retryIf;
   const onRetry = call?.onRetry ?? plan.onRetry;
   const origin = started ?? now();
@@ -167,7 +167,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       let delay = bucket === undefined
         ? run.decide(engine, attempt, retryable, timedOut, elapsed, retryAfter)
         : run.decideWithin(engine, bucket, attempt, retryable, timedOut, elapsed, retryAfter);
-      if (FLEET && delay >= 0 && shared !== undefined) {
+      if (NODE && delay >= 0 && shared !== undefined) {
         paid = await shared.acquire(timedOut);
         if (paid < 0) {
           paid = NaN;
@@ -175,7 +175,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         }
       }
       let slot;
-      if (FLEET && delay >= 0 && retrySlots !== undefined) {
+      if (NODE && delay >= 0 && retrySlots !== undefined) {
         const room = plan.maxElapsed === undefined ? NaN : plan.maxElapsed - elapsed;
         const placed = await placeRetry(retrySlots, engine, delay, room, plan.slotWidth);
         if (placed === undefined) notMade();
@@ -192,7 +192,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       const entry = { attempt, error, delay, elapsed };
       log.push(entry);
       if (onRetry !== undefined) {
-        notify(onRetry, FLEET && slot !== undefined ? { attempt, error, delay, elapsed, slot } : { attempt, error, delay, elapsed }, entry);
+        notify(onRetry, NODE && slot !== undefined ? { attempt, error, delay, elapsed, slot } : { attempt, error, delay, elapsed }, entry);
       }
       try {
         await sleep(delay, signal);
@@ -211,7 +211,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       }
       if (outcome.ok) {
         if (bucket !== undefined) run.succeededWithin(bucket);
-        else if (FLEET) shared?.succeeded(paid);
+        else if (NODE) shared?.succeeded(paid);
         return outcome.value;
       }
       if (signal?.aborted) throw signal.reason;

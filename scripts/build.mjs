@@ -78,15 +78,15 @@ const initWith = (file, glue = `${generated}/glue.js`, browser = false) => ({
     if (browser) b.onResolve({ filter: /^\.\/infra\.js$/ }, () => ({ path: `${root}js/browser/infra.js` }));
   },
 });
-// FLEET: whether the build has fleet coordination (shared budgets, retry slots, idempotency);
-// a constant each build defines, so the minifier drops the code a build leaves out.
+// NODE: whether this is a Node build. The browser build has no budgets, breakers, fleet
+// coordination or environment reader; a constant each build defines, so the minifier drops the
+// code behind `NODE &&`.
 const common = { entryPoints: [`${root}js/index.js`], bundle: true, minify: true, target: 'es2022',
-  legalComments: 'none', logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' }, define: { FLEET: 'true' } };
+  legalComments: 'none', logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' }, define: { NODE: 'true' } };
 await build({ ...common, format: 'cjs', platform: 'node', outfile: `${pkg}/jitterbug.cjs`, plugins: [initWith('init-sync.js')] });
 await build({ ...common, format: 'esm', platform: 'neutral', outfile: `${pkg}/jitterbug.mjs`, plugins: [initWith('init-sync.js')] });
-// The browser build has no fleet coordination: the code behind `FLEET &&` is left out.
 await build({ ...common, format: 'esm', platform: 'browser', outfile: `${pkg}/jitterbug.browser.mjs`, plugins: [initWith('init-async.js', `${generated}/browser/glue.js`, true)],
-  define: { FLEET: 'false' } });
+  define: { NODE: 'false' } });
 
 // jitterbug/cdk: imports the package itself by name (one engine, one Policy class) and leaves
 // aws-cdk-lib to the user's project.

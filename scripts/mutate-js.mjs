@@ -20,11 +20,13 @@ const wanted = sitesFile === undefined ? undefined
   : new Set(readFileSync(sitesFile, 'utf8').match(/js\/[\w-]+\.js:\d+:\d+/g));
 
 const FILES = ['retry.js', 'sleep.js', 'fetch.js', 'options.js', 'policy.js', 'breaker.js', 'budget.js', 'infra.js',
-  'describe.js', 'errors.js', 'index.js', 'number-options.js', 'traps.js', 'report.js', 'engine.js']
+  'describe.js', 'errors.js', 'index.js', 'number-options.js', 'traps.js', 'report.js', 'engine.js', 'store.js', 'slots.js',
+  'idempotency.js', 'redis.js']
   .filter((f) => only === undefined || f === only);
 // The tests that exercise js/ in Node, fast enough to run once per mutant (the browser, package,
 // page and garbage-collection tests run the same code through slower harnesses).
-const TESTS = ['retry', 'policy', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget', 'breaker', 'traps', 'aws']
+const TESTS = ['retry', 'policy', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget', 'breaker', 'traps', 'aws',
+  'coordination', 'redis']
   .map((name) => `tests/js/${name}.test.mjs`);
 
 // [pattern, replacement]: each match of a pattern is one mutant.

@@ -2,14 +2,17 @@
 // idempotency.js: its module leaves overload protection and fleet coordination out (cargo
 // feature `overload`), which keeps the bundle under 20 KiB. They guard a service against a
 // fleet of clients; a page retries alone.
-const standIn = (name) => class StandIn {
-  constructor() {
-    throw new TypeError(`${name} is not in the browser build: budgets, breakers and fleet coordination guard services against fleets of clients (Node, Lambda); a page retries alone`);
-  }
+const standIn = (name) => {
+  const StandIn = class {
+    constructor() {
+      throw new TypeError(`${name} is not in the browser build: budgets, breakers and fleet coordination guard services against fleets of clients (Node, Lambda); a page retries alone`);
+    }
 
-  static restore() {
-    return new StandIn();
-  }
+    static restore() {
+      return new StandIn();
+    }
+  };
+  return Object.defineProperty(StandIn, 'name', { value: name });
 };
 
 export const RetryBudget = standIn('RetryBudget');
@@ -19,9 +22,9 @@ export const RetrySlots = standIn('RetrySlots');
 export const Idempotency = standIn('Idempotency');
 
 /** Exported for the same shape as the Node build; nothing in a browser can raise these. */
-export class CircuitOpenError extends Error {}
-export class IdempotencyError extends Error {}
-export class CoordinationError extends Error {}
+export const CircuitOpenError = Object.defineProperty(class extends Error {}, 'name', { value: 'CircuitOpenError' });
+export const IdempotencyError = Object.defineProperty(class extends Error {}, 'name', { value: 'IdempotencyError' });
+export const CoordinationError = Object.defineProperty(class extends Error {}, 'name', { value: 'CoordinationError' });
 
 // No budget, breaker or slots can exist here, so the retry loop never calls these.
 export const budgetEngine = () => undefined;

@@ -77,7 +77,8 @@ pub struct Policy {
     attempt_timeout: Option<f64>,
     seed: Option<u64>,
     max_retry_after: Option<f64>,
-    slot_count: Option<u32>,
+    // As given (a whole number, checked): kept as a number, like every numeric field.
+    slot_count: Option<f64>,
     slot_width: Option<f64>,
     idempotency_ttl: Option<f64>,
     retry_on: Vec<String>,
@@ -291,7 +292,7 @@ impl PolicyOptions {
             attempt_timeout: self.attempt_timeout,
             seed: self.seed.map(|s| s as u64),
             max_retry_after: self.max_retry_after,
-            slot_count: self.slot_count.map(|v| v as u32),
+            slot_count: self.slot_count,
             slot_width: self.slot_width,
             idempotency_ttl: self.idempotency_ttl,
             retry_on: self.retry_on.clone().unwrap_or_default(),
@@ -343,8 +344,12 @@ impl Policy {
     /// The retry slots, when `slot_width` is set: how many a retry may try (`slot_count`, 10
     /// by default) and their width in ms.
     pub fn slots(&self) -> Option<(u32, f64)> {
-        self.slot_width
-            .map(|width| (self.slot_count.unwrap_or(DEFAULT_SLOT_COUNT), width))
+        self.slot_width.map(|width| {
+            (
+                self.slot_count.map_or(DEFAULT_SLOT_COUNT, |c| c as u32),
+                width,
+            )
+        })
     }
     pub fn idempotency_ttl(&self) -> Option<f64> {
         self.idempotency_ttl
@@ -368,7 +373,7 @@ impl Policy {
             Field::AttemptTimeout => self.attempt_timeout,
             Field::Seed => self.seed.map(|s| s as f64),
             Field::MaxRetryAfter => self.max_retry_after,
-            Field::SlotCount => self.slot_count.map(f64::from),
+            Field::SlotCount => self.slot_count,
             Field::SlotWidth => self.slot_width,
             Field::IdempotencyTtl => self.idempotency_ttl,
             Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => None,

@@ -3,16 +3,37 @@
 /// The ms to wait that a `Retry-After` value asks for, given the current time as Unix ms;
 /// `None` when the value is neither form. A date in the past asks for no wait (0).
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
-    let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+    // Bytes, not chars: every valid value is ASCII, and byte slices keep the WebAssembly
+    // module free of the char-pattern searchers.
+    let value = trim_http_whitespace(value.as_bytes());
+    if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
         // delay-seconds = 1*DIGIT; a huge value saturates and is then capped by the caller.
         let seconds = value
-            .bytes()
+            .iter()
             .fold(0.0_f64, |acc, b| acc * 10.0 + f64::from(b - b'0'));
         return Some(seconds * 1000.0);
     }
-    let at = http_date_ms(value)?;
+    let at = date_ms(value)?;
     Some((at - now_ms).max(0.0))
+}
+
+/// Without leading and trailing HTTP whitespace (space, tab, CR, LF: what fetch's `Headers`
+/// strips from a value too).
+fn trim_http_whitespace(mut value: &[u8]) -> &[u8] {
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    while let [first, rest @ ..] = value {
+        if !space(first) {
+            break;
+        }
+        value = rest;
+    }
+    while let [rest @ .., last] = value {
+        if !space(last) {
+            break;
+        }
+        value = rest;
+    }
+    value
 }
 
 /// An HTTP-date as Unix ms, in any of the three forms RFC 9110 §5.6.7 has recipients accept:
@@ -20,11 +41,17 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
 /// asctime `Sun Nov  6 08:49:37 1994`. All three hold the same parts after the weekday, so
 /// each part is told by its shape (month name, `hh:mm:ss`, day before year), not its place.
 pub fn http_date_ms(value: &str) -> Option<f64> {
-    let mut parts = value.split([' ', ',', '-']).filter(|p| !p.is_empty());
+    date_ms(value.as_bytes())
+}
+
+fn date_ms(value: &[u8]) -> Option<f64> {
+    let mut parts = value
+        .split(|b| matches!(b, b' ' | b',' | b'-'))
+        .filter(|p| !p.is_empty());
     parts.next()?; // the weekday
     let (mut day, mut month, mut year, mut clock) = (None, None, None, None);
     for part in parts {
-        if part.contains(':') {
+        if part.contains(&b':') {
             clock = Some(part);
         } else if let Some(m) = month_number(part) {
             month = Some(m);
@@ -34,7 +61,7 @@ pub fn http_date_ms(value: &str) -> Option<f64> {
             } else {
                 year = Some(n)
             }
-        } else if part != "GMT" {
+        } else if part != b"GMT" {
             return None;
         }
     }
@@ -44,7 +71,7 @@ pub fn http_date_ms(value: &str) -> Option<f64> {
         y @ 50..=99 => 1900 + y,
         y => y,
     };
-    let mut hms = clock?.split(':').map(number);
+    let mut hms = clock?.split(|b| *b == b':').map(number);
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
     let day = day?;
     if hms.next().is_some() || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
@@ -54,19 +81,17 @@ pub fn http_date_ms(value: &str) -> Option<f64> {
     Some(((days * 86_400 + h * 3_600 + m * 60 + s) as f64) * 1000.0)
 }
 
-fn number(text: &str) -> Option<i64> {
-    if text.is_empty() || text.len() > 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
+fn number(text: &[u8]) -> Option<i64> {
+    if text.is_empty() || text.len() > 4 || !text.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(
-        text.bytes()
-            .fold(0, |acc, b| acc * 10 + i64::from(b - b'0')),
-    )
+    Some(text.iter().fold(0, |acc, b| acc * 10 + i64::from(b - b'0')))
 }
 
-fn month_number(name: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+fn month_number(name: &[u8]) -> Option<i64> {
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
     ];
     MONTHS.iter().position(|m| *m == name).map(|i| i as i64 + 1)
 }
@@ -96,6 +121,18 @@ mod tests {
         assert_eq!(retry_after_ms(" 0 ", 5.0), Some(0.0));
         // An absurd value stays a (huge) number, which every cap then refuses.
         assert!(retry_after_ms("99999999999999999999999", 0.0).unwrap() > 2_147_483_647.0);
+    }
+
+    #[test]
+    fn only_http_whitespace_is_trimmed() {
+        assert_eq!(retry_after_ms("\t120\r\n", 0.0), Some(120_000.0));
+        assert_eq!(retry_after_ms(" \t ", 0.0), None);
+        // A no-break space is not HTTP whitespace: the value is malformed.
+        assert_eq!(retry_after_ms("\u{a0}120", 0.0), None);
+        assert_eq!(
+            retry_after_ms("  Sun, 06 Nov 1994 08:49:37 GMT\t", 0.0),
+            Some(RFC_EXAMPLE)
+        );
     }
 
     #[test]
