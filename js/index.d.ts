@@ -354,19 +354,21 @@ export interface CoordinationStore {
   onStatusChange?: (status: CoordinationStatus) => void;
   /** The store's clock, ms since the epoch: retry slots are numbered on it. */
   clock(): number;
+  // Each operation below may receive a last `signal`: aborted when the caller stops waiting
+  // (after `timeout`), so that a client can drop a command it has not sent yet.
   /** Takes `cost` tokens if the bucket (absent: full) holds as many: the tokens left, or -1. */
-  take(key: string, cost: number, capacity: number, ttl: number): Promise<number>;
+  take(key: string, cost: number, capacity: number, ttl: number, signal?: AbortSignal): Promise<number>;
   /** Puts `tokens` back, never above `capacity`: the tokens now. */
-  give(key: string, tokens: number, capacity: number, ttl: number): Promise<number>;
-  tokens(key: string, capacity: number): Promise<number>;
+  give(key: string, tokens: number, capacity: number, ttl: number, signal?: AbortSignal): Promise<number>;
+  tokens(key: string, capacity: number, signal?: AbortSignal): Promise<number>;
   /** Counts one retry in the first of slots `first` … `first + count − 1` holding fewer than `limit`: its index, or -1. */
-  reserveSlot(key: string, first: number, count: number, limit: number, ttl: number): Promise<number>;
+  reserveSlot(key: string, first: number, count: number, limit: number, ttl: number, signal?: AbortSignal): Promise<number>;
   /** Claims an idempotency key for `owner` (for `lockTtl` ms), or reports its state. */
-  claim(key: string, owner: string, fingerprint: string, lockTtl: number): Promise<{ status: 'claimed' | 'running' | 'done' | 'conflict'; result?: string }>;
+  claim(key: string, owner: string, fingerprint: string, lockTtl: number, signal?: AbortSignal): Promise<{ status: 'claimed' | 'running' | 'done' | 'conflict'; result?: string }>;
   /** Stores the owner's result for `ttl` ms: false when the claim was no longer the owner's. */
-  complete(key: string, owner: string, result: string, ttl: number): Promise<boolean>;
+  complete(key: string, owner: string, result: string, ttl: number, signal?: AbortSignal): Promise<boolean>;
   /** Frees the owner's claim (its run failed): false when it was no longer the owner's. */
-  release(key: string, owner: string): Promise<boolean>;
+  release(key: string, owner: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** A store in this process's memory: the same semantics as Redis, for one process. Node builds only. */

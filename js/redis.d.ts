@@ -38,13 +38,13 @@ export declare class RedisStore implements CoordinationStore {
   readonly failOpen: boolean;
   onStatusChange?: (status: CoordinationStatus) => void;
   clock(): number;
-  take(key: string, cost: number, capacity: number, ttl: number): Promise<number>;
-  give(key: string, tokens: number, capacity: number, ttl: number): Promise<number>;
-  tokens(key: string, capacity: number): Promise<number>;
-  reserveSlot(key: string, first: number, count: number, limit: number, ttl: number): Promise<number>;
-  claim(key: string, owner: string, fingerprint: string, lockTtl: number): Promise<{ status: 'claimed' | 'running' | 'done' | 'conflict'; result?: string }>;
-  complete(key: string, owner: string, result: string, ttl: number): Promise<boolean>;
-  release(key: string, owner: string): Promise<boolean>;
+  take(key: string, cost: number, capacity: number, ttl: number, signal?: AbortSignal): Promise<number>;
+  give(key: string, tokens: number, capacity: number, ttl: number, signal?: AbortSignal): Promise<number>;
+  tokens(key: string, capacity: number, signal?: AbortSignal): Promise<number>;
+  reserveSlot(key: string, first: number, count: number, limit: number, ttl: number, signal?: AbortSignal): Promise<number>;
+  claim(key: string, owner: string, fingerprint: string, lockTtl: number, signal?: AbortSignal): Promise<{ status: 'claimed' | 'running' | 'done' | 'conflict'; result?: string }>;
+  complete(key: string, owner: string, result: string, ttl: number, signal?: AbortSignal): Promise<boolean>;
+  release(key: string, owner: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 export { MemoryStore };

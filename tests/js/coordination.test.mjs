@@ -256,3 +256,31 @@ test('refunds gathered while the bucket looked full are lost, as in a local buck
   await retry(async () => 1, { budget: a });
   assert.equal(await a.flush(), 2, 'successes after it saw the drained bucket refill it');
 });
+
+test('retryFetch draws on a shared budget and lands its retries in slots', async (t) => {
+  const { createServer } = await import('node:http');
+  const { retryFetch } = await import('jitterbug');
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests += 1;
+    res.writeHead(requests % 2 === 1 ? 503 : 200);
+    res.end();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const store = new (class extends MemoryStore { clock() { return 5000; } })();
+  const budget = new RetryBudget({ store, key: 'api', capacity: 50, flushInterval: 60_000 });
+  const slots = new RetrySlots({ store, key: 'api', limit: 1 });
+  const landed = [];
+  const options = { initialDelay: 5, maxDelay: 5, jitter: 'none', slotWidth: 20, slotCount: 2, budget, slots, onRetry: (e) => landed.push(e.slot) };
+  assert.equal((await retryFetch(url, undefined, options)).status, 200);
+  assert.equal((await retryFetch(url, undefined, options)).status, 200);
+  // (5000 + 5) / 20 → slot 250, then 251: one retry each.
+  assert.deepEqual(landed, [250, 251]);
+  assert.equal(await store.tokens('api', 50), 40, 'two retries taken in the store');
+  assert.equal(await budget.flush(), 50, 'and refunded when they succeeded');
+  // A third call finds both slots full: the 503 is its answer (fetch's contract), after one request.
+  assert.equal((await retryFetch(url, undefined, options)).status, 503);
+  assert.equal(requests, 5);
+});
