@@ -372,17 +372,8 @@ export interface CoordinationStore {
 }
 
 /** A store in this process's memory: the same semantics as Redis, for one process. Node builds only. */
-export declare class MemoryStore implements CoordinationStore {
-  constructor();
-  clock(): number;
-  take(key: string, cost: number, capacity: number, ttl: number): Promise<number>;
-  give(key: string, tokens: number, capacity: number, ttl: number): Promise<number>;
-  tokens(key: string, capacity: number): Promise<number>;
-  reserveSlot(key: string, first: number, count: number, limit: number, ttl: number): Promise<number>;
-  claim(key: string, owner: string, fingerprint: string, lockTtl: number): Promise<{ status: 'claimed' | 'running' | 'done' | 'conflict'; result?: string }>;
-  complete(key: string, owner: string, result: string, ttl: number): Promise<boolean>;
-  release(key: string, owner: string): Promise<boolean>;
-}
+export interface MemoryStore extends CoordinationStore {}
+export declare const MemoryStore: { new (): MemoryStore; readonly prototype: MemoryStore };
 
 /** Raised when a store that fails closed cannot be reached. */
 export declare class CoordinationError extends Error {

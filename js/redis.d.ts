@@ -32,19 +32,13 @@ export interface RedisStoreOptions {
  * Lua script reading the server's clock; keys carry a hash tag and expire. Make the client
  * and the store once per process (outside a Lambda handler).
  */
-export declare class RedisStore implements CoordinationStore {
-  constructor(client: NodeRedisLike | IORedisLike, options?: RedisStoreOptions);
+export interface RedisStore extends CoordinationStore {
   readonly timeout: number;
   readonly failOpen: boolean;
-  onStatusChange?: (status: CoordinationStatus) => void;
-  clock(): number;
-  take(key: string, cost: number, capacity: number, ttl: number, signal?: AbortSignal): Promise<number>;
-  give(key: string, tokens: number, capacity: number, ttl: number, signal?: AbortSignal): Promise<number>;
-  tokens(key: string, capacity: number, signal?: AbortSignal): Promise<number>;
-  reserveSlot(key: string, first: number, count: number, limit: number, ttl: number, signal?: AbortSignal): Promise<number>;
-  claim(key: string, owner: string, fingerprint: string, lockTtl: number, signal?: AbortSignal): Promise<{ status: 'claimed' | 'running' | 'done' | 'conflict'; result?: string }>;
-  complete(key: string, owner: string, result: string, ttl: number, signal?: AbortSignal): Promise<boolean>;
-  release(key: string, owner: string, signal?: AbortSignal): Promise<boolean>;
 }
+export declare const RedisStore: {
+  new (client: NodeRedisLike | IORedisLike, options?: RedisStoreOptions): RedisStore;
+  readonly prototype: RedisStore;
+};
 
 export { MemoryStore };

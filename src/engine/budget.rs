@@ -212,6 +212,27 @@ mod tests {
     }
 
     #[test]
+    fn what_a_shared_bucket_is_told_to_take_and_give_back() {
+        let b = BudgetOptions {
+            capacity: Some(40.0),
+            retry_cost: Some(4.0),
+            timeout_cost: Some(9.0),
+            no_retry_increment: Some(2.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        assert_eq!((b.cost(false), b.cost(true)), (4, 9));
+        assert_eq!((b.refund(None), b.refund(Some(9))), (2, 9));
+        assert_eq!(b.capacity(), 40);
+        // The same rule as the local bucket's own accounting.
+        let mut local = b;
+        assert_eq!(local.try_acquire(true), Some(b.cost(true)));
+        local.record_success(None);
+        assert_eq!(local.tokens(), 40 - 9 + b.refund(None));
+    }
+
+    #[test]
     fn snapshot_rebuilds_the_same_budget() {
         let mut b = default_budget();
         b.try_acquire(true);
