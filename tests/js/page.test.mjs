@@ -49,6 +49,10 @@ test('editing the policy redraws the plot; a preset fills the form', async () =>
   await page.selectOption('#preset', 'aggressive');
   assert.equal(await page.inputValue('input[name=maxAttempts]'), '5');
   assert.equal(await page.inputValue('input[name=multiplier]'), '1.5');
+  // The retry standard's fleet settings travel with the preset, into the JSON too.
+  assert.equal(await page.inputValue('input[name=slotWidth]'), '50');
+  assert.equal(await page.inputValue('input[name=slotCount]'), '20');
+  assert.match(await page.textContent('#policy-json'), /"idempotencyTtl": 1800000/);
   assert.equal(await bands(), 4);
 });
 

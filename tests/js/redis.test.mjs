@@ -309,3 +309,28 @@ test('a MemoryStore has the same semantics in one process', async () => {
   await new Promise((resolve) => setTimeout(resolve, 30));
   assert.equal(await store.tokens('short', 12), 12);
 });
+
+test('Redis flushed mid-run: budgets start full again, and a run whose claim vanished warns that it may have run twice', async (t) => {
+  const warnings = [];
+  const onWarning = (w) => { if (w.name === 'IdempotencyError') warnings.push(w); };
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const client = await nodeRedis();
+  const store = new RedisStore(client);
+  const key = freshKey('flushed');
+  const budget = new RetryBudget({ store, key, capacity: 20, flushInterval: 60_000 });
+  await retry(async ({ attempt }) => { if (attempt < 3) throw new Error('flaky'); }, { initialDelay: 0, maxDelay: 0, budget });
+  assert.equal(await store.tokens(key, 20), 10);
+  const once = new Idempotency({ store });
+  const running = once.run(key, async () => {
+    await client.flushAll(); // everything jitterbug wrote is gone, this run's claim too
+    return 'charged';
+  });
+  assert.equal(await running, 'charged', 'the caller still gets its result');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(warnings.length, 1);
+  assert.equal(warnings[0].code, 'lockLost');
+  assert.equal(await store.tokens(key, 20), 20, 'an absent bucket is a full one');
+  assert.equal(await budget.flush(), 20, 'the refund gathered before the flush lands in the new, full bucket: capped');
+  assert.equal(await once.run(key, async () => 'ran again'), 'ran again', 'the record went with the flush');
+});
