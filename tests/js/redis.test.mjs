@@ -334,3 +334,28 @@ test('Redis flushed mid-run: budgets start full again, and a run whose claim van
   assert.equal(await budget.flush(), 20, 'the refund gathered before the flush lands in the new, full bucket: capped');
   assert.equal(await once.run(key, async () => 'ran again'), 'ran again', 'the record went with the flush');
 });
+
+test('Redis slow (DEBUG SLEEP): a retry waits no longer than the timeout, then decides locally', async (t) => {
+  const events = [];
+  const client = await nodeRedis();
+  const blocker = await nodeRedis();
+  const store = new RedisStore(client, { timeout: 50, onStatusChange: (e) => events.push(e.available) });
+  const key = freshKey('slow');
+  const budget = new RetryBudget({ store, key, flushInterval: 60_000 });
+  const onWarning = () => {};
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const sleeping = blocker.sendCommand(['DEBUG', 'SLEEP', '0.6']);
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the server is now asleep
+  const started = performance.now();
+  let decided;
+  assert.equal(await retry(async ({ attempt }) => {
+    if (attempt === 1) throw new Error('flaky');
+    decided = performance.now();
+    return 'ok';
+  }, { initialDelay: 0, maxDelay: 0, budget }), 'ok');
+  const waited = decided - started;
+  assert.ok(waited >= 49 && waited < 400, `the retry was decided after ${waited.toFixed(0)} ms (Redis asleep for 600 ms)`);
+  assert.deepEqual(events, [false]);
+  await sleeping;
+});
