@@ -25,11 +25,7 @@ pub fn candidates(policy: &Policy, now: f64, delay: f64, room: Option<f64>) -> O
     // How many slots past the first still end in time; the first is always offered (the
     // schedule has already checked its delay against the deadline).
     let later = floor((latest - delay) / width);
-    let fits = if later.is_nan() || later < 0.0 {
-        1.0
-    } else {
-        later + 1.0
-    };
+    let fits = (later + 1.0).max(1.0);
     Some(Candidates {
         first,
         count: fits.min(f64::from(slot_count)) as u32,
