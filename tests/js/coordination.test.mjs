@@ -28,7 +28,10 @@ test('guards refuse bad options by name', () => {
   assert.throws(() => new RetryBudget({ store, key: '' }), { name: 'TypeError', message: "`key` must be a non-empty string, got ''" });
   assert.throws(() => new RetryBudget({ store: {}, key: 'k' }), { name: 'TypeError', message: /`store` must be a coordination store/ });
   assert.throws(() => new RetryBudget({ store, key: 'k', tokens: 3 }), { name: 'TypeError', message: /`tokens` sets a local budget/ });
-  assert.throws(() => new RetryBudget({ store, key: 'k', flushInterval: 0 }), { name: 'TypeError', message: /`flushInterval` must be a number of ms from 1/ });
+  assert.throws(() => new RetryBudget({ store, key: 'k', flushInterval: 0.5 }), { name: 'TypeError', message: /`flushInterval` must be a number of ms from 1/ });
+  assert.ok(new RetryBudget({ store, key: 'k', flushInterval: 1 }), 'flushInterval 1 is the least');
+  assert.ok(new RetryBudget({ store, key: 'k', flushInterval: 2_147_483_647 }), 'and 2^31 − 1 the most');
+  assert.throws(() => new RetryBudget({ store, key: 'k', flushInterval: 2_147_483_648 }), { name: 'TypeError', message: /`flushInterval`/ });
   assert.throws(() => new RetryBudget({ store, key: 'k' }).snapshot(), { name: 'TypeError', message: /A shared budget lives in its store/ });
   assert.throws(() => new RetrySlots({ key: 'k', limit: 0 }), { name: 'TypeError', message: /`limit` must be an integer from 1/ });
   assert.throws(() => new RetrySlots({ key: 'k', limit: 2, width: 5 }), { name: 'TypeError', message: /Unknown retry slots option `width`/ });
@@ -283,4 +286,18 @@ test('retryFetch draws on a shared budget and lands its retries in slots', async
   // A third call finds both slots full: the 503 is its answer (fetch's contract), after one request.
   assert.equal((await retryFetch(url, undefined, options)).status, 503);
   assert.equal(requests, 5);
+});
+
+test('refunds reach the store in the background, even those gathered after the last flush timer fired', async () => {
+  const store = new MemoryStore();
+  const budget = new RetryBudget({ store, key: 'bg', capacity: 50, flushInterval: 20 });
+  const controller = new AbortController();
+  const call = retry(down, { initialDelay: 120, maxDelay: 120, jitter: 'none', budget, signal: controller.signal });
+  await new Promise((resolve) => setTimeout(resolve, 60)); // the timer the call's start set has fired
+  assert.equal(await store.tokens('bg', 50), 45);
+  controller.abort(new Error('stop'));
+  await assert.rejects(call, /stop/);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.equal(await store.tokens('bg', 50), 50, 'the retry not made was given back without a flush() call');
+  await budget.close();
 });

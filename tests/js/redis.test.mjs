@@ -228,9 +228,23 @@ test('scripts survive SCRIPT FLUSH (a restart or failover: NOSCRIPT), and foreig
   assert.equal(await new Idempotency({ store }).run(key, async () => 'ran'), 'ran');
 });
 
+test('only NOSCRIPT sends a script\'s text again; any other error is the store\'s failure', async () => {
+  const sent = [];
+  const reply = [1700000000, 0, 7];
+  const client = (firstError) => ({
+    async evalSha(sha, options) { sent.push(['evalSha', options.keys]); if (firstError) throw new Error(firstError); return reply; },
+    async eval(script, options) { sent.push(['eval', options.keys]); return reply; },
+  });
+  assert.equal(await new RedisStore(client('NOSCRIPT No matching script')).take('k', 1, 10, 100), 7);
+  assert.deepEqual(sent.map(([how]) => how), ['evalSha', 'eval']);
+  sent.length = 0;
+  await assert.rejects(new RedisStore(client('LOADING Redis is loading the dataset in memory')).take('k', 1, 10, 100), /LOADING/);
+  assert.deepEqual(sent.map(([how]) => how), ['evalSha'], 'no second command for an error that is not NOSCRIPT');
+});
+
 test('RedisStore refuses what is not a client, and bad options, by name', () => {
   assert.throws(() => new RedisStore({}), { name: 'TypeError', message: /`client` must be a node-redis or ioredis client/ });
-  assert.throws(() => new RedisStore(null), { name: 'TypeError', message: /`client` must be/ });
+  assert.throws(() => new RedisStore(null), { name: 'TypeError', message: /`client` must be a node-redis or ioredis client, got null$/ });
   const fake = { evalSha() {}, eval() {} };
   assert.throws(() => new RedisStore(fake, { timeout: 0 }), { name: 'RangeError', message: /`timeout` must be a number of ms from 1 to 2147483647, got 0/ });
   assert.throws(() => new RedisStore(fake, { prefix: 'a{b' }), { name: 'TypeError', message: /`prefix` must be a string without braces/ });
@@ -304,6 +318,15 @@ test('a MemoryStore has the same semantics in one process', async () => {
   assert.equal(await store.reserveSlot('k', 3, 2, 1, 1000), 0);
   assert.equal(await store.reserveSlot('k', 3, 2, 1, 1000), 1);
   assert.equal(await store.reserveSlot('k', 3, 2, 1, 1000), -1);
+  // Only the claim's owner completes or releases it.
+  assert.deepEqual(await store.claim('once', 'me', 'f', 1000), { status: 'claimed' });
+  assert.equal(await store.complete('once', 'someone else', '1', 1000), false);
+  assert.equal(await store.release('once', 'someone else'), false);
+  assert.equal(await store.complete('once', 'me', '1', 1000), true);
+  assert.deepEqual(await store.claim('once', 'other', 'f', 1000), { status: 'done', result: '1' });
+  assert.equal(await store.release('once', 'me'), false, 'a completed record is not released');
+  assert.deepEqual(await store.claim('held', 'me', 'f', 1000), { status: 'claimed' });
+  assert.equal(await store.release('held', 'me'), true);
   // Entries expire.
   assert.equal(await store.take('short', 5, 12, 20), 7);
   await new Promise((resolve) => setTimeout(resolve, 30));
