@@ -78,17 +78,19 @@ export class Plan {
     this.signal = signal;
     this.budget = budget;
     this.breaker = breaker;
-    if (NODE) {
-      this.retrySlots = guards?.retrySlots;
-      this.idempotency = guards?.idempotency;
-      this.idempotencyKey = guards?.idempotencyKey;
-    }
+    // Fleet coordination, `{ retrySlots, idempotency, idempotencyKey }`, or undefined (one
+    // field, so that plans without it stay small: inline options make one per call).
+    this.fleet = guards;
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     // Whether a call under this plan needs more than the bare path (see retry.js).
     this.guarded = this.attemptTimeout !== undefined || breaker !== undefined;
-    this.slotWidth = present & (1 << SLOT_WIDTH) ? slots[SLOT_WIDTH] : undefined;
     this.engine = undefined;
+  }
+
+  /** The policy's `slotWidth`, or undefined (no slots). */
+  get slotWidth() {
+    return this.present & (1 << SLOT_WIDTH) ? this.slots[SLOT_WIDTH] : undefined;
   }
 
   makeEngine() {

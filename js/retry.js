@@ -37,14 +37,22 @@ export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
  */
 export function execute(plan, fn, call) {
   if (typeof fn !== 'function') throw new TypeError(`Expected \`fn\` to be a function, got ${describe(fn)}`);
-  const key = NODE ? call?.idempotencyKey ?? plan.idempotencyKey : undefined;
-  if (NODE && key !== undefined) return once(plan, fn, call, key);
+  if (NODE && (plan.fleet !== undefined || call?.fleet !== undefined)) return coordinated(plan, fn, call);
   return executeOnce(plan, fn, call);
 }
 
-/** The whole retried call, run at most once for `key` across the fleet. */
-function once(plan, fn, call, key) {
-  const idempotency = call?.idempotency ?? plan.idempotency;
+/** A fleet option, the call's over the plan's. */
+const fleetOf = (plan, call, name) => call?.fleet?.[name] ?? plan.fleet?.[name];
+
+/** A call with retry slots or an idempotency key (Node builds). */
+function coordinated(plan, fn, call) {
+  if (fleetOf(plan, call, 'retrySlots') !== undefined && plan.slotWidth === undefined) {
+    throw new TypeError('`slots` needs a policy with `slotWidth` (the width of a retry slot, in ms), and optionally `slotCount`');
+  }
+  const key = fleetOf(plan, call, 'idempotencyKey');
+  if (key === undefined) return executeOnce(plan, fn, call);
+  // The whole retried call, run at most once for `key` across the fleet.
+  const idempotency = fleetOf(plan, call, 'idempotency');
   if (idempotency === undefined) {
     throw new TypeError('`idempotencyKey` needs `idempotency` (an Idempotency, with the store that remembers the keys)');
   }
@@ -52,9 +60,6 @@ function once(plan, fn, call, key) {
 }
 
 function executeOnce(plan, fn, call) {
-  if (NODE && (call?.retrySlots ?? plan.retrySlots) !== undefined && plan.slotWidth === undefined) {
-    throw new TypeError('`slots` needs a policy with `slotWidth` (the width of a retry slot, in ms), and optionally `slotCount`');
-  }
   const signal = call?.signal ?? plan.signal;
   // The clock is read up front only when a deadline needs it; otherwise elapsed time counts
   // from the first failure (a clock read would cost as much as the rest of a successful call).
@@ -137,7 +142,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   const run = engine.start();
   // The local bucket the engine pays from; a shared bucket is paid in its store, below.
   const bucket = !NODE || budget === undefined || shared !== undefined ? undefined : budgetEngine(budget);
-  const retrySlots = NODE ? call?.retrySlots ?? plan.retrySlots : undefined;
+  const retrySlots = NODE ? fleetOf(plan, call, 'retrySlots') : undefined;
   // What the last retry cost a shared bucket (NaN: none yet).
   let paid = NaN;
   const notMade = () => {
