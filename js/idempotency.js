@@ -62,9 +62,11 @@ export class Idempotency {
    * JSON). `fingerprint`: what the request was (any JSON value); another under the same key
    * is refused with an IdempotencyError 'conflict'.
    */
-  async run(key, fn, { fingerprint } = {}) {
+  async run(key, fn, options = {}) {
     readKey('key', key);
     if (typeof fn !== 'function') throw typeError('fn', 'a function', fn);
+    if (options === null || typeof options !== 'object') throw typeError('options', 'an object ({ fingerprint })', options);
+    const { fingerprint } = options;
     let print;
     try {
       print = fingerprint === undefined ? '' : JSON.stringify(fingerprint);

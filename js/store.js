@@ -111,6 +111,13 @@ export function readStore(name, value) {
   if (missing !== undefined) {
     throw typeError(name, `a coordination store (a MemoryStore, a RedisStore from 'jitterbug/redis', or an object with ${OPERATIONS.join(', ')})`, value);
   }
+  // A store of the user's own may set these too (see CoordinationStore in index.d.ts).
+  const timeout = readSafely(value, 'timeout');
+  if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 1 && timeout <= 2_147_483_647)) {
+    throw typeError(`${name}.timeout`, 'a number of ms from 1 to 2147483647', timeout);
+  }
+  const failOpen = readSafely(value, 'failOpen');
+  if (failOpen !== undefined && typeof failOpen !== 'boolean') throw typeError(`${name}.failOpen`, 'true or false', failOpen);
   return value;
 }
 

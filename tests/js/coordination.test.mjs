@@ -28,6 +28,11 @@ test('guards refuse bad options by name', () => {
   assert.throws(() => new RetryBudget({ store, key: '' }), { name: 'TypeError', message: "`key` must be a non-empty string, got ''" });
   assert.throws(() => new RetryBudget({ store: {}, key: 'k' }), { name: 'TypeError', message: /`store` must be a coordination store/ });
   assert.throws(() => new RetryBudget({ store, key: 'k', tokens: 3 }), { name: 'TypeError', message: /`tokens` sets a local budget/ });
+  const own = { ...Object.fromEntries(['clock', 'take', 'give', 'tokens', 'reserveSlot', 'claim', 'complete', 'release'].map((op) => [op, () => {}])) };
+  assert.ok(new RetrySlots({ store: own, key: 'k', limit: 1 }), 'a store of the user\'s own');
+  assert.throws(() => new RetrySlots({ store: { ...own, timeout: '50' }, key: 'k', limit: 1 }), { name: 'TypeError', message: "`store.timeout` must be a number of ms from 1 to 2147483647, got '50'" });
+  assert.throws(() => new RetrySlots({ store: { ...own, failOpen: 0 }, key: 'k', limit: 1 }), { name: 'TypeError', message: '`store.failOpen` must be true or false, got 0' });
+  assert.throws(() => new Idempotency({ store: { ...own, take: 1 } }), { name: 'TypeError', message: /`store` must be a coordination store/ });
   assert.throws(() => new RetryBudget({ store, key: 'k', flushInterval: 0.5 }), { name: 'TypeError', message: /`flushInterval` must be a number of ms from 1/ });
   assert.ok(new RetryBudget({ store, key: 'k', flushInterval: 1 }), 'flushInterval 1 is the least');
   assert.ok(new RetryBudget({ store, key: 'k', flushInterval: 2_147_483_647 }), 'and 2^31 − 1 the most');
@@ -193,6 +198,8 @@ test('idempotency: undefined results round-trip; a result JSON cannot hold is a 
   assert.equal(big, 10n, 'the caller that ran it gets its value');
   await assert.rejects(once.run('bigint', async () => 1), (e) => e instanceof IdempotencyError && e.code === 'noResult');
   await assert.rejects(once.run('', async () => 1), { name: 'TypeError', message: "`key` must be a non-empty string, got ''" });
+  await assert.rejects(once.run('k', async () => 1, null), { name: 'TypeError', message: '`options` must be an object ({ fingerprint }), got null' });
+  await assert.rejects(once.run('k', 'not a function'), { name: 'TypeError', message: "`fn` must be a function, got 'not a function'" });
   const cyclic = {};
   cyclic.self = cyclic;
   await assert.rejects(once.run('k', async () => 1, { fingerprint: cyclic }), { name: 'TypeError', message: /`fingerprint` must be a JSON value/ });
