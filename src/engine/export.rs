@@ -238,7 +238,8 @@ pub fn aws_error_type_retryable(error_type: &str) -> bool {
 pub const DEFAULT_DEADLINE_RESERVE_MS: f64 = 500.0;
 
 /// A `maxElapsed` from a Lambda's remaining time, keeping `reserve` ms (default
-/// [`DEFAULT_DEADLINE_RESERVE_MS`]) for the handler's own work after the last attempt.
+/// [`DEFAULT_DEADLINE_RESERVE_MS`]) for the handler's own work after the last attempt; when
+/// the reserve takes all the time left, [`NO_TIME_LEFT`] (one attempt, no retry).
 pub fn deadline_from(remaining_ms: f64, reserve_ms: Option<f64>) -> Result<f64, PolicyError> {
     let reserve_ms = reserve_ms.unwrap_or(DEFAULT_DEADLINE_RESERVE_MS);
     if !(reserve_ms.is_finite() && reserve_ms >= 0.0) {
@@ -256,15 +257,12 @@ pub fn deadline_from(remaining_ms: f64, reserve_ms: Option<f64>) -> Result<f64, 
         ));
     }
     let left = remaining_ms - reserve_ms;
-    if left <= 0.0 {
-        return Err(PolicyError::option_range(
-            "reserve",
-            "less than the time the invocation has left",
-            reserve_ms,
-        ));
-    }
-    Ok(left)
+    Ok(if left > 0.0 { left } else { NO_TIME_LEFT })
 }
+
+/// The deadline when the reserve takes all the time left: the smallest `maxElapsed` there
+/// is, so the attempt under way runs and no retry follows (every sleep would end past it).
+pub const NO_TIME_LEFT: f64 = 5e-324;
 
 #[cfg(test)]
 mod tests {
@@ -432,10 +430,14 @@ mod tests {
             "500 ms by default"
         );
         assert_eq!(deadline_from(30_000.0, Some(0.0)), Ok(30_000.0));
-        // Both sides of "less than the time left".
+        // Both sides of "less than the time left". With no time past the reserve, the
+        // deadline leaves room for the attempt under way and no retry: the handler gets a
+        // clean `RetryExhaustedError` (reason 'deadline'), never a thrown option error.
         assert_eq!(deadline_from(501.0, None), Ok(1.0));
-        assert!(deadline_from(500.0, None).is_err());
-        assert!(deadline_from(400.0, Some(500.0)).is_err());
+        assert_eq!(deadline_from(500.0, None), Ok(NO_TIME_LEFT));
+        assert_eq!(deadline_from(400.0, Some(500.0)), Ok(NO_TIME_LEFT));
+        assert_eq!(deadline_from(0.0, Some(0.0)), Ok(NO_TIME_LEFT));
+        assert!(NO_TIME_LEFT > 0.0, "a valid maxElapsed");
         assert!(deadline_from(f64::NAN, Some(0.0)).is_err());
         assert!(deadline_from(-1.0, Some(0.0)).is_err());
         assert_eq!(deadline_from(0.5, Some(0.0)), Ok(0.5));

@@ -100,11 +100,26 @@ test('toEnv gives the variables fromEnv reads back into an identical policy', ()
   assert.deepEqual(Policy.fromEnv(toEnv(spaced)).toJSON(), spaced.toJSON());
 });
 
+test('with no time past the reserve, deadlineFrom allows one attempt and no retry', async () => {
+  const { retry, RetryExhaustedError } = await import('jitterbug');
+  const maxElapsed = deadlineFrom({ getRemainingTimeInMillis: () => 200 });
+  let attempts = 0;
+  const error = await retry(async () => { attempts += 1; throw new Error('timeout soon'); }, { maxElapsed, initialDelay: 0 }).catch((e) => e);
+  assert.ok(error instanceof RetryExhaustedError);
+  assert.equal(error.reason, 'deadline');
+  assert.equal(attempts, 1);
+  assert.equal(await retry(async () => 'ok', { maxElapsed }), 'ok', 'a first attempt that succeeds is the answer');
+});
+
 test('deadlineFrom turns the remaining time into maxElapsed, keeping a reserve', () => {
   const context = { getRemainingTimeInMillis: () => 10_000 };
   assert.equal(deadlineFrom(context), 9_500);
   assert.equal(deadlineFrom(context, { reserve: 2_000 }), 8_000);
-  assert.throws(() => deadlineFrom(context, { reserve: 20_000 }), { name: 'RangeError', message: '`reserve` must be less than the time the invocation has left, got 20000' });
+  // Little time left is no reason to crash the handler: the call gets its attempt and no
+  // retry, and a failure ends as a RetryExhaustedError with reason 'deadline'.
+  const last = deadlineFrom({ getRemainingTimeInMillis: () => 300 });
+  assert.ok(last > 0 && last < 1e-300, `${last}`);
+  assert.equal(deadlineFrom(context, { reserve: 20_000 }), last);
   assert.throws(() => deadlineFrom({}), { name: 'TypeError', message: /`context` must be a Lambda context/ });
   for (const reserve of [NaN, -1, Infinity]) {
     assert.throws(() => deadlineFrom(context, { reserve }), { name: 'RangeError', message: `\`reserve\` must be a finite number of ms >= 0, got ${reserve}` });
