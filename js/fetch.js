@@ -5,7 +5,7 @@ import { responseOutcomes } from './generated/tables.js';
 import { RetryExhaustedError } from './errors.js';
 import { readOptions, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
-import { RETRY_AFTER, execute } from './retry.js';
+import { DECIDED, RETRY_AFTER, execute } from './retry.js';
 import { describe, isInstance } from './describe.js';
 
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
@@ -39,6 +39,8 @@ export class HttpStatusError extends Error {
     /** The wait the response's Retry-After asked for, in ms (undefined for none). */
     this.retryAfter = Number.isNaN(retryAfter) ? undefined : retryAfter;
     if (this.retryAfter !== undefined) this[RETRY_AFTER] = this.retryAfter;
+    // Whether it is retried is its status's question (see retryIf in send()), not retryOn's.
+    this[DECIDED] = true;
     this.#retryable = retryable;
   }
 }

@@ -87,11 +87,13 @@ export interface PolicyJSON {
    */
   idempotencyTtl?: number;
   /**
-   * Retry only errors whose `name`, `code` or constructor name is listed. Default: `[]`
-   * (every error is retryable unless `abortOn` names it).
+   * Retry only errors whose `name`, `code` or constructor name is listed, or one of their
+   * `cause` chain's (fetch puts the socket's `ECONNRESET` there). Responses in `retryFetch` are
+   * retried by status whatever this lists. Default: `[]` (every error is retryable unless
+   * `abortOn` names it).
    */
   retryOn?: string[];
-  /** Never retry errors whose `name`, `code` or constructor name is listed; wins over everything. Default: `[]`. */
+  /** Never retry errors whose `name`, `code` or constructor name (or a cause's) is listed; wins over everything. Default: `[]`. */
   abortOn?: string[];
 }
 

@@ -107,16 +107,32 @@ function guardedStart(plan, fn, call, signal, started, budget, shared) {
 
 const text = (value) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
 
+// How far down an error's `cause` chain its codes are looked for (a chain may loop).
+const CAUSE_DEPTH = 8;
+
 /**
- * The error's name, code and class name, NUL-separated, for the engine's classification. A
- * property that cannot be read (a getter that throws, a revoked Proxy) counts as absent.
+ * The name, code and class name of the error and of each of its causes (fetch reports a reset
+ * connection as `TypeError: fetch failed` with the socket's code on `cause`), NUL-separated,
+ * for the engine's classification. A property that cannot be read (a getter that throws, a
+ * revoked Proxy) counts as absent.
  */
 export function identifiers(error) {
-  if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return '';
-  const constructor = readSafely(error, 'constructor');
-  return [text(readSafely(error, 'name')), text(readSafely(error, 'code')),
-    typeof constructor === 'function' ? text(readSafely(constructor, 'name')) : ''].join('\0');
+  const ids = [];
+  for (let depth = 0; depth < CAUSE_DEPTH; depth++) {
+    if (error === null || (typeof error !== 'object' && typeof error !== 'function')) break;
+    const constructor = readSafely(error, 'constructor');
+    ids.push(text(readSafely(error, 'name')), text(readSafely(error, 'code')),
+      typeof constructor === 'function' ? text(readSafely(constructor, 'name')) : '');
+    error = readSafely(error, 'cause');
+  }
+  return ids.join('\0');
 }
+
+/**
+ * Set on an error whose retry another rule has decided (a response, by its status): the
+ * policy's `abortOn` still applies to it, its `retryOn` (error names and codes) does not.
+ */
+export const DECIDED = Symbol('jitterbug.decided');
 
 function notify(onRetry, event, entry) {
   try {
@@ -161,7 +177,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   try {
     for (;;) {
       let elapsed = now() - origin;
-      let retryable = engine.isRetryable(identifiers(error), timedOut);
+      const ids = identifiers(error);
+      let retryable = readSafely(error, DECIDED) === true ? !engine.isAborted(ids) : engine.isRetryable(ids, timedOut);
       if (retryable && retryIf !== undefined) {
         // Abort ends the call at once, even while an async retryIf is pending.
         retryable = Boolean(await untilAborted(retryIf(error, { attempt, elapsed }), signal));

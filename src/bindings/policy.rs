@@ -145,6 +145,12 @@ impl EnginePolicy {
         self.0.is_retryable(identifiers.split('\0'), timed_out)
     }
 
+    /// Whether `abortOn` names the error (its identifiers as for `isRetryable`).
+    #[wasm_bindgen(js_name = isAborted)]
+    pub fn is_aborted(&self, identifiers: &str) -> bool {
+        self.0.is_aborted(identifiers.split('\0'))
+    }
+
     /// The retry state for one call.
     pub fn start(&self) -> EngineRun {
         EngineRun(Schedule::new(&self.0, fresh_seed()))

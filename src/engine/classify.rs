@@ -18,20 +18,27 @@ impl Policy {
         identifiers: impl IntoIterator<Item = &'a str> + Clone,
         timed_out: bool,
     ) -> bool {
-        let named_in = |list: &[String]| {
-            identifiers
-                .clone()
-                .into_iter()
-                .any(|id| !id.is_empty() && list.iter().any(|n| n == id))
-        };
-        if named_in(self.abort_on()) {
+        if self.is_aborted(identifiers.clone()) {
             return false;
         }
         if timed_out {
             return !self.abort_on().iter().any(|n| n == TIMEOUT_ERROR_NAME);
         }
-        self.retry_on().is_empty() || named_in(self.retry_on())
+        self.retry_on().is_empty() || named_in(identifiers, self.retry_on())
     }
+
+    /// Whether `abortOn` names the error. For an error whose retry the caller has already
+    /// decided by another rule (an HTTP response, by its status), this is the whole question:
+    /// `retryOn` lists error names and codes, and does not turn status retries off.
+    pub fn is_aborted<'a>(&self, identifiers: impl IntoIterator<Item = &'a str>) -> bool {
+        named_in(identifiers, self.abort_on())
+    }
+}
+
+fn named_in<'a>(identifiers: impl IntoIterator<Item = &'a str>, list: &[String]) -> bool {
+    identifiers
+        .into_iter()
+        .any(|id| !id.is_empty() && list.iter().any(|n| n == id))
 }
 
 #[cfg(test)]
@@ -46,6 +53,15 @@ mod tests {
         }
         .build()
         .unwrap()
+    }
+
+    #[test]
+    fn is_aborted_asks_abort_on_only() {
+        let p = policy(&["ECONNRESET"], &["503"]);
+        assert!(p.is_aborted(["HttpStatusError", "503", "HttpStatusError"]));
+        assert!(!p.is_aborted(["HttpStatusError", "502", "HttpStatusError"]));
+        assert!(!p.is_aborted(["", "", ""]), "empty identifiers never match");
+        assert!(!policy(&[], &[]).is_aborted(["x"]));
     }
 
     #[test]

@@ -278,3 +278,19 @@ test('idempotencyKey refuses what cannot name a key', async () => {
   await assert.rejects(async () => createFetch({ idempotencyKey: () => '' })(`${base}/x`, { method: 'POST' }),
     { name: 'TypeError', message: /`idempotencyKey\(\)` must be a function that returns a non-empty string, got ''/ });
 });
+
+test('retryOn names the codes users know: a reset connection\'s code is on fetch\'s `cause`, and status retries keep working', async () => {
+  // undici's `TypeError: fetch failed` carries the socket's code on `cause`.
+  scripts.set('/reset-then-ok', ['reset', 'ok']);
+  const options = { retryOn: ['ECONNRESET', 'UND_ERR_SOCKET'], initialDelay: 1, maxDelay: 2 };
+  assert.equal((await retryFetch(`${base}/reset-then-ok`, undefined, options)).status, 200);
+  assert.equal(seen.get('/reset-then-ok').length, 2);
+  // retryOn lists error codes; a retryable status is retried all the same.
+  scripts.set('/busy-then-ok', ['e503', 'ok']);
+  assert.equal((await retryFetch(`${base}/busy-then-ok`, undefined, options)).status, 200);
+  assert.equal(seen.get('/busy-then-ok').length, 2);
+  // abortOn still names a status to stop on.
+  scripts.set('/busy-abort', ['e503', 'ok']);
+  assert.equal((await retryFetch(`${base}/busy-abort`, undefined, { ...options, abortOn: ['503'] })).status, 503);
+  assert.equal(seen.get('/busy-abort').length, 1);
+});

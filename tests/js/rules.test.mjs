@@ -91,3 +91,30 @@ test('retryOnStatus accepts exactly the statuses from 100 to 599', async () => {
     assert.throws(() => createFetch({ retryOnStatus: bad }), { name: 'TypeError', message: /^`retryOnStatus` must be an array of HTTP statuses/ });
   }
 });
+
+test('retryOn and abortOn match an error\'s causes too (fetch puts the socket\'s code there), to any depth, without looping', async () => {
+  const { retry } = await import('jitterbug');
+  const reset = () => new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+  let attempts = 0;
+  assert.equal(await retry(async () => { if (++attempts < 3) throw reset(); return 'ok'; }, { retryOn: ['ECONNRESET'], initialDelay: 0 }), 'ok');
+  assert.equal(attempts, 3);
+  // Deeper: cause of a cause, as undici wraps a SocketError.
+  const deep = new TypeError('fetch failed', { cause: new Error('socket', { cause: Object.assign(new Error('closed'), { code: 'UND_ERR_SOCKET' }) }) });
+  attempts = 0;
+  await retry(async () => { if (++attempts < 2) throw deep; }, { retryOn: ['UND_ERR_SOCKET'], initialDelay: 0 });
+  assert.equal(attempts, 2);
+  // abortOn matches a cause as well.
+  attempts = 0;
+  await assert.rejects(retry(async () => { attempts += 1; throw reset(); }, { abortOn: ['ECONNRESET'], initialDelay: 0 }), TypeError);
+  assert.equal(attempts, 1);
+  // A cause chain that loops, or a cause getter that throws, is read safely.
+  const looped = new Error('a');
+  looped.cause = looped;
+  const hostile = new Error('b');
+  Object.defineProperty(hostile, 'cause', { get() { throw new Error('no'); } });
+  for (const error of [looped, hostile]) {
+    attempts = 0;
+    await assert.rejects(retry(async () => { attempts += 1; throw error; }, { retryOn: ['ECONNRESET'], initialDelay: 0 }));
+    assert.equal(attempts, 1);
+  }
+});
