@@ -3,7 +3,7 @@
 import { isStatus, responseOutcome, retriesMethod, retryAfterMs } from './engine.js';
 import { responseOutcomes } from './generated/tables.js';
 import { RetryExhaustedError } from './errors.js';
-import { readOptions, typeError } from './options.js';
+import { RETRY_OPTION_NAMES, readOptions, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
 import { DECIDED, RETRY_AFTER, execute } from './retry.js';
 import { describe, isInstance } from './describe.js';
@@ -92,8 +92,17 @@ function isReadableStream(body) {
   return typeof ReadableStream === 'function' && body instanceof ReadableStream;
 }
 
+const FETCH_OPTION_NAMES = ['retryOnStatus', 'retryMethods', 'idempotencyKey'];
+
 function send(setup, fetchImpl, input, init = {}) {
   if (init === null || typeof init !== 'object') throw typeError('init', 'an object (fetch options)', init);
+  // fetch ignores what it does not know: a retry option here would silently do nothing.
+  for (const key in init) {
+    if (RETRY_OPTION_NAMES.has(key) || FETCH_OPTION_NAMES.includes(key)) {
+      throw new TypeError(`\`${key}\` is a retry option, but it was given in fetch's \`init\` (the second argument): ` +
+        `pass retry options third, retryFetch(input, init, { ${key} }), or to createFetch(options)`);
+    }
+  }
   // A stream can be read once: such a request is sent once and never retried.
   if (isReadableStream(init.body)) return fetchImpl(input, init);
   const request = typeof Request === 'function' && input instanceof Request ? input : undefined;

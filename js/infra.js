@@ -4,12 +4,15 @@
 import { ready } from './engine.js';
 import { awsErrorTypeRetryable, deadlineFrom as deadlineRule } from './generated/glue.js';
 import { RetryBudget, budgetEngine } from './budget.js';
-import { ENV_PREFIX, STOP_REASONS, typeError } from './options.js';
+import { ENV_PREFIX, STOP_REASONS, refuseForeignPolicy, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
 import { identifiers } from './retry.js';
 
 function engineOf(policy) {
-  if (!(policy instanceof Policy)) throw typeError('policy', 'a Policy', policy);
+  if (!(policy instanceof Policy)) {
+    refuseForeignPolicy(policy);
+    throw typeError('policy', 'a Policy', policy);
+  }
   return planOf(policy);
 }
 

@@ -3,7 +3,7 @@
 // and kinds come from the engine's table; this module only checks JavaScript types.
 import { checkOptions, newEnginePolicy } from './engine.js';
 import * as tables from './generated/tables.js';
-import { describe, isInstance, typeError } from './describe.js';
+import { describe, isInstance, readSafely, typeError } from './describe.js';
 import { RetryBudget } from './budget.js';
 import { CircuitBreaker } from './breaker.js';
 import { RetrySlots } from './slots.js';
@@ -37,6 +37,20 @@ const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', ...(NODE ? ['budget', 'breaker',
 const CALL_FIELDS = ['signal', ...(NODE ? ['idempotencyKey'] : [])];
 
 export { typeError };
+
+/**
+ * Throws if `value` is a Policy of another copy of this package (its CommonJS and ESM builds
+ * both loaded): it fails `instanceof`, and every reader of policies says so the same way.
+ */
+export function refuseForeignPolicy(value) {
+  if (value !== null && typeof value === 'object' && typeof readSafely(value, 'execute') === 'function' &&
+    typeof readSafely(value, 'delays') === 'function') {
+    throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
+  }
+}
+
+/** Every option a retry reads (policy fields and behaviour), but `signal`, which fetch has too. */
+export const RETRY_OPTION_NAMES = new Set([...FIELDS.keys(), ...BEHAVIOUR_FIELDS, ...CALL_FIELDS].filter((name) => name !== 'signal'));
 
 function isAbortSignal(value) {
   try {
@@ -202,11 +216,8 @@ export function readOptions(options, allowSignal) {
       throw new TypeError(`Unknown option \`${key}\` (known: ${[...FIELDS.keys(), ...BEHAVIOUR_FIELDS, ...CALL_FIELDS].join(', ')})`);
     }
   }
-  if (keys === 0 && typeof options.execute === 'function' && typeof options.delays === 'function') {
-    // A Policy of another copy of this package (CommonJS and ESM builds both loaded) fails
-    // `instanceof` and has no enumerable fields: read as options, it would silently be the defaults.
-    throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
-  }
+  // Read as options, it would silently be the defaults (it has no enumerable fields).
+  if (keys === 0) refuseForeignPolicy(options);
   const plan = new Plan(present, slots, retryOn, abortOn, retryIf, onRetry, signal, budget, breaker, guards);
   if (present !== 0 && !isLastValid(present, slots)) {
     if (!checkOptions(present, slots)) {

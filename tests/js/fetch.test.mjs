@@ -294,3 +294,12 @@ test('retryOn names the codes users know: a reset connection\'s code is on fetch
   assert.equal((await retryFetch(`${base}/busy-abort`, undefined, { ...options, abortOn: ['503'] })).status, 503);
   assert.equal(seen.get('/busy-abort').length, 1);
 });
+
+test('retry options in fetch\'s init slot are refused, not ignored', async () => {
+  await assert.rejects(async () => retryFetch(`${base}/x`, { maxAttempts: 3 }), {
+    name: 'TypeError', message: /`maxAttempts` is a retry option, but it was given in fetch's `init` \(the second argument\): pass retry options third, retryFetch\(input, init, \{ maxAttempts \}\)/ });
+  await assert.rejects(async () => createFetch()(`${base}/x`, { retryOnStatus: [503] }), { name: 'TypeError', message: /`retryOnStatus` is a retry option/ });
+  // fetch's own options, and a signal (which both have), are fine.
+  scripts.set('/init-ok', ['ok']);
+  assert.equal((await retryFetch(`${base}/init-ok`, { method: 'GET', headers: {}, signal: new AbortController().signal, cache: 'no-store' })).status, 200);
+});

@@ -83,9 +83,12 @@ test('a Policy from the other build is refused clearly, not read as default opti
   writeFileSync(join(consumer, 'dual.mjs'), `import { createRequire } from 'node:module';
 import { retry } from 'jitterbug';
 const { Policy } = createRequire(import.meta.url)('jitterbug');
-try { retry(async () => 1, new Policy({ maxAttempts: 9 })); console.log('accepted'); }
-catch (error) { console.log(error.name, error.message.includes('another copy of jitterbug')); }`);
-  assert.equal(node(['dual.mjs'], consumer), 'TypeError true');
+import { toStepFunctionsRetry, toEnv, toAwsRetryStrategy } from 'jitterbug';
+for (const use of [(p) => retry(async () => 1, p), toStepFunctionsRetry, toEnv, toAwsRetryStrategy]) {
+  try { use(new Policy({ maxAttempts: 9 })); console.log('accepted'); }
+  catch (error) { console.log(error.name, error.message.includes('another copy of jitterbug')); }
+}`);
+  assert.equal(node(['dual.mjs'], consumer), 'TypeError true\nTypeError true\nTypeError true\nTypeError true');
 });
 
 test('jitterbug/cdk loads from ESM and CommonJS and shares the main entry\'s Policy', () => {
