@@ -92,15 +92,15 @@ function isReadableStream(body) {
   return typeof ReadableStream === 'function' && body instanceof ReadableStream;
 }
 
-const FETCH_OPTION_NAMES = ['retryOnStatus', 'retryMethods', 'idempotencyKey'];
+// Options a retry reads and fetch does not (`signal` both do; `idempotencyKey` is in the set).
+const RETRY_ONLY = new Set([...RETRY_OPTION_NAMES, 'retryOnStatus', 'retryMethods']);
 
 function send(setup, fetchImpl, input, init = {}) {
   if (init === null || typeof init !== 'object') throw typeError('init', 'an object (fetch options)', init);
   // fetch ignores what it does not know: a retry option here would silently do nothing.
   for (const key in init) {
-    if (RETRY_OPTION_NAMES.has(key) || FETCH_OPTION_NAMES.includes(key)) {
-      throw new TypeError(`\`${key}\` is a retry option, but it was given in fetch's \`init\` (the second argument): ` +
-        `pass retry options third, retryFetch(input, init, { ${key} }), or to createFetch(options)`);
+    if (RETRY_ONLY.has(key)) {
+      throw new TypeError(`\`${key}\` is a retry option, not fetch's: pass it third, retryFetch(input, init, { ${key} })`);
     }
   }
   // A stream can be read once: such a request is sent once and never retried.

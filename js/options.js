@@ -43,14 +43,13 @@ export { typeError };
  * both loaded): it fails `instanceof`, and every reader of policies says so the same way.
  */
 export function refuseForeignPolicy(value) {
-  if (value !== null && typeof value === 'object' && typeof readSafely(value, 'execute') === 'function' &&
-    typeof readSafely(value, 'delays') === 'function') {
+  if (typeof readSafely(value, 'execute') === 'function' && typeof readSafely(value, 'delays') === 'function') {
     throw new TypeError('This Policy comes from another copy of jitterbug (are both its CommonJS and ESM builds loaded?); pass Policy.fromJSON(policy.toJSON()) instead');
   }
 }
 
 /** Every option a retry reads (policy fields and behaviour), but `signal`, which fetch has too. */
-export const RETRY_OPTION_NAMES = new Set([...FIELDS.keys(), ...BEHAVIOUR_FIELDS, ...CALL_FIELDS].filter((name) => name !== 'signal'));
+export const RETRY_OPTION_NAMES = new Set([...FIELDS.keys(), ...BEHAVIOUR_FIELDS, ...CALL_FIELDS.slice(1)]); // CALL_FIELDS[0] is 'signal'
 
 function isAbortSignal(value) {
   try {

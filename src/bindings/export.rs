@@ -1,6 +1,7 @@
 //! Policies for other runtimes, as plain JavaScript objects (Node builds: cargo feature `infra`).
 
 use super::errors::{number_text, to_js_error};
+use super::lists::nul_separated;
 use super::objects::{set, strings};
 use super::policy::EnginePolicy;
 use crate::engine::export::{
@@ -22,7 +23,8 @@ impl EnginePolicy {
         has_budget: bool,
         has_breaker: bool,
     ) -> Object {
-        let errors = errors.map(|joined| joined.split('\0').map(String::from).collect::<Vec<_>>());
+        let errors =
+            errors.map(|joined| nul_separated(&joined).map(String::from).collect::<Vec<_>>());
         let (retrier, losses) = to_step_functions(self.policy(), errors, (has_budget, has_breaker));
         let object = Object::new();
         set(

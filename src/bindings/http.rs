@@ -1,6 +1,7 @@
 //! The HTTP rules `retryFetch` asks about: Retry-After, what a response means, which methods
 //! may be sent again.
 
+use super::lists::nul_separated;
 use alloc::string::String;
 
 use crate::engine::http::ResponseOutcome;
@@ -24,7 +25,7 @@ pub fn retry_after_ms(status: u16, value: &str, now: f64) -> f64 {
 pub fn response_outcome(status: u16, statuses: Option<String>) -> u8 {
     let retried = match statuses {
         None => http::retries_status(status, None),
-        Some(list) => list.split('\0').any(|s| s.parse::<u16>() == Ok(status)),
+        Some(list) => nul_separated(&list).any(|s| s.parse::<u16>() == Ok(status)),
     };
     let outcome = http::response_outcome(status, retried);
     ResponseOutcome::ALL
@@ -40,6 +41,6 @@ pub fn retries_method(method: &str, has_idempotency_key: bool, methods: Option<S
     http::retries_method(
         method,
         has_idempotency_key,
-        methods.as_deref().map(|list| list.split('\0')),
+        methods.as_deref().map(nul_separated),
     )
 }

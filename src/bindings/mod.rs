@@ -10,6 +10,7 @@ mod errors;
 #[cfg(feature = "infra")]
 mod export;
 mod http;
+mod lists;
 #[cfg(any(feature = "infra", feature = "overload"))]
 mod objects;
 mod policy;

@@ -5,6 +5,7 @@
 //! order, backoff and jitter as indexes into their name lists), with a bitmask of the slots
 //! the user set. That keeps per-call validation free of string copies.
 
+use super::lists::nul_separated;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -67,7 +68,7 @@ fn split_names(joined: &str) -> Vec<String> {
     if joined.is_empty() {
         return Vec::new();
     }
-    joined.split('\0').map(String::from).collect()
+    nul_separated(joined).map(String::from).collect()
 }
 
 #[wasm_bindgen(js_name = EnginePolicy)]
@@ -105,7 +106,7 @@ impl EnginePolicy {
     /// reads them. NUL cannot occur in an environment variable.
     #[wasm_bindgen(js_name = fromEnv)]
     pub fn from_env(prefix: &str, values: &str) -> Result<EnginePolicy, JsValue> {
-        let values: Vec<String> = values.split('\0').map(String::from).collect();
+        let values: Vec<String> = nul_separated(values).map(String::from).collect();
         let parse = |text: &str| Some(js_sys::Number::from(JsValue::from_str(text)).value_of());
         options_from_env_values(prefix, &values, &parse)
             .and_then(|options| options.build())
@@ -142,13 +143,13 @@ impl EnginePolicy {
     /// NUL-separated (one string crosses the boundary instead of three).
     #[wasm_bindgen(js_name = isRetryable)]
     pub fn is_retryable(&self, identifiers: &str, timed_out: bool) -> bool {
-        self.0.is_retryable(identifiers.split('\0'), timed_out)
+        self.0.is_retryable(nul_separated(identifiers), timed_out)
     }
 
     /// Whether `abortOn` names the error (its identifiers as for `isRetryable`).
     #[wasm_bindgen(js_name = isAborted)]
     pub fn is_aborted(&self, identifiers: &str) -> bool {
-        self.0.is_aborted(identifiers.split('\0'))
+        self.0.is_aborted(nul_separated(identifiers))
     }
 
     /// The retry state for one call.
