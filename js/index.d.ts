@@ -97,6 +97,10 @@ export interface PolicyJSON {
   abortOn?: string[];
 }
 
+/** What `toJSON()` returns: every field with a default is there; the others when set. */
+export type CompletePolicyJSON = Required<Pick<PolicyJSON, 'maxAttempts' | 'initialDelay' | 'maxDelay' | 'multiplier' | 'backoff'
+  | 'jitter' | 'jitterFactor' | 'retryOn' | 'abortOn'>> & PolicyJSON;
+
 /** What `onRetry` receives before each sleep. */
 export interface RetryEvent {
   /** The attempt that failed, counting from 1. */
@@ -177,7 +181,7 @@ export declare class Policy {
   /** The first `count` delays (ms) this policy draws, for previews and tests (count: 0 to 100000). */
   delays(count: number): number[];
   /** Every field, defaults included; unset optional fields are left out. */
-  toJSON(): PolicyJSON;
+  toJSON(): CompletePolicyJSON;
   static fromJSON(json: PolicyJSON): Policy;
   /**
    * Reads `RETRY_MAX_ATTEMPTS`, `RETRY_INITIAL_DELAY`, `RETRY_MAX_DELAY`, `RETRY_MULTIPLIER`,
@@ -233,8 +237,10 @@ export declare class AttemptTimeoutError extends Error {
  * An error the policy does not retry propagates unchanged; exhaustion rejects with
  * `RetryExhaustedError`; an abort rejects with `signal.reason`.
  */
-export declare function retry<T>(fn: (context: AttemptContext) => T | PromiseLike<T>, options?: RetryOptions): Promise<T>;
+// The options overload comes last: when no overload fits, TypeScript reports the last one's
+// error, and a misspelt option should be named against the options.
 export declare function retry<T>(fn: (context: AttemptContext) => T | PromiseLike<T>, policy: Policy, call?: CallOptions): Promise<T>;
+export declare function retry<T>(fn: (context: AttemptContext) => T | PromiseLike<T>, options?: RetryOptions): Promise<T>;
 
 /** A decorator: `withRetry(options)(fn)` is `fn` with the same arguments, retried. */
 export declare function withRetry(options?: PolicyOptions | Policy): <A extends unknown[], T>(
@@ -256,7 +262,7 @@ export interface FetchRetryOptions extends Omit<RetryOptions, 'idempotencyKey'> 
    * itself (with `retryFetch`). A request with the header may be retried whatever its
    * method, and the server can tell a retry from a new request. Default: none.
    */
-  idempotencyKey?: true | string | ((input: RequestInfo | URL, init: RequestInit) => string);
+  idempotencyKey?: true | string | ((input: string | URL | Request, init: RequestInit) => string);
 }
 
 /**
@@ -266,13 +272,13 @@ export interface FetchRetryOptions extends Omit<RetryOptions, 'idempotencyKey'> 
  * request may not be retried (a non-idempotent method), and with `signal.reason` when
  * `init.signal` aborts. A `ReadableStream` body is sent once and never retried.
  */
-export declare function retryFetch(input: RequestInfo | URL, init?: RequestInit, options?: FetchRetryOptions | Policy): Promise<Response>;
+export declare function retryFetch(input: string | URL | Request, init?: RequestInit, options?: FetchRetryOptions | Policy): Promise<Response>;
 
 /** A function with fetch's signature that retries under `options`, validated once. Default `fetchImpl`: the global `fetch`. */
 export declare function createFetch(
   options?: FetchRetryOptions | Policy,
-  fetchImpl?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>,
-): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  fetchImpl?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
+): (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /**
  * A failing response (a retryable status, or any 5xx), as `onRetry`, `retryIf` and a breaker

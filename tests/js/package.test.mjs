@@ -69,14 +69,32 @@ test('the browser build is chosen by the browser condition and loads jitterbug.w
 test('TypeScript declarations type-check a consumer (NodeNext, ESM and CommonJS)', () => {
   const tsc = join(root, 'node_modules/.bin/tsc');
   const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
+  // As `cdk init` writes a tsconfig: lib es2022 only (no DOM), Node's types, no skipLibCheck.
+  const nodeOnly = [...args, '--lib', 'es2022'];
   for (const file of ['usage.mts', 'usage.cts']) {
     writeFileSync(join(consumer, file), readFileSync(join(root, 'tests/types', file)));
     execFileSync(tsc, [...args, file], { cwd: consumer, stdio: 'pipe' });
+    try {
+      execFileSync(tsc, [...nodeOnly, file], { cwd: consumer, stdio: 'pipe', encoding: 'utf8' });
+    } catch (error) {
+      assert.fail(`${file} under a Node-only tsconfig:\n${error.stdout}`);
+    }
   }
   // And a misuse is rejected, so the check above is not vacuous.
   writeFileSync(join(consumer, 'misuse.mts'), "import { Policy } from 'jitterbug';\nnew Policy({ maxAttempts: '3' });\n");
   assert.throws(() => execFileSync(tsc, [...args, 'misuse.mts'], { cwd: consumer, stdio: 'pipe', encoding: 'utf8' }),
     (error) => /misuse\.mts.*not assignable to type 'number'/s.test(error.stdout));
+  // A misspelt option is reported against the options, not against the Policy overload.
+  writeFileSync(join(consumer, 'misspelt.mts'), "import { retry } from 'jitterbug';\nawait retry(async () => 1, { retries: 3 });\n");
+  assert.throws(() => execFileSync(tsc, [...args, 'misspelt.mts'], { cwd: consumer, stdio: 'pipe', encoding: 'utf8' }),
+    (error) => /'retries' does not exist in type 'RetryOptions'/.test(error.stdout) || assert.fail(error.stdout));
+  // toJSON() has every field that is always there as present.
+  writeFileSync(join(consumer, 'json.mts'), "import { Policy } from 'jitterbug';\nconst n: number = new Policy().toJSON().maxAttempts;\nconst l: string[] = new Policy().toJSON().retryOn;\nconst s: number | undefined = new Policy().toJSON().seed;\nvoid [n, l, s];\n");
+  try {
+    execFileSync(tsc, [...args, 'json.mts'], { cwd: consumer, stdio: 'pipe', encoding: 'utf8' });
+  } catch (error) {
+    assert.fail(error.stdout);
+  }
 });
 
 test('a Policy from the other build is refused clearly, not read as default options', () => {
