@@ -71,6 +71,7 @@ export class Policy {
     if (!NODE) return fromEngine(engineFromEnv()); // the browser build's says why it has none
     if (env === null || typeof env !== 'object') throw typeError('env', 'an object of strings', env);
     if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
+    refuseUnknownVariables(env, prefix);
     const values = ENV_NAMES.map((name) => {
       const value = env[prefix + name];
       const text = value === undefined || value === null ? '' : String(value);
@@ -80,6 +81,31 @@ export class Policy {
     });
     return fromEngine(engineFromEnv(prefix, values.join('\0')));
   }
+}
+
+/** A misspelt variable would be ignored, and its field silently left at its default. */
+function refuseUnknownVariables(env, prefix) {
+  if (prefix === '') return; // every variable would be "under" it
+  for (const variable of Object.keys(env)) {
+    if (!variable.startsWith(prefix) || ENV_NAMES.includes(variable.slice(prefix.length))) continue;
+    const closest = ENV_NAMES.map((name) => [distance(variable.slice(prefix.length), name), name]).sort((a, b) => a[0] - b[0])[0];
+    const meant = closest[0] <= 2 ? ` (did you mean \`${prefix}${closest[1]}\`?)` : '';
+    throw new TypeError(`Unknown environment variable \`${variable}\`${meant}: Policy.fromEnv reads ${ENV_NAMES.map((n) => prefix + n).join(', ')}; ` +
+      `if ${prefix} variables belong to something else, give fromEnv another prefix`);
+  }
+}
+
+/** Edit distance (insertions, deletions, substitutions) between two short names. */
+function distance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
 }
 
 function fromEngine(engine) {

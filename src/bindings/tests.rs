@@ -60,7 +60,7 @@ fn env_text_errors_become_type_errors() {
     let error: js_sys::TypeError = error.dyn_into().expect("a TypeError");
     assert_eq!(
         String::from(error.message()),
-        "`RETRY_MAX_DELAY` must be a number of seconds, got 'ten'"
+        "`RETRY_MAX_DELAY` must be a number of seconds (or of ms, written 100ms), got 'ten'"
     );
 }
 

@@ -64,7 +64,10 @@ pub fn options_from_env_values(
             Field::AbortOn => options.abort_on = Some(split_list(text)),
             _ => {
                 let (number, expected) = match field.kind() {
-                    FieldKind::Duration => (seconds_to_ms(text, parse), "a number of seconds"),
+                    FieldKind::Duration => (
+                        duration_to_ms(text, &parse),
+                        "a number of seconds (or of ms, written 100ms)",
+                    ),
                     _ => (is_decimal(text).then(|| parse(text)).flatten(), "a number"),
                 };
                 let value = number.ok_or_else(|| PolicyError {
@@ -106,6 +109,16 @@ fn split_list(text: &str) -> Vec<String> {
 
 /// Decimal seconds to ms without the rounding error of `× 1000`: the decimal exponent is
 /// shifted by three and the text parsed once, so "0.1" gives exactly 100.
+/// A duration's text as ms: seconds, unless it ends in `ms` (`100ms`); a trailing `s` says
+/// seconds explicitly (`0.1s`). A seconds variable set to `100` meaning 100 ms is the
+/// commonest slip, and the suffix lets the value say what it means.
+fn duration_to_ms(text: &str, parse: &dyn Fn(&str) -> Option<f64>) -> Option<f64> {
+    match text.strip_suffix("ms") {
+        Some(ms) => is_decimal(ms).then(|| parse(ms)).flatten(),
+        None => seconds_to_ms(text.strip_suffix('s').unwrap_or(text), parse),
+    }
+}
+
 fn seconds_to_ms(text: &str, parse: impl Fn(&str) -> Option<f64>) -> Option<f64> {
     if !is_decimal(text) {
         return None;
@@ -220,12 +233,29 @@ mod tests {
     }
 
     #[test]
+    fn durations_may_name_their_unit() {
+        // Seconds by default, as the retry standard writes them; `ms` or `s` says which.
+        for (text, ms) in [
+            ("0.1", 100.0),
+            ("0.1s", 100.0),
+            ("100ms", 100.0),
+            ("2.5ms", 2.5),
+        ] {
+            let options = from(&[("RETRY_INITIAL_DELAY", text)]).unwrap();
+            assert_eq!(options.initial_delay, Some(ms), "{text}");
+        }
+        for text in ["100 ms", "1m", "ms", "s", "100MS", "1e3msms"] {
+            assert!(from(&[("RETRY_INITIAL_DELAY", text)]).is_err(), "{text}");
+        }
+    }
+
+    #[test]
     fn errors_name_the_variable_and_the_value() {
         let err = from(&[("RETRY_MAX_DELAY", "ten")]).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Type);
         assert_eq!(
             err.to_string(),
-            "`RETRY_MAX_DELAY` must be a number of seconds, got 'ten'"
+            "`RETRY_MAX_DELAY` must be a number of seconds (or of ms, written 100ms), got 'ten'"
         );
         let err = from(&[("RETRY_MAX_ATTEMPTS", "0")]).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Range);

@@ -87,7 +87,7 @@ test('fromEnv reads the seeds\' variables in seconds, and every other field', ()
 });
 
 test('fromEnv errors name the variable and the value', () => {
-  assert.throws(() => Policy.fromEnv({ RETRY_MAX_DELAY: 'ten' }), { name: 'TypeError', message: "`RETRY_MAX_DELAY` must be a number of seconds, got 'ten'" });
+  assert.throws(() => Policy.fromEnv({ RETRY_MAX_DELAY: 'ten' }), { name: 'TypeError', message: "`RETRY_MAX_DELAY` must be a number of seconds (or of ms, written 100ms), got 'ten'" });
   assert.throws(() => Policy.fromEnv({ RETRY_MAX_ATTEMPTS: '0' }), { name: 'RangeError', message: '`RETRY_MAX_ATTEMPTS` must be an integer from 1 to 4294967295, got 0' });
   assert.throws(() => Policy.fromEnv({ RETRY_MAX_ATTEMPTS: '0x10' }), { name: 'TypeError', message: "`RETRY_MAX_ATTEMPTS` must be a number, got '0x10'" });
   assert.throws(() => Policy.fromEnv({ RETRY_JITTER: 'lots' }), { name: 'RangeError', message: /^`RETRY_JITTER` must be one of/ });
@@ -140,4 +140,16 @@ test('empty names and names or environment values with NUL characters are reject
   assert.throws(() => new Policy({ retryOn: [''] }), { name: 'TypeError', message: "`retryOn` must be an array of error names or codes (non-empty strings), got ['']" });
   assert.throws(() => new Policy({ retryOn: ['a\0b'] }), { name: 'TypeError', message: /^`retryOn` must be an array of error names or codes/ });
   assert.throws(() => Policy.fromEnv({ RETRY_JITTER: 'full\0' }), { name: 'TypeError', message: /^`RETRY_JITTER` must be text without NUL characters/ });
+});
+
+test('fromEnv refuses a variable it does not know under its prefix, naming the one meant', () => {
+  assert.throws(() => Policy.fromEnv({ RETRY_MAX_ATTEMPT: '5', RETRY_MAX_DELAY: '2' }), {
+    name: 'TypeError',
+    message: /^Unknown environment variable `RETRY_MAX_ATTEMPT` \(did you mean `RETRY_MAX_ATTEMPTS`\?\)/,
+  });
+  assert.throws(() => Policy.fromEnv({ RETRY_TIMEOUT: '5' }), { name: 'TypeError', message: /Unknown environment variable `RETRY_TIMEOUT`.*another prefix/ });
+  // Other variables, and the known ones, are fine; a duration may name its unit.
+  const policy = Policy.fromEnv({ PATH: '/bin', RETRY_INITIAL_DELAY: '100ms', RETRY_MAX_DELAY: '2s', PAY_MAX_ATTEMPT: '1' });
+  assert.deepEqual([policy.toJSON().initialDelay, policy.toJSON().maxDelay], [100, 2000]);
+  assert.equal(Policy.fromEnv({ PAY_MAX_ATTEMPTS: '4', RETRY_X: '1' }, { prefix: 'PAY_' }).toJSON().maxAttempts, 4);
 });
