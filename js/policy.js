@@ -67,20 +67,26 @@ export class Policy {
    * A policy from environment variables: `RETRY_MAX_ATTEMPTS`, `RETRY_INITIAL_DELAY` and
    * `RETRY_MAX_DELAY` (seconds), and the other fields likewise (see the README).
    */
-  static fromEnv(env = globalThis.process?.env, { prefix = ENV_PREFIX } = {}) {
-    if (!NODE) return fromEngine(engineFromEnv()); // the browser build's says why it has none
-    if (env === null || typeof env !== 'object') throw typeError('env', 'an object of strings', env);
-    if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
-    refuseUnknownVariables(env, prefix);
-    const values = ENV_NAMES.map((name) => {
-      const value = env[prefix + name];
-      const text = value === undefined || value === null ? '' : String(value);
-      // NUL separates the values on their way to the engine; real environments cannot hold one.
-      if (text.includes('\0')) throw typeError(prefix + name, 'text without NUL characters', text);
-      return text;
-    });
-    return fromEngine(engineFromEnv(prefix, values.join('\0')));
+  static fromEnv(env = globalThis.process?.env, options = {}) {
+    // The browser build has no environment reader; its stand-in says so.
+    return NODE ? fromEnvironment(env, options) : fromEngine(engineFromEnv());
   }
+
+}
+
+/** `Policy.fromEnv` in the Node builds. */
+function fromEnvironment(env, { prefix = ENV_PREFIX } = {}) {
+  if (env === null || typeof env !== 'object') throw typeError('env', 'an object of strings', env);
+  if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
+  refuseUnknownVariables(env, prefix);
+  const values = ENV_NAMES.map((name) => {
+    const value = env[prefix + name];
+    const text = value === undefined || value === null ? '' : String(value);
+    // NUL separates the values on their way to the engine; real environments cannot hold one.
+    if (text.includes('\0')) throw typeError(prefix + name, 'text without NUL characters', text);
+    return text;
+  });
+  return fromEngine(engineFromEnv(prefix, values.join('\0')));
 }
 
 /** A misspelt variable would be ignored, and its field silently left at its default. */
