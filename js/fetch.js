@@ -7,6 +7,7 @@ import { RETRY_OPTION_NAMES, readOptions, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
 import { DECIDED, RETRY_AFTER, execute } from './retry.js';
 import { describe, isInstance } from './describe.js';
+import { reportListenerError } from './report.js';
 
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
 
@@ -55,12 +56,13 @@ let defaultSetup;
 
 /** Splits fetch options into the retry plan and the HTTP rules; validated once per call site. */
 function readFetchOptions(options) {
-  if (options === undefined) return (defaultSetup ??= { plan: readOptions({}, true), statuses: undefined, methods: undefined, makeKey: undefined });
-  if (isInstance(options, Policy)) return { plan: planOf(options), statuses: undefined, methods: undefined, makeKey: undefined };
+  if (options === undefined) return (defaultSetup ??= { plan: readOptions({}, true), statuses: undefined, methods: undefined });
+  if (isInstance(options, Policy)) return { plan: planOf(options), statuses: undefined, methods: undefined };
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected fetch options to be an object or a Policy, got ${describe(options)}`);
   }
-  const { retryOnStatus, retryMethods, ...retryOptions } = options;
+  const { retryOnStatus, retryMethods, onGiveUp, ...retryOptions } = options;
+  if (onGiveUp !== undefined && typeof onGiveUp !== 'function') throw typeError('onGiveUp', 'a function', onGiveUp);
   let makeKey;
   // Fleet coordination: the browser build leaves `idempotencyKey` to readOptions, which
   // refuses it as unknown.
@@ -69,6 +71,7 @@ function readFetchOptions(options) {
     delete retryOptions.idempotencyKey;
   }
   return {
+    onGiveUp,
     makeKey,
     statuses: readList('retryOnStatus', retryOnStatus, isStatus,
       'an array of HTTP statuses (integers from 100 to 599)'),
@@ -122,7 +125,9 @@ function send(setup, fetchImpl, input, init = {}) {
   const userRetryIf = plan.retryIf;
   const userOnRetry = plan.onRetry;
 
+  let attempts = 0;
   const attempt = async ({ signal }) => {
+    attempts += 1;
     // A Request's body is a stream: each attempt sends a clone and keeps the original whole.
     const target = request?.body ? request.clone() : input;
     const response = await fetchImpl(target, { ...init, signal });
@@ -151,11 +156,37 @@ function send(setup, fetchImpl, input, init = {}) {
   };
   return execute(plan, attempt, call).catch((error) => {
     // fetch's contract: a response is a result, whatever its status; the last one is returned
-    // when the retries for it run out or the policy will not retry it.
-    if (isHttpStatusError(error)) return error.response;
-    if (isInstance(error, RetryExhaustedError) && isHttpStatusError(error.cause)) return error.cause.response;
+    // when the retries for it run out or the policy will not retry it, and retryOutcome() and
+    // onGiveUp say why.
+    if (isHttpStatusError(error)) return gaveUp(setup, error.response, { attempts, reason: 'notRetryable' });
+    if (isInstance(error, RetryExhaustedError) && isHttpStatusError(error.cause)) {
+      return gaveUp(setup, error.cause.response, { attempts: error.attempts, reason: error.reason, elapsed: error.elapsed });
+    }
     throw error;
   });
+}
+
+const outcomes = new WeakMap();
+
+function gaveUp(setup, response, outcome) {
+  outcomes.set(response, outcome);
+  if (setup.onGiveUp !== undefined) {
+    try {
+      setup.onGiveUp({ ...outcome, response });
+    } catch (listenerError) {
+      reportListenerError(listenerError);
+    }
+  }
+  return response;
+}
+
+/**
+ * Why retryFetch resolved with this (failing) response: `{ attempts, reason }` (and `elapsed`
+ * when retries ran out), `reason` as a RetryExhaustedError's or 'notRetryable'; undefined for
+ * a response it did not give up on.
+ */
+export function retryOutcome(response) {
+  return outcomes.get(response);
 }
 
 /**

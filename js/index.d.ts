@@ -263,7 +263,26 @@ export interface FetchRetryOptions extends Omit<RetryOptions, 'idempotencyKey'> 
    * method, and the server can tell a retry from a new request. Default: none.
    */
   idempotencyKey?: true | string | ((input: string | URL | Request, init: RequestInit) => string);
+  /**
+   * Called when retryFetch resolves with a failing response it gave up on (retries ran out, a
+   * `Retry-After` past the cap, a request it may not send again), with the reason. Its errors
+   * never change the result. Default: none.
+   */
+  onGiveUp?: (event: FetchOutcome & { response: Response }) => void;
 }
+
+/** Why retryFetch resolved with a failing response (see `retryOutcome`). */
+export interface FetchOutcome {
+  /** Attempts made. */
+  attempts: number;
+  /** A `RetryExhaustedError`'s reason, or `'notRetryable'` (the request may not be sent again). */
+  reason: ExhaustedReason | 'notRetryable';
+  /** Ms elapsed, when retries ran out (see `RetryEvent.elapsed`). */
+  elapsed?: number;
+}
+
+/** For a failing response retryFetch gave up on: why, and after how many attempts; else undefined. */
+export declare function retryOutcome(response: Response): FetchOutcome | undefined;
 
 /**
  * `fetch(input, init)`, retried. Resolves with a `Response` like fetch: the last one when the

@@ -15,7 +15,7 @@ import { Idempotency, IdempotencyError } from './idempotency.js';
 export { Policy, presets } from './policy.js';
 export { AttemptTimeoutError, CircuitBreaker, CircuitOpenError, HttpStatusError, RetryBudget, RetryExhaustedError };
 export { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlots };
-export { retryFetch, createFetch } from './fetch.js';
+export { retryFetch, createFetch, retryOutcome } from './fetch.js';
 export { backoffKinds, jitterKinds } from './options.js';
 
 // The build minifies class names; every exported class gets its own back, so that logs print

@@ -303,3 +303,34 @@ test('retry options in fetch\'s init slot are refused, not ignored', async () =>
   scripts.set('/init-ok', ['ok']);
   assert.equal((await retryFetch(`${base}/init-ok`, { method: 'GET', headers: {}, signal: new AbortController().signal, cache: 'no-store' })).status, 200);
 });
+
+test('when retryFetch resolves with a failing response, retryOutcome(response) and onGiveUp say why and after how many attempts', async () => {
+  const { retryOutcome } = await import('jitterbug');
+  const gaveUp = [];
+  const options = { initialDelay: 1, maxDelay: 2, maxAttempts: 3, onGiveUp: (event) => gaveUp.push(event) };
+  scripts.set('/always-busy', ['e503']);
+  const busy = await retryFetch(`${base}/always-busy`, undefined, options);
+  assert.equal(busy.status, 503);
+  assert.deepEqual({ ...retryOutcome(busy), elapsed: undefined }, { attempts: 3, reason: 'attempts', elapsed: undefined });
+  assert.equal(gaveUp.length, 1);
+  assert.equal(gaveUp[0].response, busy);
+  assert.deepEqual([gaveUp[0].reason, gaveUp[0].attempts], ['attempts', 3]);
+  // A Retry-After past the cap: given up at once.
+  scripts.set('/minute', ['busyForAMinute']);
+  const minute = await retryFetch(`${base}/minute`, undefined, options);
+  assert.deepEqual([retryOutcome(minute).reason, retryOutcome(minute).attempts], ['retryAfter', 1]);
+  // Not retried at all: a POST without a key.
+  scripts.set('/post-busy', ['e503']);
+  const post = await retryFetch(`${base}/post-busy`, { method: 'POST' }, options);
+  assert.deepEqual(retryOutcome(post), { attempts: 1, reason: 'notRetryable' });
+  // A status the call does not retry (404) is its answer, not a give-up.
+  scripts.set('/missing', ['e404']);
+  assert.equal(retryOutcome(await retryFetch(`${base}/missing`, undefined, options)), undefined);
+  // A success after retries is no give-up; a listener that throws breaks nothing.
+  scripts.set('/busy-once', ['e503', 'ok']);
+  const ok = await retryFetch(`${base}/busy-once`, undefined, { ...options, onGiveUp: () => { throw new Error('listener'); } });
+  assert.equal(ok.status, 200);
+  assert.equal(retryOutcome(ok), undefined);
+  assert.equal(gaveUp.length, 3);
+  assert.throws(() => createFetch({ onGiveUp: 5 }), { name: 'TypeError', message: '`onGiveUp` must be a function, got 5' });
+});

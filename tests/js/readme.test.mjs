@@ -43,6 +43,7 @@ before(async () => {
   ordersApi = createServer((req, res) => {
     const n = (seen.get(req.url) ?? 0) + 1;
     seen.set(req.url, n);
+    if (req.url === '/busy') { res.writeHead(503); res.end('busy'); return; }
     const id = /^\/orders\/(\w+)$/.exec(req.url)?.[1];
     if (!id) { res.writeHead(404); res.end(); return; }
     if (n === 1) { res.writeHead(503); res.end('busy'); return; }
@@ -112,7 +113,7 @@ test('the README documents every policy field and every export', () => {
   for (const field of ['maxAttempts', 'initialDelay', 'maxDelay', 'multiplier', 'backoff', 'jitter', 'jitterFactor', 'maxElapsed', 'attemptTimeout', 'seed', 'maxRetryAfter', 'retryOn', 'abortOn', 'signal', 'retryIf', 'onRetry', 'retryOnStatus', 'retryMethods', 'slotCount', 'slotWidth', 'idempotencyTtl', 'idempotencyKey']) {
     assert.match(readme, new RegExp(`#### \`${field}`), field);
   }
-  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds', 'RetryBudget', 'CircuitBreaker', 'toStepFunctionsRetry', 'toRetryProps', 'toEnv', 'deadlineFrom', 'toAwsRetryStrategy', 'MemoryStore', 'RedisStore', 'RetrySlots', 'Idempotency']) {
+  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds', 'RetryBudget', 'CircuitBreaker', 'toStepFunctionsRetry', 'toRetryProps', 'toEnv', 'deadlineFrom', 'toAwsRetryStrategy', 'MemoryStore', 'RedisStore', 'RetrySlots', 'Idempotency', 'retryOutcome']) {
     assert.match(readme, new RegExp(`^#{3,4} .*\`(new )?${name}\\b`, 'm'), name);
   }
 });

@@ -2,7 +2,7 @@
 import { toRetryProps } from 'jitterbug/cdk';
 import { AttemptTimeoutError, CircuitBreaker, deadlineFrom, toAwsRetryStrategy, toEnv, toStepFunctionsRetry, CircuitOpenError, HttpStatusError, RetryBudget, Policy, RetryExhaustedError, backoffKinds, createFetch, jitterKinds, presets, retry, retryFetch, withRetry } from 'jitterbug';
 import type { AttemptContext, CoordinationStore, ExhaustedReason, PolicyJSON, RetryBudgetOptions, RetryEvent } from 'jitterbug';
-import { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlots } from 'jitterbug';
+import { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlots, retryOutcome } from 'jitterbug';
 import { RedisStore } from 'jitterbug/redis';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     }
     if (error instanceof AttemptTimeoutError) void error.timeout;
   }
-  const response: Response = await retryFetch('https://example.test/orders', { method: 'PUT', body: '{}' }, { retryOnStatus: [503], maxRetryAfter: 5000 });
+  const response: Response = await retryFetch('https://example.test/orders', { method: 'PUT', body: '{}' }, { retryOnStatus: [503], maxRetryAfter: 5000,
+    onGiveUp: ({ reason, attempts, response: last }) => void [reason, attempts, last.status] });
+  const why: string | undefined = retryOutcome(response)?.reason;
   const fetchWithRetry = createFetch(policy, fetch);
   const again: Response = await fetchWithRetry(new URL('https://example.test/'), { headers: { 'Idempotency-Key': 'k' } });
   const onRetry = (e: RetryEvent) => { if (e.error instanceof HttpStatusError) void [e.error.status, e.error.retryAfter]; };
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
   await retryFetch('https://example.test/charges', { method: 'POST' }, { idempotencyKey: true, slotWidth: 100, slots });
   await shared.close().catch((e) => { if (e instanceof CoordinationError || e instanceof IdempotencyError) void e.message; });
   void [charged, tokens];
+  void why;
   void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds, budget.tokens, state,
     retrier.MaxAttempts, losses.length, env, maxElapsed, token.getRetryDelay(), props.maxAttempts];
 }
