@@ -21,3 +21,23 @@ export function toRetryProps(policy, { errors, onLoss } = {}) {
     jitterStrategy: retrier.JitterStrategy === 'FULL' ? JitterType.FULL : JitterType.NONE,
   };
 }
+
+/**
+ * `state.addRetry(toRetryProps(policy, options))`, and a loss for each error an earlier
+ * retrier on the state already catches: Step Functions tries a state's retriers in order, so
+ * the new rule never fires for it. A `LambdaInvoke` adds such a retrier for Lambda's service
+ * exceptions unless it is created with `retryOnServiceExceptions: false`.
+ */
+export function addRetry(state, policy, options = {}) {
+  const props = toRetryProps(policy, options);
+  // The state's retriers as Step Functions will see them (its public rendering).
+  const earlier = state.toStateJson().Retry ?? [];
+  for (const error of props.errors) {
+    if (earlier.some(({ ErrorEquals }) => ErrorEquals.includes(error) || ErrorEquals.includes('States.ALL'))) {
+      options.onLoss?.(`${error} is caught first by an earlier retrier on this state, so this rule never fires for it ` +
+        '(a LambdaInvoke retries service exceptions itself unless created with retryOnServiceExceptions: false)');
+    }
+  }
+  state.addRetry(props);
+  return props;
+}

@@ -74,3 +74,23 @@ handler({ key: 'snapshot-2026-11-22.db', snapshot: { revision: 42 } }, context).
     s3.close();
   }
 });
+
+test('addRetry flags a rule an earlier retrier on the state already catches (LambdaInvoke\'s own, by default)', async () => {
+  const { App, Stack } = await import('aws-cdk-lib');
+  const lambda = await import('aws-cdk-lib/aws-lambda');
+  const { LambdaInvoke } = await import('aws-cdk-lib/aws-stepfunctions-tasks');
+  const { addRetry } = await import('jitterbug/cdk');
+  const { Policy } = await import('jitterbug');
+  const stack = new Stack(new App(), 'Flags');
+  const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1') });
+  const policy = new Policy({ maxAttempts: 3, initialDelay: 1000, jitter: 'full' });
+  const errors = ['Lambda.ServiceException', 'States.Timeout'];
+  const byDefault = [];
+  addRetry(new LambdaInvoke(stack, 'Default', { lambdaFunction: fn }), policy, { errors, onLoss: (l) => byDefault.push(l) });
+  assert.deepEqual(byDefault, ['Lambda.ServiceException is caught first by an earlier retrier on this state, so this rule never fires for it (a LambdaInvoke retries service exceptions itself unless created with retryOnServiceExceptions: false)']);
+  const off = [];
+  const task = new LambdaInvoke(stack, 'Off', { lambdaFunction: fn, retryOnServiceExceptions: false });
+  addRetry(task, policy, { errors, onLoss: (l) => off.push(l) });
+  assert.deepEqual(off, []);
+  assert.deepEqual(task.toStateJson().Retry.map((r) => [r.ErrorEquals, r.MaxAttempts]), [[errors, 2]]);
+});

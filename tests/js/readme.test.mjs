@@ -113,7 +113,7 @@ test('the README documents every policy field and every export', () => {
   for (const field of ['maxAttempts', 'initialDelay', 'maxDelay', 'multiplier', 'backoff', 'jitter', 'jitterFactor', 'maxElapsed', 'attemptTimeout', 'seed', 'maxRetryAfter', 'retryOn', 'abortOn', 'signal', 'retryIf', 'onRetry', 'retryOnStatus', 'retryMethods', 'slotCount', 'slotWidth', 'idempotencyTtl', 'idempotencyKey']) {
     assert.match(readme, new RegExp(`#### \`${field}`), field);
   }
-  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds', 'RetryBudget', 'CircuitBreaker', 'toStepFunctionsRetry', 'toRetryProps', 'toEnv', 'deadlineFrom', 'toAwsRetryStrategy', 'MemoryStore', 'RedisStore', 'RetrySlots', 'Idempotency', 'retryOutcome']) {
+  for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds', 'RetryBudget', 'CircuitBreaker', 'toStepFunctionsRetry', 'toRetryProps', 'toEnv', 'deadlineFrom', 'toAwsRetryStrategy', 'MemoryStore', 'RedisStore', 'RetrySlots', 'Idempotency', 'retryOutcome', 'addRetry']) {
     assert.match(readme, new RegExp(`^#{3,4} .*\`(new )?${name}\\b`, 'm'), name);
   }
 });
