@@ -81,7 +81,10 @@ const initWith = (file, glue = `${generated}/glue.js`, browser = false) => ({
 // NODE: whether this is a Node build. The browser build has no budgets, breakers, fleet
 // coordination or environment reader; a constant each build defines, so the minifier drops the
 // code behind `NODE &&`.
-const common = { entryPoints: [`${root}js/index.js`], bundle: true, minify: true, target: 'es2022',
+// Source maps (without the sources' text, which the package does not ship): stack frames
+// name js/retry.js:120 instead of jitterbug.mjs:1:100327 (node --enable-source-maps).
+const maps = { sourcemap: true, sourcesContent: false };
+const common = { ...maps, entryPoints: [`${root}js/index.js`], bundle: true, minify: true, target: 'es2022',
   legalComments: 'none', logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' }, define: { NODE: 'true' } };
 await build({ ...common, format: 'cjs', platform: 'node', outfile: `${pkg}/jitterbug.cjs`, plugins: [initWith('init-sync.js')] });
 await build({ ...common, format: 'esm', platform: 'neutral', outfile: `${pkg}/jitterbug.mjs`, plugins: [initWith('init-sync.js')] });
@@ -90,7 +93,7 @@ await build({ ...common, format: 'esm', platform: 'browser', outfile: `${pkg}/ji
 
 // jitterbug/cdk: imports the package itself by name (one engine, one Policy class) and leaves
 // aws-cdk-lib to the user's project.
-const cdk = { entryPoints: [`${root}js/cdk.js`], bundle: true, minify: true, target: 'es2022', legalComments: 'none',
+const cdk = { ...maps, entryPoints: [`${root}js/cdk.js`], bundle: true, minify: true, target: 'es2022', legalComments: 'none',
   logLevel: 'warning', platform: 'node', external: ['jitterbug', 'aws-cdk-lib', 'aws-cdk-lib/*'] };
 await build({ ...cdk, format: 'esm', outfile: `${pkg}/cdk.mjs` });
 await build({ ...cdk, format: 'cjs', outfile: `${pkg}/cdk.cjs` });

@@ -33,7 +33,7 @@ test('the tarball holds the three builds, the module, the types and no sources',
   const listing = execFileSync('npm', ['pack', join(root, 'pkg'), '--dry-run', '--json'], { encoding: 'utf8' });
   const files = JSON.parse(listing)[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, ['README.md', 'cdk.cjs', 'cdk.d.cts', 'cdk.d.ts', 'cdk.mjs', 'index.d.cts', 'index.d.ts', 'jitterbug.browser.mjs', 'jitterbug.cjs', 'jitterbug.mjs', 'jitterbug.wasm', 'package.json',
-    'redis.cjs', 'redis.d.cts', 'redis.d.ts', 'redis.mjs']);
+    'redis.cjs', 'redis.d.cts', 'redis.d.ts', 'redis.mjs'].flatMap((f) => /\.(c|m)?js$/.test(f) && !f.endsWith('.d.ts') ? [f, `${f}.map`] : [f]).sort());
 });
 
 test('require() from CommonJS', () => {
@@ -139,4 +139,15 @@ test('every exported class keeps its name in the minified CommonJS and ESM build
   const exhausted = await retry(async () => { throw new Error('x'); }, { maxAttempts: 1 }).catch((e) => e);
   assert.ok(exhausted instanceof RetryExhaustedError);
   assert.match((await import('node:util')).inspect(exhausted), /^RetryExhaustedError: Gave up/);
+});
+
+test('stack frames point at the package\'s sources (source maps ship with every build)', () => {
+  writeFileSync(join(consumer, 'stack.mjs'), `import { retry } from 'jitterbug';
+try { retry(async () => 1, { maxAttempts: 'three' }); } catch (error) { console.log(error.stack); }`);
+  writeFileSync(join(consumer, 'stack.cjs'), `const { retry } = require('jitterbug');
+try { retry(async () => 1, { maxAttempts: 'three' }); } catch (error) { console.log(error.stack); }`);
+  for (const file of ['stack.mjs', 'stack.cjs']) {
+    const stack = execFileSync(process.execPath, ['--enable-source-maps', file], { cwd: consumer, encoding: 'utf8' });
+    assert.match(stack, /js\/options\.js:\d+:\d+/, `${file}: ${stack}`);
+  }
 });
