@@ -13,6 +13,8 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
  * A session is one run of the page's live panel (`?session=`).
  */
 export const SCENARIOS = {
+  // The page's first scenario: one failure, then success under the default policy.
+  recovers: ['503 retry-after=1', '200'],
   mixed: ['503 retry-after=1', '500', '429 retry-after=1', '200'],
   throttled: ['429 retry-after=2', '429 retry-after=2', '200'],
   slow: ['slow', '200'],

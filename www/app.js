@@ -1,6 +1,6 @@
 // The playground: a policy editor, a plot of the delays a policy draws, and a live retryFetch
 // against the flaky API served beside this page.
-import { Policy, presets, createFetch, backoffKinds, jitterKinds } from '/pkg/jitterbug.browser.mjs';
+import { Policy, presets, createFetch, backoffKinds, jitterKinds, retryOutcome } from '/pkg/jitterbug.browser.mjs';
 
 const $ = (id) => document.getElementById(id);
 const form = $('policy');
@@ -35,6 +35,15 @@ function writeForm(json) {
 
 let policy = new Policy();
 
+/** Marks the field an error names (its message starts with it), and unmarks the others. */
+function markInvalid(error) {
+  const named = error === undefined ? undefined : /^`(\w+)`/.exec(error.message)?.[1];
+  for (const element of form.elements) {
+    if (element.name === named) element.setAttribute('aria-invalid', 'true');
+    else element.removeAttribute('aria-invalid');
+  }
+}
+
 function update() {
   try {
     policy = new Policy(readForm());
@@ -42,8 +51,10 @@ function update() {
     // The engine's own words: they name the field and the value.
     $('policy-error').textContent = `${error.name}: ${error.message}`;
     $('policy-error').hidden = false;
+    markInvalid(error);
     return;
   }
+  markInvalid(undefined);
   $('policy-error').hidden = true;
   $('policy-json').textContent = JSON.stringify(policy.toJSON(), null, 2);
   plot(policy.toJSON());
@@ -53,11 +64,12 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-/** Per retry, the spread of delays over many seeds, and the cumulative worst case. */
+/** Per retry, the spread of delays over many seeds (or the policy's own seed), and the cumulative worst case. */
 function summarise(json) {
   const retries = Math.min(json.maxAttempts - 1, MAX_PLOTTED_RETRIES);
   if (retries < 1) return [];
-  const draws = Array.from({ length: SEEDS }, (_, seed) => new Policy({ ...json, seed: seed + 1 }).delays(retries));
+  const seeds = json.seed === undefined ? Array.from({ length: SEEDS }, (_, i) => i + 1) : [json.seed];
+  const draws = seeds.map((seed) => new Policy({ ...json, seed }).delays(retries));
   let worst = 0;
   return Array.from({ length: retries }, (_, r) => {
     const sorted = draws.map((d) => d[r]).sort((a, b) => a - b);
@@ -69,7 +81,9 @@ function summarise(json) {
 
 function plot(json) {
   const rows = summarise(json);
-  $('seed-count').textContent = SEEDS;
+  $('plot-scope').textContent = json.seed === undefined ? `Over ${SEEDS} seeds` : `Seed ${json.seed}: one schedule`;
+  const retries = json.maxAttempts - 1;
+  $('plot-clipped').textContent = retries > MAX_PLOTTED_RETRIES ? ` The first ${MAX_PLOTTED_RETRIES} of ${retries} retries are shown.` : '';
   $('delays').tBodies[0].replaceChildren(...rows.map((row) => {
     const tr = document.createElement('tr');
     for (const value of [row.retry, ms(row.p5), ms(row.median), ms(row.p95), ms(row.max), ms(row.worst)]) {
@@ -163,7 +177,8 @@ $('run').addEventListener('click', async () => {
     const statuses = splitList($('retry-on-status').value).map(Number);
     const fetchWithRetry = createFetch({ ...options, onRetry, ...(statuses.length ? { retryOnStatus: statuses } : {}) }, loggingFetch);
     const response = await fetchWithRetry(`/api/flaky?scenario=${scenario}&session=${session}`, { signal: controller.signal });
-    $('outcome').textContent = `${response.ok ? 'Succeeded' : 'Gave up'}: ${response.status} ${response.statusText} after ` +
+    const why = GAVE_UP_BECAUSE[retryOutcome(response)?.reason];
+    $('outcome').textContent = `${response.ok ? 'Succeeded' : `Gave up${why ? ` (${why})` : ''}`}: ${response.status} ${response.statusText} after ` +
       `${items.length} attempt${items.length === 1 ? '' : 's'} in ${ms(performance.now() - started)}`;
   } catch (error) {
     const count = `${items.length} attempt${items.length === 1 ? '' : 's'}`;
@@ -173,6 +188,14 @@ $('run').addEventListener('click', async () => {
     $('abort').disabled = true;
   }
 });
+
+// Why retryFetch stopped, in the words of the policy's fields.
+const GAVE_UP_BECAUSE = {
+  attempts: 'maxAttempts reached',
+  deadline: 'maxElapsed would be exceeded',
+  retryAfter: 'the server asked to wait longer than maxRetryAfter',
+  notRetryable: 'not retryable',
+};
 
 $('abort').addEventListener('click', () => controller?.abort(new DOMException('Aborted by the user', 'AbortError')));
 

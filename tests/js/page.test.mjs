@@ -32,6 +32,12 @@ after(async () => {
 const bands = () => page.$$eval('#chart rect.band', (rects) => rects.length);
 const tableRows = () => page.$$eval('#delays tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
 
+test('the first run, as the page opens, succeeds under the default policy', async () => {
+  await page.click('#run');
+  await page.waitForFunction(() => /^(Succeeded|Gave up)/.test(document.querySelector('#outcome').textContent), null, { timeout: 20_000 });
+  assert.match(await page.textContent('#outcome'), /^Succeeded: 200 OK after 2 attempts/);
+});
+
 test('the editor starts from the defaults and the plot shows one band per retry', async () => {
   assert.equal(await page.inputValue('input[name=maxAttempts]'), '3');
   assert.equal(await page.inputValue('select[name=jitter]'), 'full');
@@ -59,6 +65,9 @@ test('editing the policy redraws the plot; a preset fills the form', async () =>
 test('a bad value shows the engine\'s own error and keeps the last good plot', async () => {
   await page.fill('input[name=maxAttempts]', '0');
   assert.equal(await page.textContent('#policy-error'), 'RangeError: `maxAttempts` must be an integer from 1 to 4294967295, got 0');
+  // The field at fault is marked where it is.
+  assert.equal(await page.getAttribute('input[name=maxAttempts]', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('input[name=maxDelay]', 'aria-invalid'), null);
   assert.equal(await page.isVisible('#policy-error'), true);
   assert.equal(await bands(), 4);
   await page.fill('input[name=maxAttempts]', '5');
@@ -103,7 +112,7 @@ test('Retry-After past the cap: the panel gives up at once with the 503', async 
   await page.selectOption('#scenario', 'retry-after-too-long');
   await page.click('#run');
   await page.waitForFunction(() => /^(Succeeded|Gave up)/.test(document.querySelector('#outcome').textContent), null, { timeout: 10_000 });
-  assert.match(await page.textContent('#outcome'), /^Gave up: 503 Service Unavailable after 1 attempt in \d+(?:\.\d)? ms$/);
+  assert.match(await page.textContent('#outcome'), /^Gave up \(the server asked to wait longer than maxRetryAfter\): 503 Service Unavailable after 1 attempt in \d+(?:\.\d)? ms$/);
 });
 
 test('Abort stops a retry in the middle of its sleep', async () => {
@@ -120,4 +129,41 @@ test('Abort stops a retry in the middle of its sleep', async () => {
   assert.match(await page.textContent('#outcome'), /^AbortError: Aborted by the user \(after 1 attempt, \d+(?:\.\d)? ms\)$/);
   assert.equal(await page.$$eval('#attempts li', (items) => items.length), 1);
   await page.screenshot({ path: `${artifacts}playground-aborted.png`, fullPage: true });
+});
+
+test('a run that gives up says why', async () => {
+  await page.selectOption('#preset', '');
+  await page.fill('input[name=maxAttempts]', '2');
+  await page.fill('input[name=initialDelay]', '10');
+  await page.selectOption('#scenario', 'down');
+  await page.click('#run');
+  await page.waitForFunction(() => /^(Succeeded|Gave up)/.test(document.querySelector('#outcome').textContent), null, { timeout: 20_000 });
+  assert.match(await page.textContent('#outcome'), /^Gave up \(maxAttempts reached\): 503 Service Unavailable after 2 attempts in/);
+  assert.equal(await page.getAttribute('input[name=maxAttempts]', 'aria-invalid'), null, 'a fixed field is unmarked');
+});
+
+test('the plot honours the seed field and says when it shows only the first retries', async () => {
+  await page.selectOption('#preset', '');
+  await page.fill('input[name=maxAttempts]', '4');
+  await page.fill('input[name=seed]', '42');
+  assert.match(await page.textContent('#plot .note'), /^Seed 42: one schedule/);
+  // With a seed every draw is the same: p5, median and p95 agree.
+  for (const row of await tableRows()) assert.ok(row[1] === row[2] && row[2] === row[3], row.join(' '));
+  await page.fill('input[name=seed]', '');
+  await page.fill('input[name=maxAttempts]', '1000');
+  assert.match(await page.textContent('#plot .note'), /The first 12 of 999 retries are shown/);
+  assert.equal(await bands(), 12);
+  await page.fill('input[name=maxAttempts]', '3');
+});
+
+test('the first view fits a desktop and a 390 px phone (screenshots in test-artifacts/)', async () => {
+  for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    const view = await browser.newPage({ viewport });
+    await view.goto(server.url);
+    await view.waitForFunction(() => window.playgroundReady === true, null, { timeout: 20_000 });
+    const overflow = await view.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, `${name}: the page is ${overflow} px wider than the screen`);
+    await view.screenshot({ path: `${artifacts}first-view-${name}.png`, fullPage: true });
+    await view.close();
+  }
 });
