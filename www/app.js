@@ -7,6 +7,8 @@ const form = $('policy');
 const SEEDS = 200;
 const MAX_PLOTTED_RETRIES = 12;
 const ms = (n) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
+/** A short label for the chart's scales: ms, s or min, so that long waits still fit. */
+const short = (n) => (n < 1000 ? ms(n) : n < 60_000 ? `${+(n / 1000).toFixed(1)} s` : `${+(n / 60_000).toFixed(1)} min`);
 
 for (const [name, kinds] of [['backoff', backoffKinds], ['jitter', jitterKinds]]) {
   form.elements[name].append(...kinds.map((kind) => new Option(kind, kind)));
@@ -103,8 +105,9 @@ function plot(json) {
     const y = (v) => top + (H - top - bottom) * (1 - v / yMax);
     const yw = (v) => top + (H - top - bottom) * (1 - v / wMax);
     parts.push(`<line class="axis" x1="${left}" y1="${H - bottom}" x2="${W - right}" y2="${H - bottom}"/>`);
-    parts.push(`<text x="${left - 6}" y="${top + 4}" text-anchor="end">${ms(yMax)}</text><text x="${left - 6}" y="${H - bottom}" text-anchor="end">0</text>`);
-    parts.push(`<text x="${W - right + 6}" y="${top + 4}" fill="#dc2626">${ms(wMax)}</text><text x="${W - right + 6}" y="${top + 16}">worst total</text>`);
+    parts.push(`<text x="${left - 6}" y="${top + 4}" text-anchor="end">${short(yMax)}</text><text x="${left - 6}" y="${H - bottom}" text-anchor="end">0</text>`);
+    parts.push(`<text x="${left - 6}" y="${top + 16}" text-anchor="end">delay</text>`);
+    parts.push(`<text class="worst-label" x="${W - right + 4}" y="${top + 4}">${short(wMax)}</text><text class="worst-label" x="${W - right + 4}" y="${top + 16}">total</text>`);
     rows.forEach((row, i) => {
       const x = left + step * i + step / 2;
       parts.push(`<rect class="band" x="${x - step * 0.3}" y="${y(row.p95)}" width="${step * 0.6}" height="${Math.max(1, y(row.p5) - y(row.p95))}"/>`);

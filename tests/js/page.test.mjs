@@ -167,3 +167,18 @@ test('the first view fits a desktop and a 390 px phone (screenshots in test-arti
     await view.close();
   }
 });
+
+test('the chart\'s labels stay inside it, however long the waits', async () => {
+  await page.selectOption('#preset', '');
+  await page.fill('input[name=seed]', '');
+  await page.fill('input[name=maxAttempts]', '12');
+  await page.fill('input[name=initialDelay]', '1000');
+  await page.fill('input[name=maxDelay]', '300000');
+  const outside = await page.$$eval('#chart text', (texts) => texts.map((t) => [t.textContent, t.getBBox()])
+    .filter(([, box]) => box.x < 0 || box.x + box.width > 640).map(([text]) => text));
+  assert.deepEqual(outside, []);
+  assert.match(await page.textContent('#chart'), /min/, 'long waits are written in minutes');
+  await page.fill('input[name=maxAttempts]', '3');
+  await page.fill('input[name=initialDelay]', '100');
+  await page.fill('input[name=maxDelay]', '10000');
+});
