@@ -32,7 +32,7 @@ before(() => {
 test('the tarball holds the three builds, the module, the types and no sources', () => {
   const listing = execFileSync('npm', ['pack', join(root, 'pkg'), '--dry-run', '--json'], { encoding: 'utf8' });
   const files = JSON.parse(listing)[0].files.map((f) => f.path).sort();
-  assert.deepEqual(files, ['README.md', 'cdk.cjs', 'cdk.d.cts', 'cdk.d.ts', 'cdk.mjs', 'index.d.cts', 'index.d.ts', 'jitterbug.browser.mjs', 'jitterbug.cjs', 'jitterbug.mjs', 'jitterbug.wasm', 'package.json',
+  assert.deepEqual(files, ['README.md', 'cdk.cjs', 'cdk.d.cts', 'cdk.d.ts', 'cdk.mjs', 'index.d.cts', 'index.d.ts', 'jitterbug.browser.mjs', 'jitterbug.cjs', 'jitterbug.inline.cjs', 'jitterbug.inline.mjs', 'jitterbug.mjs', 'jitterbug.wasm', 'package.json',
     'redis.cjs', 'redis.d.cts', 'redis.d.ts', 'redis.mjs'].flatMap((f) => /\.(c|m)?js$/.test(f) && !f.endsWith('.d.ts') ? [f, `${f}.map`] : [f]).sort());
 });
 
