@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -86,4 +86,38 @@ test('CommonJS under the browser condition gets the inline build (a test runner 
     "const j = require('jitterbug'); console.log(require.resolve('jitterbug').endsWith('jitterbug.inline.cjs'), new j.Policy({ seed: 42 }).delays(1)[0])"],
   { cwd: root, encoding: 'utf8' });
   assert.equal(output.trim(), 'true 74.15648787718233');
+});
+
+test('Vite 5 builds it with its default browser target, and the page runs', async () => {
+  const { build: viteBuild } = await import('vite');
+  // Inside the workspace, so that Vite resolves `jitterbug` as an installed package.
+  mkdirSync(join(root, 'target'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'target', 'vite-app-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/main.js"></script>');
+  writeFileSync(join(dir, 'main.js'), APP);
+  await viteBuild({ root: dir, logLevel: 'silent', configFile: false, resolve: { preserveSymlinks: false },
+    build: { outDir: join(dir, 'dist'), emptyOutDir: true } });
+  const html = readFileSync(join(dir, 'dist/index.html'), 'utf8');
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)[1];
+  const js = readFileSync(join(dir, 'dist', script), 'utf8');
+  const site = createServer((req, res) => {
+    if (req.url === script) { res.writeHead(200, { 'content-type': 'text/javascript' }); res.end(js); return; }
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(html);
+  });
+  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`http://127.0.0.1:${site.address().port}/`);
+    await page.waitForFunction(() => window.results?.value !== undefined || window.results?.error !== undefined, null, { timeout: 10_000 });
+    const results = await page.evaluate(() => window.results);
+    assert.deepEqual(errors, []);
+    assert.equal(results.value, 'ok');
+    await page.close();
+  } finally {
+    site.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
