@@ -1,6 +1,6 @@
 // jitterbug/inline, where the default browser build does not go: an esbuild bundle in its
-// default IIFE format (no top-level await), pages with a strict Content Security Policy, and
-// CommonJS under the `browser` condition (as test runners that emulate a browser resolve it).
+// default IIFE format (no top-level await), Vite 5, pages with a strict Content Security
+// Policy, and CommonJS under the `browser` condition, as Jest's jsdom environment resolves it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -118,6 +118,31 @@ test('Vite 5 builds it with its default browser target, and the page runs', asyn
     await page.close();
   } finally {
     site.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Jest with jsdom requires the package (CommonJS under the browser condition, no TextEncoder there)', () => {
+  mkdirSync(join(root, 'target'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'target', 'jest-app-'));
+  writeFileSync(join(dir, 'retry.test.js'), `/** @jest-environment jsdom */
+const { Policy, retry } = require('jitterbug');
+test('retries under jsdom', async () => {
+  expect(typeof window).toBe('object');
+  expect(typeof TextEncoder === 'function' && typeof TextDecoder === 'function').toBe(true);
+  expect(new Policy({ seed: 42 }).delays(1)[0]).toBe(74.15648787718233);
+  expect(new Policy({ retryOn: ['Erreur-é', 'ÉchecΩ𝄞'] }).toJSON().retryOn).toEqual(['Erreur-é', 'ÉchecΩ𝄞']);
+  expect(() => new Policy({ backoff: 'lineär' })).toThrow("\`backoff\` must be one of 'constant', 'linear', 'exponential', 'fibonacci', got 'lineär'");
+  let n = 0;
+  await expect(retry(async () => { if (++n < 2) throw new Error('x'); return 'ok'; }, { initialDelay: 1 })).resolves.toBe('ok');
+});
+`);
+  try {
+    const output = execFileSync(join(root, 'node_modules/.bin/jest'), ['--rootDir', dir, '--ci'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+    void output;
+  } catch (error) {
+    assert.fail(`jest failed:\n${error.stdout}\n${error.stderr}`);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
