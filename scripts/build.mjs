@@ -7,7 +7,9 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const run = (cmd, args, env = process.env) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+// Our own crates build without a warning, or the build fails (dependencies' lints are capped).
+const denyWarnings = { ...process.env, RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} -D warnings`.trim() };
 const generated = `${root}js/generated`;
 const pkg = `${root}pkg`;
 
@@ -42,7 +44,7 @@ const jsOnly = process.argv.includes('--js-only');
 if (!jsOnly) rmSync(generated, { recursive: true, force: true });
 for (const variant of jsOnly ? [] : [{ dir: generated, cargo: [], targetDir: 'target' }, { dir: `${generated}/browser`, cargo: ['--no-default-features'], targetDir: 'target/browser' }]) {
   console.log(`build: compiling Rust to wasm32${variant.cargo.length ? ' (browser: without the env reader)' : ''}`);
-  run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '--target-dir', variant.targetDir, ...variant.cargo]);
+  run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '--target-dir', variant.targetDir, ...variant.cargo], denyWarnings);
   console.log('build: generating the wasm-bindgen glue');
   run('wasm-bindgen', [
     '--target', 'web', '--omit-default-module-path', '--out-dir', variant.dir, '--out-name', 'glue', '--no-typescript',

@@ -151,3 +151,21 @@ try { retry(async () => 1, { maxAttempts: 'three' }); } catch (error) { console.
     assert.match(stack, /js\/options\.js:\d+:\d+/, `${file}: ${stack}`);
   }
 });
+
+test('every devDependency runs on this Node (no engine warnings on install)', () => {
+  const { devDependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  // The forms packages use: ">=20", ">= 20.0.0", "^18.0.0 || >=20.0.0", ">=16.20.0".
+  const fits = (range) => range.split('||').some((alternative) => {
+    const m = /^\s*(>=|\^)?\s*(\d+)(?:\.(\d+))?/.exec(alternative);
+    if (!m) return true;
+    const [, op, wantMajor, wantMinor = '0'] = m;
+    if (op === '^') return major === Number(wantMajor) && minor >= Number(wantMinor);
+    return major > Number(wantMajor) || (major === Number(wantMajor) && minor >= Number(wantMinor));
+  });
+  const misfits = Object.keys(devDependencies).filter((name) => {
+    const engines = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).engines;
+    return typeof engines?.node === 'string' && !fits(engines.node);
+  });
+  assert.deepEqual(misfits, [], `need a newer Node than ${process.versions.node}`);
+});
