@@ -148,6 +148,9 @@ test('fromEnv refuses a variable it does not know under its prefix, naming the o
     message: /^Unknown environment variable `RETRY_MAX_ATTEMPT` \(did you mean `RETRY_MAX_ATTEMPTS`\?\)/,
   });
   assert.throws(() => Policy.fromEnv({ RETRY_TIMEOUT: '5' }), { name: 'TypeError', message: /Unknown environment variable `RETRY_TIMEOUT`.*another prefix/ });
+  // A suggestion for names two edits away, none past that.
+  assert.throws(() => Policy.fromEnv({ RETRY_MAX_ATTEMPTSXY: '5' }), { message: /`RETRY_MAX_ATTEMPTSXY` \(did you mean `RETRY_MAX_ATTEMPTS`\?\)/ });
+  assert.throws(() => Policy.fromEnv({ RETRY_MAX_ATTEMPTSXYZ: '5' }), { message: /^Unknown environment variable `RETRY_MAX_ATTEMPTSXYZ`: Policy.fromEnv reads/ });
   // Other variables, and the known ones, are fine; a duration may name its unit.
   const policy = Policy.fromEnv({ PATH: '/bin', RETRY_INITIAL_DELAY: '100ms', RETRY_MAX_DELAY: '2s', PAY_MAX_ATTEMPT: '1' });
   assert.deepEqual([policy.toJSON().initialDelay, policy.toJSON().maxDelay], [100, 2000]);
