@@ -1,5 +1,7 @@
 //! `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, as ms to wait from now.
 
+use super::numbers::floor;
+
 /// The ms to wait that a `Retry-After` value asks for, given the current time as Unix ms;
 /// `None` when the value is neither form. A date in the past asks for no wait (0).
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
@@ -13,7 +15,7 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
             .fold(0.0_f64, |acc, b| acc * 10.0 + f64::from(b - b'0'));
         return Some(seconds * 1000.0);
     }
-    let at = date_ms(value)?;
+    let at = date_ms(value, now_ms)?;
     Some((at - now_ms).max(0.0))
 }
 
@@ -40,11 +42,12 @@ fn trim_http_whitespace(mut value: &[u8]) -> &[u8] {
 /// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT` and
 /// asctime `Sun Nov  6 08:49:37 1994`. All three hold the same parts after the weekday, so
 /// each part is told by its shape (month name, `hh:mm:ss`, day before year), not its place.
-pub fn http_date_ms(value: &str) -> Option<f64> {
-    date_ms(value.as_bytes())
+/// `now_ms` (Unix ms) places RFC 850's two-digit years.
+pub fn http_date_ms(value: &str, now_ms: f64) -> Option<f64> {
+    date_ms(value.as_bytes(), now_ms)
 }
 
-fn date_ms(value: &[u8]) -> Option<f64> {
+fn date_ms(value: &[u8], now_ms: f64) -> Option<f64> {
     let mut parts = value
         .split(|b| matches!(b, b' ' | b',' | b'-'))
         .filter(|p| !p.is_empty());
@@ -66,9 +69,19 @@ fn date_ms(value: &[u8]) -> Option<f64> {
         }
     }
     let year = match year? {
-        // RFC 850's two-digit years, read as RFC 9110 says.
-        y @ 0..=49 => 2000 + y,
-        y @ 50..=99 => 1900 + y,
+        // RFC 850's two-digit years, as RFC 9110 §5.6.7 has them read: one that appears to be
+        // more than 50 years in the future is the most recent past year with those digits.
+        y @ 0..=99 => {
+            let this_year = year_of(now_ms);
+            let in_this_century = this_year - this_year.rem_euclid(100) + y;
+            if in_this_century > this_year + 50 {
+                in_this_century - 100
+            } else if in_this_century <= this_year - 50 {
+                in_this_century + 100
+            } else {
+                in_this_century
+            }
+        }
         y => y,
     };
     let mut hms = clock?.split(|b| *b == b':').map(number);
@@ -96,6 +109,18 @@ fn month_number(name: &[u8]) -> Option<i64> {
     MONTHS.iter().position(|m| *m == name).map(|i| i as i64 + 1)
 }
 
+/// The Gregorian year of a Unix time in ms (H. Hinnant's civil_from_days, year part).
+fn year_of(unix_ms: f64) -> i64 {
+    let days = floor(unix_ms / 86_400_000.0) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    yoe + era * 400 + i64::from(month <= 2)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
 /// Low-Level Date Algorithms", days_from_civil).
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
@@ -107,6 +132,10 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
+
+/// A fixed "now" for the tests: 2026-12-03T00:00:00Z.
+#[cfg(test)]
+const NOW_2026: f64 = 1_796_256_000_000.0;
 
 #[cfg(test)]
 mod tests {
@@ -138,17 +167,23 @@ mod tests {
     #[test]
     fn the_three_date_forms() {
         assert_eq!(
-            http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
+            http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT", NOW_2026),
             Some(RFC_EXAMPLE)
         );
         assert_eq!(
-            http_date_ms("Sunday, 06-Nov-94 08:49:37 GMT"),
+            http_date_ms("Sunday, 06-Nov-94 08:49:37 GMT", NOW_2026),
             Some(RFC_EXAMPLE)
         );
-        assert_eq!(http_date_ms("Sun Nov  6 08:49:37 1994"), Some(RFC_EXAMPLE));
-        assert_eq!(http_date_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
         assert_eq!(
-            http_date_ms("Tue, 29 Feb 2028 23:59:59 GMT"),
+            http_date_ms("Sun Nov  6 08:49:37 1994", NOW_2026),
+            Some(RFC_EXAMPLE)
+        );
+        assert_eq!(
+            http_date_ms("Thu, 01 Jan 1970 00:00:00 GMT", NOW_2026),
+            Some(0.0)
+        );
+        assert_eq!(
+            http_date_ms("Tue, 29 Feb 2028 23:59:59 GMT", NOW_2026),
             Some(1_835_481_599_000.0)
         );
     }
@@ -191,7 +226,8 @@ mod date_bounds {
 
     #[test]
     fn each_clock_field_is_checked_on_both_sides_of_its_bound() {
-        let at = |clock: &str| http_date_ms(&["Sun, 06 Nov 1994 ", clock, " GMT"].concat());
+        let at =
+            |clock: &str| http_date_ms(&["Sun, 06 Nov 1994 ", clock, " GMT"].concat(), NOW_2026);
         assert_eq!(at("08:49:37"), Some(BASE));
         assert_eq!(
             at("23:59:59"),
@@ -218,18 +254,43 @@ mod date_bounds {
 
     #[test]
     fn days_are_checked_on_both_sides() {
-        assert!(http_date_ms("Tue, 01 Nov 1994 00:00:00 GMT").is_some());
-        assert!(http_date_ms("Wed, 31 Dec 1994 00:00:00 GMT").is_some());
-        assert_eq!(http_date_ms("Sun, 00 Nov 1994 00:00:00 GMT"), None);
-        assert_eq!(http_date_ms("Sun, 32 Nov 1994 00:00:00 GMT"), None);
+        assert!(http_date_ms("Tue, 01 Nov 1994 00:00:00 GMT", NOW_2026).is_some());
+        assert!(http_date_ms("Wed, 31 Dec 1994 00:00:00 GMT", NOW_2026).is_some());
+        assert_eq!(
+            http_date_ms("Sun, 00 Nov 1994 00:00:00 GMT", NOW_2026),
+            None
+        );
+        assert_eq!(
+            http_date_ms("Sun, 32 Nov 1994 00:00:00 GMT", NOW_2026),
+            None
+        );
     }
 
     #[test]
-    fn a_two_digit_year_below_fifty_is_this_century() {
-        // Thu, 06 Nov 2025 08:49:37 GMT
+    fn a_two_digit_year_is_read_as_rfc_9110_says() {
+        // Not more than 50 years ahead: this century.
         assert_eq!(
-            http_date_ms("Thursday, 06-Nov-25 08:49:37 GMT"),
+            http_date_ms("Thursday, 06-Nov-25 08:49:37 GMT", NOW_2026),
             Some(1_762_418_977_000.0)
+        );
+        // 2075 is 49 years ahead of 2026: 2075, not 1975.
+        assert_eq!(
+            http_date_ms("Friday, 22-Nov-75 23:52:35 GMT", NOW_2026),
+            Some(3_341_692_355_000.0)
+        );
+        // On both sides of "more than 50 years in the future": 2076 is 50 ahead, 2077 is 51.
+        assert_eq!(
+            http_date_ms("Sunday, 22-Nov-76 23:52:35 GMT", NOW_2026),
+            Some(3_373_314_755_000.0)
+        );
+        assert_eq!(
+            http_date_ms("Tuesday, 22-Nov-77 23:52:35 GMT", NOW_2026),
+            Some(249_090_755_000.0)
+        );
+        // Four-digit years are what they say.
+        assert_eq!(
+            http_date_ms("Tue, 22 Nov 2077 23:52:35 GMT", NOW_2026).map(|ms| ms > NOW_2026),
+            Some(true)
         );
     }
 }
@@ -286,7 +347,13 @@ mod differential {
                 let theirs = httpdate::parse_http_date(&form)
                     .map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs() as f64 * 1000.0)
                     .ok();
-                assert_eq!(http_date_ms(&form), theirs, "{form}");
+                // httpdate reads 70–99 as 1970–1999 whatever the date; RFC 9110 reads them
+                // from now (in 2026, 70–76 are 2070–2076): compare the forms that agree.
+                let rfc850_disagrees =
+                    form.contains('-') && (1970..=1976).contains(&year_of(seconds as f64 * 1000.0));
+                if !rfc850_disagrees {
+                    assert_eq!(http_date_ms(&form, NOW_2026), theirs, "{form}");
+                }
                 assert_eq!(theirs, Some(seconds as f64 * 1000.0), "{form}");
             }
         }
