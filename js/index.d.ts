@@ -252,7 +252,7 @@ export interface FetchRetryOptions extends Omit<RetryOptions, 'idempotencyKey'> 
   /** Statuses worth another attempt (integers from 100 to 599). Default: `[408, 429, 500, 502, 503, 504]`. */
   retryOnStatus?: number[];
   /**
-   * Methods that may be sent again. Default: `['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']`;
+   * Methods that may be sent again. Default: `['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'QUERY']`;
    * a request with an `Idempotency-Key` header may always be.
    */
   retryMethods?: string[];

@@ -3,8 +3,9 @@
 
 /// Statuses retried by default: timeout, throttling and the transient server errors.
 pub const DEFAULT_RETRY_ON_STATUS: [u16; 6] = [408, 429, 500, 502, 503, 504];
-/// Methods retried by default: the idempotent ones (RFC 9110 §9.2.2) except TRACE.
-pub const DEFAULT_RETRY_METHODS: [&str; 5] = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"];
+/// Methods retried by default: the idempotent ones (RFC 9110 §9.2.2) except TRACE, and QUERY
+/// (the safe, idempotent method of the HTTP QUERY draft).
+pub const DEFAULT_RETRY_METHODS: [&str; 6] = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "QUERY"];
 /// Statuses whose `Retry-After` is honoured.
 pub const RETRY_AFTER_STATUSES: [u16; 2] = [429, 503];
 
@@ -106,7 +107,7 @@ mod tests {
 
     #[test]
     fn idempotent_methods_or_an_idempotency_key() {
-        for m in ["GET", "get", "HEAD", "OPTIONS", "PUT", "DELETE"] {
+        for m in ["GET", "get", "HEAD", "OPTIONS", "PUT", "DELETE", "QUERY", "query"] {
             assert!(retries_method(m, false, NONE), "{m}");
         }
         for m in ["POST", "PATCH", "TRACE", "CONNECT"] {

@@ -335,3 +335,10 @@ test('when retryFetch resolves with a failing response, retryOutcome(response) a
   assert.equal(gaveUp.length, 3);
   assert.throws(() => createFetch({ onGiveUp: 5 }), { name: 'TypeError', message: '`onGiveUp` must be a function, got 5' });
 });
+
+test('QUERY, safe and idempotent, is retried by default like GET', async () => {
+  scripts.set('/query', ['e503', 'ok']);
+  const response = await retryFetch(`${base}/query`, { method: 'QUERY', body: 'select *', headers: { 'content-type': 'text/plain' } }, { initialDelay: 1 });
+  assert.equal(response.status, 200);
+  assert.deepEqual(seen.get('/query').map((r) => [r.method, r.body]), [['QUERY', 'select *'], ['QUERY', 'select *']]);
+});
