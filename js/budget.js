@@ -160,8 +160,8 @@ export class RetryBudget {
   }
 
   /**
-   * Tokens left in the bucket. For a shared budget: the store's count at its last answer,
-   * less nothing gathered since (see `flush()`).
+   * Tokens left in the bucket. For a shared budget: the store's count at its last answer
+   * (refunds gathered since are not in it until the next `flush()`).
    */
   get tokens() {
     return this.#shared === undefined ? this.#engine.tokens() : this.#shared.seen;

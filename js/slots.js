@@ -50,15 +50,16 @@ export class RetrySlots {
  */
 export async function placeRetry(slots, engine, delay, room, width) {
   const { store, key, limit } = slotsOf(slots);
-  const asked = store.clock();
-  const candidates = engine.slotCandidates(asked, delay, room);
-  const [first, count] = candidates;
-  // A slot's counter outlives the last slot a retry may wait for.
-  const ttl = Math.ceil(delay + (count + 1) * width);
-  const answer = await coordinated(store, (s, signal) => s.reserveSlot(key, first, count, limit, ttl, signal));
+  // One coordinated step, the clock reads included: a store whose clock fails is out of reach.
+  const answer = await coordinated(store, async (s, signal) => {
+    const asked = s.clock();
+    const [first, count] = engine.slotCandidates(asked, delay, room);
+    // A slot's counter outlives the last slot a retry may wait for.
+    const ttl = Math.ceil(delay + (count + 1) * width);
+    const index = await s.reserveSlot(key, first, count, limit, ttl, signal);
+    // The wait counts from when the slot was chosen, not from the store's answer.
+    return index < 0 ? undefined : { delay: Math.max(0, engine.slotDelay(delay, index) - (s.clock() - asked)), slot: first + index };
+  });
   if (!answer.ok) return failsOpen(store) ? { delay, slot: undefined } : undefined;
-  if (answer.value < 0) return undefined;
-  // The wait counts from when the slot was chosen, not from the store's answer.
-  const wait = Math.max(0, engine.slotDelay(delay, answer.value) - (store.clock() - asked));
-  return { delay: wait, slot: first + answer.value };
+  return answer.value;
 }

@@ -308,3 +308,21 @@ test('refunds reach the store in the background, even those gathered after the l
   assert.equal(await store.tokens('bg', 50), 50, 'the retry not made was given back without a flush() call');
   await budget.close();
 });
+
+test('a store whose clock throws is a store out of reach: the retry goes unslotted, or (fail-closed) is not made and its cost goes back', async () => {
+  const budgetStore = new MemoryStore();
+  const budget = new RetryBudget({ store: budgetStore, key: 'clock', capacity: 50, flushInterval: 60_000 });
+  const broken = (failOpen) => Object.assign(new MemoryStore(), { failOpen, clock() { throw new Error('no clock'); } });
+  const onWarning = () => {};
+  process.on('warning', onWarning);
+  try {
+    const open = new RetrySlots({ store: broken(true), key: 's', limit: 1 });
+    assert.equal(await retry(failsThen(1), { ...fast, slotWidth: 10, slots: open, budget }), 'ok');
+    const closed = new RetrySlots({ store: broken(false), key: 's', limit: 1 });
+    const error = await retry(down, { ...fast, slotWidth: 10, slots: closed, budget }).catch((e) => e);
+    assert.equal(error.reason, 'slots');
+    assert.equal(await budget.flush(), 50, 'the refused retry\'s cost came back');
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
