@@ -4,7 +4,7 @@
 // it: the engine still says what a retry costs and what a success refunds, the store only
 // takes and gives back, atomically.
 import { newEngineBudget } from './engine-overload.js';
-import { budgetFields } from './generated/tables.js';
+import { budgetFields, budgetPresets } from './generated/tables.js';
 import { readNumberOptions } from './number-options.js';
 import { coordinated, failsOpen, readKey, readStore } from './store.js';
 import { typeError } from './describe.js';
@@ -50,16 +50,16 @@ class SharedBucket {
     this.increment = engine.refund(NaN);
   }
 
-  /** Takes a retry's cost: the cost, or -1 when the bucket cannot pay. */
-  async acquire(timedOut) {
-    const cost = this.engine.cost(timedOut);
+  /** Takes the cost of a retry after an error of class `errorClass`: the cost, or -1 when the bucket cannot pay. */
+  async acquire(errorClass) {
+    const cost = this.engine.cost(errorClass);
     const answer = await coordinated(this.store, (s, signal) => s.take(this.key, cost, this.capacity, IDLE_TTL, signal));
     if (answer.ok) {
       if (answer.value >= 0) this.seen = answer.value;
       return answer.value >= 0 ? cost : -1;
     }
     // The store is out of reach: this process's own bucket decides, or nobody retries.
-    return failsOpen(this.store) ? this.engine.tryAcquire(timedOut) : -1;
+    return failsOpen(this.store) ? this.engine.tryAcquire(errorClass) : -1;
   }
 
   /** A call succeeded after retries: its last retry's cost (`paid`) is gathered. */
@@ -136,13 +136,16 @@ export class RetryBudget {
   #engine;
   #shared;
 
+  /** The AWS SDKs' retry quotas as options: `awsStandard` and `aws2026` (see the policy presets of those names). */
+  static presets = Object.freeze(Object.fromEntries(Object.entries(budgetPresets).map(([name, options]) => [name, Object.freeze(options)])));
+
   static {
     budgetEngine = (budget) => budget.#engine;
     sharedBudget = (budget) => budget.#shared;
   }
 
   /**
-   * @param {object} [options] capacity, retryCost, timeoutCost, noRetryIncrement, tokens;
+   * @param {object} [options] capacity, retryCost, timeoutCost, throttlingCost, noRetryIncrement, tokens;
    *   and, for a budget the fleet shares, `store`, `key` and `flushInterval` (see index.d.ts).
    */
   constructor(options = {}) {

@@ -6,7 +6,7 @@ import { EngineBreaker, EngineBudget } from './generated/glue.js';
 /** A validated engine budget (`values` in `budgetFields` order, NaN where not given). */
 export function newEngineBudget(values) {
   ready();
-  return new EngineBudget(values[0], values[1], values[2], values[3], values[4]);
+  return new EngineBudget(...values);
 }
 
 /** A validated engine breaker (`values` in `breakerFields` order, NaN where not given). */

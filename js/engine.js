@@ -15,9 +15,9 @@ export function checkOptions(present, slots) {
 }
 
 /** A validated engine policy; throws the engine's TypeError or RangeError. */
-export function newEnginePolicy(present, slots, retryOn, abortOn) {
+export function newEnginePolicy(present, slots, lists) {
   ready();
-  return new EnginePolicy(present, slots, retryOn, abortOn);
+  return new EnginePolicy(present, slots, lists);
 }
 
 /** The ms a 429/503 response's `Retry-After` asks to wait; NaN for none. */

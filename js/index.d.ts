@@ -87,6 +87,17 @@ export interface PolicyJSON {
    */
   idempotencyTtl?: number;
   /**
+   * The first delay after a throttling error (one `throttlingOn` names), in ms (0 to
+   * 2147483647); the backoff grows from it, capped at `maxDelay`. Default: `initialDelay`.
+   */
+  throttlingDelay?: number;
+  /**
+   * The first delay after a transient error (one `transientOn` names, or an attempt that timed
+   * out), in ms (0 to 2147483647); the backoff grows from it, capped at `maxDelay`. Default:
+   * `initialDelay`.
+   */
+  transientDelay?: number;
+  /**
    * Retry only errors whose `name`, `code` or constructor name is listed, or one of their
    * `cause` chain's (fetch puts the socket's `ECONNRESET` there). Responses in `retryFetch` are
    * retried by status whatever this lists. Default: `[]` (every error is retryable unless
@@ -95,11 +106,25 @@ export interface PolicyJSON {
   retryOn?: string[];
   /** Never retry errors whose `name`, `code` or constructor name (or a cause's) is listed; wins over everything. Default: `[]`. */
   abortOn?: string[];
+  /**
+   * Throttling errors: the service asks for less traffic. Names, codes or HTTP statuses as
+   * text (`'429'`; with `toAwsRetryStrategy`, also the SDK's error type `'THROTTLING'`). A retry
+   * after one waits from `throttlingDelay` and costs a budget its `throttlingCost`. Checked
+   * before `transientOn`. It does not decide whether an error is retried (`retryOn` does).
+   * Default: `[]`.
+   */
+  throttlingOn?: string[];
+  /**
+   * Transient errors: timeouts, reset connections, `'503'` (with `toAwsRetryStrategy`, also the
+   * SDK's `'TRANSIENT'`). A retry after one, or after an attempt that timed out, waits from
+   * `transientDelay` and costs a budget its `timeoutCost`. Default: `[]`.
+   */
+  transientOn?: string[];
 }
 
 /** What `toJSON()` returns: every field with a default is there; the others when set. */
 export type CompletePolicyJSON = Required<Pick<PolicyJSON, 'maxAttempts' | 'initialDelay' | 'maxDelay' | 'multiplier' | 'backoff'
-  | 'jitter' | 'jitterFactor' | 'retryOn' | 'abortOn'>> & PolicyJSON;
+  | 'jitter' | 'jitterFactor' | 'retryOn' | 'abortOn' | 'throttlingOn' | 'transientOn'>> & PolicyJSON;
 
 /** What `onRetry` receives before each sleep. */
 export interface RetryEvent {
@@ -192,12 +217,19 @@ export declare class Policy {
   static fromEnv(env?: Record<string, string | undefined>, options?: { prefix?: string }): Policy;
 }
 
-/** Named policies: seed 004's `default`, `aggressive`, `conservative`, and AWS's `awsStandard`. */
+/**
+ * Named policies: the service-wide retry standard's `default`, `aggressive` and
+ * `conservative`; the AWS SDKs' standard retry mode as `awsStandard` (full jitter from 100 ms,
+ * 500 ms after throttling, up to 20 s, 3 attempts; only throttling and transient errors
+ * retried: a 501 is not) and with the constants the SDKs adopted in 2026 as `aws2026` (50 ms,
+ * 1 s after throttling). Pair the AWS ones with `RetryBudget.presets` of the same name.
+ */
 export declare const presets: {
   readonly default: Policy;
   readonly aggressive: Policy;
   readonly conservative: Policy;
   readonly awsStandard: Policy;
+  readonly aws2026: Policy;
 };
 
 /** One failed attempt in `RetryExhaustedError.log`. */
@@ -318,8 +350,14 @@ export interface RetryBudgetOptions {
   capacity?: number;
   /** Tokens a retry costs (0 to `capacity`). Default: 5, or `capacity` if smaller. */
   retryCost?: number;
-  /** Tokens a retry after a timed-out attempt costs (0 to `capacity`). Default: 10, or `capacity` if smaller. */
+  /**
+   * Tokens a retry after a transient error costs: an attempt that timed out, or an error the
+   * policy's `transientOn` names (the AWS SDKs charge this for every transient error). 0 to
+   * `capacity`. Default: 10, or `capacity` if smaller.
+   */
   timeoutCost?: number;
+  /** Tokens a retry after a throttling error (the policy's `throttlingOn`) costs (0 to `capacity`). Default: `retryCost`. */
+  throttlingCost?: number;
   /** Tokens a call that succeeded at its first attempt puts back (0 to `capacity`). Default: 1. */
   noRetryIncrement?: number;
   /** Tokens in the bucket now (0 to `capacity`). Default: `capacity` (full). Local budgets only. */
@@ -339,7 +377,8 @@ export interface SharedRetryBudgetOptions extends Omit<RetryBudgetOptions, 'toke
 /**
  * A token bucket many call sites share, so that retries cannot multiply an outage (the AWS
  * SDKs' standard retry quota): the first attempt is free, a retry costs `retryCost`
- * (`timeoutCost` after a timeout), a success refunds its last retry's cost (or
+ * (`timeoutCost` after a transient error or a timeout, `throttlingCost` after throttling), a
+ * success refunds its last retry's cost (or
  * `noRetryIncrement`), never above `capacity`. Node builds only: the browser build throws a
  * TypeError.
  */
@@ -359,6 +398,15 @@ export declare class RetryBudget {
   /** Every option and the tokens left, as plain data (a local budget; a shared one throws a TypeError). */
   snapshot(): Required<RetryBudgetOptions>;
   static restore(snapshot: RetryBudgetOptions): RetryBudget;
+  /**
+   * The AWS SDKs' retry quotas, as options: `awsStandard` (500 tokens; 5 a retry, 10 after a
+   * transient error, 5 after throttling) and `aws2026` (14 a retry, transient ones too; 5 after
+   * throttling). `new RetryBudget(RetryBudget.presets.aws2026)`.
+   */
+  static readonly presets: {
+    readonly awsStandard: Readonly<Required<Omit<RetryBudgetOptions, 'tokens'>>>;
+    readonly aws2026: Readonly<Required<Omit<RetryBudgetOptions, 'tokens'>>>;
+  };
 }
 
 /** What a store's `onStatusChange` receives: once when it becomes unreachable, once when it is back. */
@@ -568,7 +616,9 @@ export interface AwsRetryToken {
 
 /**
  * The AWS SDK v3 `RetryStrategyV2` for `policy`: pass it as `retryStrategy` to any client. The
- * SDK's client errors are never retried; `retryOn`/`abortOn` match SDK error names; a
+ * SDK's client errors are never retried; `retryOn`/`abortOn` (and `throttlingOn`/`transientOn`)
+ * match SDK error names and its error types (`'THROTTLING'`, `'TRANSIENT'`, `'SERVER_ERROR'`);
+ * the SDK's throttling and transient errors keep their class (wait and budget cost); a
  * Retry-After hint is honoured up to `maxRetryAfter`; `budget` (default: the policy's) rations
  * retries. Node builds only.
  */

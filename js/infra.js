@@ -2,7 +2,7 @@
 // deadlines, and the AWS SDK v3 retry strategy. The mapping rules are the engine's
 // (src/engine/export.rs); this module converts types. Node builds only.
 import { ready } from './engine.js';
-import { awsErrorTypeRetryable, deadlineFrom as deadlineRule } from './generated/glue.js';
+import { deadlineFrom as deadlineRule } from './generated/glue.js';
 import { RetryBudget, budgetEngine } from './budget.js';
 import { ENV_PREFIX, STOP_REASONS, refuseForeignPolicy, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
@@ -67,8 +67,9 @@ class RetryToken {
 
 /**
  * The AWS SDK v3 `RetryStrategyV2` for `policy`: `new DynamoDBClient({ retryStrategy })`
- * retries with jitterbug's schedule, classification (`retryOn`/`abortOn`; the SDK's client
- * errors are never retried), Retry-After hints and, if given, `budget`.
+ * retries with jitterbug's schedule, classification (`retryOn`/`abortOn`, which may name the
+ * SDK's error types; its client errors are never retried; its throttling and transient errors
+ * keep their class), Retry-After hints and, if given, `budget`.
  */
 export function toAwsRetryStrategy(policy, { budget } = {}) {
   const plan = engineOf(policy);
@@ -83,15 +84,15 @@ export function toAwsRetryStrategy(policy, { budget } = {}) {
     },
     async refreshRetryTokenForRetry(token, errorInfo) {
       const attempt = token.retries + 1;
-      // The SDK's own classification first (a client error is final), then the policy's.
-      const retryable = awsErrorTypeRetryable(String(errorInfo?.errorType ?? ''))
-        && engine.isRetryable(identifiers(errorInfo?.error), false);
+      // The SDK's classification (a client error is final; throttling and transient errors
+      // keep their class), then the policy's (see the engine's aws_error_class).
+      const errorClass = engine.awsClassify(String(errorInfo?.errorType ?? ''), identifiers(errorInfo?.error));
       const hint = errorInfo?.retryAfterHint;
       const retryAfter = hint instanceof Date ? Math.max(0, hint.getTime() - Date.now()) : NaN;
       const elapsed = Date.now() - token.started;
       const delay = bucket === undefined
-        ? token.run.decide(engine, attempt, retryable, false, elapsed, retryAfter)
-        : token.run.decideWithin(engine, bucket, attempt, retryable, false, elapsed, retryAfter);
+        ? token.run.decide(engine, attempt, errorClass, elapsed, retryAfter)
+        : token.run.decideWithin(engine, bucket, attempt, errorClass, elapsed, retryAfter);
       if (delay < 0) {
         token.run.free();
         // The SDK answers a refusal by throwing the request's own error.

@@ -177,20 +177,20 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   try {
     for (;;) {
       let elapsed = now() - origin;
-      const ids = identifiers(error);
-      let retryable = readSafely(error, DECIDED) === true ? !engine.isAborted(ids) : engine.isRetryable(ids, timedOut);
-      if (retryable && retryIf !== undefined) {
+      // -1: not retryable; else the error's class (its first delay and its price).
+      let errorClass = engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true);
+      if (errorClass >= 0 && retryIf !== undefined) {
         // Abort ends the call at once, even while an async retryIf is pending.
-        retryable = Boolean(await untilAborted(retryIf(error, { attempt, elapsed }), signal));
+        if (!await untilAborted(retryIf(error, { attempt, elapsed }), signal)) errorClass = -1;
         elapsed = now() - origin;
       }
       const hint = readSafely(error, RETRY_AFTER);
       const retryAfter = typeof hint === 'number' ? hint : NaN;
       let delay = bucket === undefined
-        ? run.decide(engine, attempt, retryable, timedOut, elapsed, retryAfter)
-        : run.decideWithin(engine, bucket, attempt, retryable, timedOut, elapsed, retryAfter);
+        ? run.decide(engine, attempt, errorClass, elapsed, retryAfter)
+        : run.decideWithin(engine, bucket, attempt, errorClass, elapsed, retryAfter);
       if (NODE && delay >= 0 && shared !== undefined) {
-        paid = await shared.acquire(timedOut);
+        paid = await shared.acquire(errorClass);
         if (paid < 0) {
           paid = NaN;
           delay = stop('budget');

@@ -130,6 +130,6 @@ const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const browserJs = gz(`${pkg}/jitterbug.browser.mjs`);
 const wasmGz = gz(`${pkg}/jitterbug.wasm`);
-console.log(`build: pkg/ jitterbug ${version}: browser bundle ${kb(browserJs + wasmGz)} gzipped ` +
+console.log(`build: pkg/ jitterbug ${version}: browser bundle ${browserJs + wasmGz} bytes gzipped (limit 20,480) ` +
   `(jitterbug.browser.mjs ${kb(statSync(`${pkg}/jitterbug.browser.mjs`).size)} minified, ${kb(browserJs)} gzipped; ` +
   `jitterbug.wasm ${kb(wasm.length)}, ${kb(wasmGz)} gzipped)`);

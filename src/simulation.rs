@@ -6,7 +6,7 @@
 
 use crate::engine::breaker::{Admission, Breaker, BreakerOptions};
 use crate::engine::budget::{Budget, BudgetOptions};
-use crate::engine::{Decision, Failure, Policy, PolicyOptions, Schedule};
+use crate::engine::{Decision, ErrorClass, Failure, Policy, PolicyOptions, Schedule};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -193,7 +193,7 @@ pub fn simulate(scenario: Scenario, protection: Protection) -> Report {
             retryable: true,
             elapsed: t - call.started,
             retry_after: None,
-            timed_out: false,
+            class: ErrorClass::Other,
         };
         let decision = match client.budget.as_mut() {
             Some(budget) => call.schedule.after_failure_within(&policy, failure, budget),

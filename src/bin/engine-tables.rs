@@ -6,9 +6,9 @@ use jitterbug::engine::breaker::{Reason, State, BREAKER_FIELDS, BUCKETS};
 use jitterbug::engine::budget::BUDGET_FIELDS;
 use jitterbug::engine::env::DEFAULT_PREFIX;
 use jitterbug::engine::http::{ResponseOutcome, STATUS_BOUNDS};
-use jitterbug::engine::presets::{preset, PRESET_NAMES};
+use jitterbug::engine::presets::{budget_preset, preset, BUDGET_PRESET_NAMES, PRESET_NAMES};
 use jitterbug::engine::{
-    Backoff, Field, FieldKind, Jitter, PolicyError, PolicyOptions, StopReason,
+    Backoff, ErrorClass, Field, FieldKind, Jitter, PolicyError, PolicyOptions, StopReason,
 };
 
 fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
@@ -63,6 +63,28 @@ fn main() {
     );
     println!("export const presetNames = {};", list(PRESET_NAMES));
     println!("export const budgetFields = {};", list(BUDGET_FIELDS));
+    println!(
+        "export const errorClasses = {};",
+        list(ErrorClass::ALL.map(ErrorClass::name))
+    );
+    let budget_presets: Vec<String> = BUDGET_PRESET_NAMES
+        .iter()
+        .map(|name| {
+            let values = budget_preset(name)
+                .expect("a listed budget preset")
+                .values();
+            let set: Vec<String> = BUDGET_FIELDS
+                .iter()
+                .zip(values)
+                .filter_map(|(field, value)| Some(format!("{field}: {}", value?)))
+                .collect();
+            format!("{name}: {{ {} }}", set.join(", "))
+        })
+        .collect();
+    println!(
+        "export const budgetPresets = {{ {} }};",
+        budget_presets.join(", ")
+    );
     println!("export const breakerFields = {};", list(BREAKER_FIELDS));
     println!("export const breakerBuckets = {BUCKETS};");
     println!(
@@ -100,6 +122,15 @@ fn options_object(options: &PolicyOptions) -> String {
     }
     if let Some(j) = options.jitter {
         fields.push(format!("jitter: {:?}", j.name()));
+    }
+    for field in Field::ALL {
+        if let Some(Some(names)) = numbers.names_mut(field) {
+            fields.push(format!(
+                "{}: {}",
+                field.name(),
+                list(names.iter().map(String::as_str))
+            ));
+        }
     }
     format!("{{ {} }}", fields.join(", "))
 }

@@ -3,7 +3,9 @@
 
 use super::errors::to_js_error;
 use super::objects::options_object;
+use super::policy::class_of;
 use crate::engine::budget::{Budget, BudgetOptions, BUDGET_FIELDS};
+use crate::engine::ErrorClass;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
@@ -19,6 +21,7 @@ impl EngineBudget {
         capacity: f64,
         retry_cost: f64,
         timeout_cost: f64,
+        throttling_cost: f64,
         no_retry_increment: f64,
         tokens: f64,
     ) -> Result<EngineBudget, JsValue> {
@@ -27,6 +30,7 @@ impl EngineBudget {
             capacity: given(capacity),
             retry_cost: given(retry_cost),
             timeout_cost: given(timeout_cost),
+            throttling_cost: given(throttling_cost),
             no_retry_increment: given(no_retry_increment),
             tokens: given(tokens),
         }
@@ -41,10 +45,10 @@ impl EngineBudget {
         self.0.record_success(None);
     }
 
-    /// What a retry costs (the timeout cost after a timed-out attempt): what a shared bucket
-    /// takes from its store.
-    pub fn cost(&self, timed_out: bool) -> u32 {
-        self.0.cost(timed_out)
+    /// What a retry after an error of class `class` (a code from `EnginePolicy.classify`)
+    /// costs: what a shared bucket takes from its store.
+    pub fn cost(&self, class: i32) -> u32 {
+        self.0.cost(class_of(class).unwrap_or(ErrorClass::Other))
     }
 
     /// What a call that succeeded puts back: `last_retry_cost`, or the no-retry increment
@@ -61,8 +65,10 @@ impl EngineBudget {
     /// Takes one retry's cost here, as `decideWithin` would; the cost, or -1 when the bucket
     /// cannot pay. (A shared bucket decides here while its store is out of reach.)
     #[wasm_bindgen(js_name = tryAcquire)]
-    pub fn try_acquire(&mut self, timed_out: bool) -> f64 {
-        self.0.try_acquire(timed_out).map_or(-1.0, f64::from)
+    pub fn try_acquire(&mut self, class: i32) -> f64 {
+        self.0
+            .try_acquire(class_of(class).unwrap_or(ErrorClass::Other))
+            .map_or(-1.0, f64::from)
     }
 
     /// Puts `tokens` back, never above capacity.

@@ -4,9 +4,8 @@ use super::errors::{number_text, to_js_error};
 use super::lists::nul_separated;
 use super::objects::{set, strings};
 use super::policy::EnginePolicy;
-use crate::engine::export::{
-    aws_error_type_retryable, deadline_from, options_to_env, to_step_functions,
-};
+use crate::engine::export::{aws_error_class, deadline_from, options_to_env, to_step_functions};
+use crate::engine::ErrorClass;
 use alloc::string::String;
 use alloc::vec::Vec;
 use js_sys::Object;
@@ -82,8 +81,14 @@ pub fn js_deadline_from(remaining: f64, reserve: Option<f64>) -> Result<f64, JsV
     deadline_from(remaining, reserve).map_err(|err| to_js_error(&err))
 }
 
-/// Whether the AWS SDK's `errorType` for a failed request allows a retry.
-#[wasm_bindgen(js_name = awsErrorTypeRetryable)]
-pub fn js_aws_error_type_retryable(error_type: &str) -> bool {
-    aws_error_type_retryable(error_type)
+#[wasm_bindgen(js_class = EnginePolicy)]
+impl EnginePolicy {
+    /// As `classify`, for a request the AWS SDK classified as `error_type`: -1 when it may
+    /// not be retried, else the index of its class in `errorClasses`.
+    #[wasm_bindgen(js_name = awsClassify)]
+    pub fn aws_classify(&self, error_type: &str, identifiers: &str) -> i32 {
+        aws_error_class(self.policy(), error_type, nul_separated(identifiers)).map_or(-1, |c| {
+            ErrorClass::ALL.iter().position(|x| *x == c).unwrap_or(0) as i32
+        })
+    }
 }

@@ -4,10 +4,15 @@
 /// `joined`'s items, split at NUL bytes. By hand rather than `str::split`: NUL is ASCII, so
 /// every cut is a char boundary, and the module carries no char-pattern searcher.
 pub(crate) fn nul_separated(joined: &str) -> impl Iterator<Item = &str> + Clone {
+    separated(joined, 0)
+}
+
+/// `joined`'s items, split at `separator`, an ASCII byte (so every cut is a char boundary).
+pub(crate) fn separated(joined: &str, separator: u8) -> impl Iterator<Item = &str> + Clone {
     let mut rest = Some(joined);
     core::iter::from_fn(move || {
         let text = rest?;
-        match text.bytes().position(|b| b == 0) {
+        match text.bytes().position(|b| b == separator) {
             Some(at) => {
                 rest = text.get(at + 1..);
                 text.get(..at)

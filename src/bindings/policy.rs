@@ -5,7 +5,7 @@
 //! order, backoff and jitter as indexes into their name lists), with a bitmask of the slots
 //! the user set. That keeps per-call validation free of string copies.
 
-use super::lists::nul_separated;
+use super::lists::{nul_separated, separated};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -14,7 +14,9 @@ use super::errors::{number_text, to_js_error};
 use super::run::EngineRun;
 #[cfg(feature = "env")]
 use crate::engine::env::options_from_env_values;
-use crate::engine::{Backoff, Field, Jitter, Policy, PolicyError, PolicyOptions, Schedule};
+use crate::engine::{
+    Backoff, ErrorClass, Field, FieldKind, Jitter, Policy, PolicyError, PolicyOptions, Schedule,
+};
 use wasm_bindgen::prelude::*;
 
 /// The options in `slots`: one number per field in `Field::ALL` order (the name lists
@@ -64,11 +66,22 @@ pub fn check_options(present: u32, slots: &[f64]) -> bool {
 
 /// A list of names passed as one NUL-separated string (JavaScript rejects names with NUL);
 /// the empty string is the empty list.
+#[inline(never)] // one copy for every list field
 fn split_names(joined: &str) -> Vec<String> {
     if joined.is_empty() {
         return Vec::new();
     }
     nul_separated(joined).map(String::from).collect()
+}
+
+/// Where a class code from [`EnginePolicy::classify`] says "not retryable".
+const NOT_RETRYABLE: i32 = -1;
+
+/// The class a code from [`EnginePolicy::classify`] stands for (`None`: not retryable).
+pub(crate) fn class_of(code: i32) -> Option<ErrorClass> {
+    usize::try_from(code)
+        .ok()
+        .map(|i| ErrorClass::ALL.get(i).copied().unwrap_or(ErrorClass::Other))
 }
 
 #[wasm_bindgen(js_name = EnginePolicy)]
@@ -85,15 +98,18 @@ impl EnginePolicy {
 #[wasm_bindgen(js_class = EnginePolicy)]
 impl EnginePolicy {
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        present: u32,
-        slots: &[f64],
-        retry_on: &str,
-        abort_on: &str,
-    ) -> Result<EnginePolicy, JsValue> {
+    /// `lists`: the list fields in `Field::ALL` order, each NUL-separated, the lists
+    /// separated by U+0001 (JavaScript refuses names with either).
+    pub fn new(present: u32, slots: &[f64], lists: &str) -> Result<EnginePolicy, JsValue> {
         let mut options = options_from_slots(present, slots).map_err(|err| to_js_error(&err))?;
-        options.retry_on = Some(split_names(retry_on));
-        options.abort_on = Some(split_names(abort_on));
+        let mut joined = separated(lists, 1);
+        for field in Field::ALL {
+            if field.kind() == FieldKind::Names {
+                if let Some(slot) = options.names_mut(field) {
+                    *slot = Some(split_names(joined.next().unwrap_or("")));
+                }
+            }
+        }
         options
             .build()
             .map(EnginePolicy)
@@ -128,28 +144,33 @@ impl EnginePolicy {
         }
     }
 
-    /// Item `item` of the list field `index` (`retryOn` or `abortOn`), or undefined past its end.
+    /// Item `item` of the list field `index`, or undefined past its end (or for a field
+    /// that is not a list).
     #[wasm_bindgen(js_name = listItem)]
     pub fn list_item(&self, index: usize, item: usize) -> Option<String> {
-        let list = match Field::ALL.get(index) {
-            Some(Field::RetryOn) => self.0.retry_on(),
-            Some(Field::AbortOn) => self.0.abort_on(),
-            _ => return None,
+        let field = Field::ALL.get(index)?;
+        self.0.names(*field).get(item).cloned()
+    }
+
+    /// How the policy sees an error, from its identifiers (names, codes and constructor names,
+    /// NUL-separated: one string crosses the boundary instead of several): -1 when it may
+    /// not be retried, else the index of its class in `errorClasses`. `decided`: another rule
+    /// (an HTTP response's status) has allowed the retry, so only `abortOn` can refuse it.
+    pub fn classify(&self, identifiers: &str, timed_out: bool, decided: bool) -> i32 {
+        let ids = nul_separated(identifiers);
+        let retryable = if decided {
+            !self.0.is_aborted(ids.clone())
+        } else {
+            self.0.is_retryable(ids.clone(), timed_out)
         };
-        list.get(item).cloned()
-    }
-
-    /// Whether an error may be retried, from its name, code and constructor name, passed
-    /// NUL-separated (one string crosses the boundary instead of three).
-    #[wasm_bindgen(js_name = isRetryable)]
-    pub fn is_retryable(&self, identifiers: &str, timed_out: bool) -> bool {
-        self.0.is_retryable(nul_separated(identifiers), timed_out)
-    }
-
-    /// Whether `abortOn` names the error (its identifiers as for `isRetryable`).
-    #[wasm_bindgen(js_name = isAborted)]
-    pub fn is_aborted(&self, identifiers: &str) -> bool {
-        self.0.is_aborted(nul_separated(identifiers))
+        if !retryable {
+            return NOT_RETRYABLE;
+        }
+        let class = self.0.error_class(ids, timed_out);
+        ErrorClass::ALL
+            .iter()
+            .position(|c| *c == class)
+            .unwrap_or(0) as i32
     }
 
     /// The retry state for one call.

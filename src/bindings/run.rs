@@ -2,8 +2,8 @@
 
 #[cfg(feature = "overload")]
 use super::budget::EngineBudget;
-use super::policy::EnginePolicy;
-use crate::engine::{Decision, Failure, Schedule, StopReason};
+use super::policy::{class_of, EnginePolicy};
+use crate::engine::{Decision, ErrorClass, Failure, Schedule, StopReason};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(js_name = EngineRun)]
@@ -12,36 +12,34 @@ pub struct EngineRun(pub(crate) Schedule);
 #[wasm_bindgen(js_class = EngineRun)]
 impl EngineRun {
     /// After `attempt` failed: the delay in ms before the next attempt, or a negative number
-    /// `-(i + 1)` meaning "stop", `i` indexing the `stopReasons` table. `retry_after`: the
-    /// wait the server asked for in ms, NaN when it asked none.
+    /// `-(i + 1)` meaning "stop", `i` indexing the `stopReasons` table. `class`: the error's
+    /// code from `EnginePolicy.classify` (-1: not retryable). `retry_after`: the wait the
+    /// server asked for in ms, NaN when it asked none.
     pub fn decide(
         &mut self,
         policy: &EnginePolicy,
         attempt: u32,
-        retryable: bool,
-        timed_out: bool,
+        class: i32,
         elapsed: f64,
         retry_after: f64,
     ) -> f64 {
-        let failure = failure(attempt, retryable, timed_out, elapsed, retry_after);
+        let failure = failure(attempt, class, elapsed, retry_after);
         encode(self.0.after_failure(&policy.0, failure))
     }
 
     /// As `decide`, and a retry must be paid for from `budget`.
     #[cfg(feature = "overload")]
     #[wasm_bindgen(js_name = decideWithin)]
-    #[allow(clippy::too_many_arguments)]
     pub fn decide_within(
         &mut self,
         policy: &EnginePolicy,
         budget: &mut EngineBudget,
         attempt: u32,
-        retryable: bool,
-        timed_out: bool,
+        class: i32,
         elapsed: f64,
         retry_after: f64,
     ) -> f64 {
-        let failure = failure(attempt, retryable, timed_out, elapsed, retry_after);
+        let failure = failure(attempt, class, elapsed, retry_after);
         encode(
             self.0
                 .after_failure_within(&policy.0, failure, &mut budget.0),
@@ -69,20 +67,15 @@ impl EngineRun {
     }
 }
 
-fn failure(
-    attempt: u32,
-    retryable: bool,
-    timed_out: bool,
-    elapsed: f64,
-    retry_after: f64,
-) -> Failure {
+fn failure(attempt: u32, class: i32, elapsed: f64, retry_after: f64) -> Failure {
     let retry_after = (!retry_after.is_nan()).then_some(retry_after);
+    let class = class_of(class);
     Failure {
         attempt,
-        retryable,
+        retryable: class.is_some(),
         elapsed,
         retry_after,
-        timed_out,
+        class: class.unwrap_or(ErrorClass::Other),
     }
 }
 

@@ -37,7 +37,7 @@ fn bad_slots_become_a_range_error_naming_the_field() {
     let present = 1 << Field::MaxAttempts.index();
     s[0] = 0.0;
     assert!(!check_options(present, &s));
-    let error = match EnginePolicy::new(present, &s, "", "") {
+    let error = match EnginePolicy::new(present, &s, "") {
         Ok(_) => panic!("maxAttempts 0 was accepted"),
         Err(error) => error,
     };
@@ -70,7 +70,7 @@ fn budget_errors_are_range_errors_and_tokens_are_spent() {
     use super::budget::EngineBudget;
     use super::policy::EnginePolicy;
     use super::run::EngineRun;
-    let error = match EngineBudget::new(0.0, f64::NAN, f64::NAN, f64::NAN, f64::NAN) {
+    let error = match EngineBudget::new(0.0, f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN) {
         Ok(_) => panic!("capacity 0 was accepted"),
         Err(error) => error,
     };
@@ -79,14 +79,15 @@ fn budget_errors_are_range_errors_and_tokens_are_spent() {
         String::from(error.message()),
         "`capacity` must be an integer from 1 to 1000000000, got 0"
     );
-    let mut budget = EngineBudget::new(f64::NAN, f64::NAN, f64::NAN, f64::NAN, 5.0).unwrap();
+    let mut budget =
+        EngineBudget::new(f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN, 5.0).unwrap();
     let (present, s) = all_slots_unset();
-    let policy = EnginePolicy::new(present, &s, "", "").unwrap();
+    let policy = EnginePolicy::new(present, &s, "").unwrap();
     let mut run: EngineRun = policy.start();
-    assert!(run.decide_within(&policy, &mut budget, 1, true, false, 0.0, f64::NAN) >= 0.0);
+    assert!(run.decide_within(&policy, &mut budget, 1, 0, 0.0, f64::NAN) >= 0.0);
     // The second retry cannot be paid for: stop reason "budget" (index 4 → -5).
     assert_eq!(
-        run.decide_within(&policy, &mut budget, 2, true, false, 0.0, f64::NAN),
+        run.decide_within(&policy, &mut budget, 2, 0, 0.0, f64::NAN),
         -5.0
     );
 }

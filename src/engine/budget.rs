@@ -2,6 +2,7 @@
 //! outage. Semantics of the AWS SDKs' standard retry quota: the first attempt is free, a retry
 //! costs tokens, a success refunds them, and when the bucket cannot pay the call stops.
 
+use super::classify::ErrorClass;
 use super::error::{option_or, PolicyError};
 use super::numbers::is_integer;
 
@@ -10,13 +11,16 @@ use super::numbers::is_integer;
 /// # Default
 /// - `capacity`: 500 tokens (the bucket starts full)
 /// - `retry_cost`: 5 tokens per retry (or `capacity`, if smaller)
-/// - `timeout_cost`: 10 tokens per retry after a timed-out attempt (or `capacity`, if smaller)
+/// - `timeout_cost`: 10 tokens per retry after a transient failure, a timed-out attempt
+///   included (or `capacity`, if smaller)
+/// - `throttling_cost`: `retry_cost` tokens per retry after a throttling error
 /// - `no_retry_increment`: 1 token refunded by a call that succeeded without a retry
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
     capacity: u32,
     retry_cost: u32,
     timeout_cost: u32,
+    throttling_cost: u32,
     no_retry_increment: u32,
     tokens: u32,
 }
@@ -27,16 +31,18 @@ pub struct BudgetOptions {
     pub capacity: Option<f64>,
     pub retry_cost: Option<f64>,
     pub timeout_cost: Option<f64>,
+    pub throttling_cost: Option<f64>,
     pub no_retry_increment: Option<f64>,
     /// Tokens in the bucket (a restored snapshot); default: full.
     pub tokens: Option<f64>,
 }
 
 /// The options' names, in the order the binding passes them and a snapshot lists them.
-pub const BUDGET_FIELDS: [&str; 5] = [
+pub const BUDGET_FIELDS: [&str; 6] = [
     "capacity",
     "retryCost",
     "timeoutCost",
+    "throttlingCost",
     "noRetryIncrement",
     "tokens",
 ];
@@ -65,18 +71,20 @@ fn whole(
 
 impl BudgetOptions {
     /// Each option in [`BUDGET_FIELDS`] order.
-    pub fn values(&self) -> [Option<f64>; 5] {
+    pub fn values(&self) -> [Option<f64>; 6] {
         [
             self.capacity,
             self.retry_cost,
             self.timeout_cost,
+            self.throttling_cost,
             self.no_retry_increment,
             self.tokens,
         ]
     }
 
     pub fn build(&self) -> Result<Budget, PolicyError> {
-        let [capacity_name, retry_name, timeout_name, increment_name, tokens_name] = BUDGET_FIELDS;
+        let [capacity_name, retry_name, timeout_name, throttling_name, increment_name, tokens_name] =
+            BUDGET_FIELDS;
         let capacity = whole(
             capacity_name,
             self.capacity,
@@ -87,15 +95,24 @@ impl BudgetOptions {
         )?;
         let cap = f64::from(capacity);
         let cost = "an integer from 0 to `capacity`";
+        // The AWS defaults, lowered to the capacity when it is smaller, so that a full bucket
+        // pays for a retry and a snapshot restores.
+        let retry_cost = whole(retry_name, self.retry_cost, 5.min(capacity), 0.0, cap, cost)?;
         Ok(Budget {
             capacity,
-            // The AWS defaults, lowered to the capacity when it is smaller, so that a full
-            // bucket pays for a retry and a snapshot restores.
-            retry_cost: whole(retry_name, self.retry_cost, 5.min(capacity), 0.0, cap, cost)?,
+            retry_cost,
             timeout_cost: whole(
                 timeout_name,
                 self.timeout_cost,
                 10.min(capacity),
+                0.0,
+                cap,
+                cost,
+            )?,
+            throttling_cost: whole(
+                throttling_name,
+                self.throttling_cost,
+                retry_cost,
                 0.0,
                 cap,
                 cost,
@@ -107,21 +124,23 @@ impl BudgetOptions {
 }
 
 impl Budget {
-    /// Takes the cost of one retry (the timeout cost after a timed-out attempt). `None` when
-    /// the bucket cannot pay: the call must stop retrying.
-    pub fn try_acquire(&mut self, timed_out: bool) -> Option<u32> {
-        let cost = self.cost(timed_out);
+    /// Takes the cost of one retry after an error of `class`. `None` when the bucket cannot
+    /// pay: the call must stop retrying.
+    pub fn try_acquire(&mut self, class: ErrorClass) -> Option<u32> {
+        let cost = self.cost(class);
         self.tokens = self.tokens.checked_sub(cost)?;
         Some(cost)
     }
 
-    /// What a retry costs: the timeout cost after a timed-out attempt, else the retry cost.
-    /// (A shared bucket takes this much in its store, or refuses when it holds less.)
-    pub fn cost(&self, timed_out: bool) -> u32 {
-        if timed_out {
-            self.timeout_cost
-        } else {
-            self.retry_cost
+    /// What a retry after an error of `class` costs: the timeout cost after a transient
+    /// failure (a timed-out attempt is one), the throttling cost after a throttling error,
+    /// else the retry cost. (A shared bucket takes this much in its store, or refuses when it
+    /// holds less.)
+    pub fn cost(&self, class: ErrorClass) -> u32 {
+        match class {
+            ErrorClass::Transient => self.timeout_cost,
+            ErrorClass::Throttling => self.throttling_cost,
+            ErrorClass::Other => self.retry_cost,
         }
     }
 
@@ -155,6 +174,7 @@ impl Budget {
             capacity: Some(f64::from(self.capacity)),
             retry_cost: Some(f64::from(self.retry_cost)),
             timeout_cost: Some(f64::from(self.timeout_cost)),
+            throttling_cost: Some(f64::from(self.throttling_cost)),
             no_retry_increment: Some(f64::from(self.no_retry_increment)),
             tokens: Some(f64::from(self.tokens)),
         }
@@ -173,10 +193,10 @@ mod tests {
     fn a_full_bucket_pays_for_one_hundred_retries_then_refuses() {
         let mut b = default_budget();
         for i in 0..100 {
-            assert_eq!(b.try_acquire(false), Some(5), "retry {i}");
+            assert_eq!(b.try_acquire(ErrorClass::Other), Some(5), "retry {i}");
         }
         assert_eq!(b.tokens(), 0);
-        assert_eq!(b.try_acquire(false), None);
+        assert_eq!(b.try_acquire(ErrorClass::Other), None);
         assert_eq!(b.tokens(), 0, "a refused retry costs nothing");
     }
 
@@ -188,9 +208,9 @@ mod tests {
         }
         .build()
         .unwrap();
-        assert_eq!(b.try_acquire(true), Some(10));
-        assert_eq!(b.try_acquire(true), None);
-        assert_eq!(b.try_acquire(false), Some(5));
+        assert_eq!(b.try_acquire(ErrorClass::Transient), Some(10));
+        assert_eq!(b.try_acquire(ErrorClass::Transient), None);
+        assert_eq!(b.try_acquire(ErrorClass::Other), Some(5));
         assert_eq!(b.tokens(), 0);
     }
 
@@ -206,7 +226,7 @@ mod tests {
         assert_eq!(b.tokens(), 491);
         b.record_success(Some(10));
         assert_eq!(b.tokens(), 500, "never above capacity");
-        let cost = b.try_acquire(false);
+        let cost = b.try_acquire(ErrorClass::Other);
         b.record_success(cost);
         assert_eq!(b.tokens(), 500);
     }
@@ -222,12 +242,23 @@ mod tests {
         }
         .build()
         .unwrap();
-        assert_eq!((b.cost(false), b.cost(true)), (4, 9));
+        assert_eq!(
+            (b.cost(ErrorClass::Other), b.cost(ErrorClass::Transient)),
+            (4, 9)
+        );
+        assert_eq!(
+            b.cost(ErrorClass::Throttling),
+            4,
+            "throttling costs retryCost unless set"
+        );
         assert_eq!((b.refund(None), b.refund(Some(9))), (2, 9));
         assert_eq!(b.capacity(), 40);
         // The same rule as the local bucket's own accounting.
         let mut local = b;
-        assert_eq!(local.try_acquire(true), Some(b.cost(true)));
+        assert_eq!(
+            local.try_acquire(ErrorClass::Transient),
+            Some(b.cost(ErrorClass::Transient))
+        );
         local.record_success(None);
         assert_eq!(local.tokens(), 40 - 9 + b.refund(None));
     }
@@ -235,7 +266,7 @@ mod tests {
     #[test]
     fn snapshot_rebuilds_the_same_budget() {
         let mut b = default_budget();
-        b.try_acquire(true);
+        b.try_acquire(ErrorClass::Transient);
         assert_eq!(b.snapshot().build().unwrap(), b);
     }
 
@@ -291,11 +322,11 @@ mod small_capacities {
         assert_eq!((s.retry_cost, s.timeout_cost), (Some(3.0), Some(3.0)));
         let mut b = b;
         assert_eq!(
-            b.try_acquire(false),
+            b.try_acquire(ErrorClass::Other),
             Some(3),
             "a full bucket pays for a retry"
         );
-        assert_eq!(b.try_acquire(false), None);
+        assert_eq!(b.try_acquire(ErrorClass::Other), None);
         // At and above the defaults, they are the AWS values.
         let s = BudgetOptions {
             capacity: Some(10.0),
@@ -354,13 +385,14 @@ mod option_values {
             capacity: Some(1.0),
             retry_cost: Some(2.0),
             timeout_cost: None,
+            throttling_cost: Some(3.5),
             no_retry_increment: Some(4.0),
             tokens: Some(5.0),
         };
-        assert_eq!(BUDGET_FIELDS.len(), 5);
+        assert_eq!(BUDGET_FIELDS.len(), 6);
         assert_eq!(
             options.values(),
-            [Some(1.0), Some(2.0), None, Some(4.0), Some(5.0)]
+            [Some(1.0), Some(2.0), None, Some(3.5), Some(4.0), Some(5.0)]
         );
     }
 }

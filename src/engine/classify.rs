@@ -2,10 +2,41 @@
 
 use alloc::string::String;
 
+use super::field::Field;
 use super::policy::Policy;
 
 /// The name an attempt's timeout error carries; `abortOn` may name it to stop on timeouts.
 pub const TIMEOUT_ERROR_NAME: &str = "TimeoutError";
+
+/// What kind of failure an error is, for its wait and its price. A throttling error (the
+/// service asks for less traffic: `throttlingOn` names it) waits from `throttlingDelay` and
+/// costs a budget its `throttlingCost`; a transient one (an attempt that timed out, or an
+/// error `transientOn` names) waits from `transientDelay` and costs `timeoutCost`; any other
+/// waits from `initialDelay` and costs `retryCost`. (The AWS SDKs' standard mode, case for
+/// case: their `TIMEOUT_RETRY_COST` is charged for every transient error.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    Other,
+    Throttling,
+    Transient,
+}
+
+impl ErrorClass {
+    /// In the order of their codes at the JavaScript boundary.
+    pub const ALL: [ErrorClass; 3] = [
+        ErrorClass::Other,
+        ErrorClass::Throttling,
+        ErrorClass::Transient,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorClass::Other => "other",
+            ErrorClass::Throttling => "throttling",
+            ErrorClass::Transient => "transient",
+        }
+    }
+}
 
 impl Policy {
     /// Whether an error identified by `identifiers` (its name, code and class name, in any
@@ -32,6 +63,33 @@ impl Policy {
     /// `retryOn` lists error names and codes, and does not turn status retries off.
     pub fn is_aborted<'a>(&self, identifiers: impl IntoIterator<Item = &'a str>) -> bool {
         named_in(identifiers, self.abort_on())
+    }
+
+    /// The class of an error identified by `identifiers` (see [`ErrorClass`]): `throttlingOn`
+    /// is asked first, so an error both lists name is throttling.
+    pub fn error_class<'a>(
+        &self,
+        identifiers: impl IntoIterator<Item = &'a str> + Clone,
+        timed_out: bool,
+    ) -> ErrorClass {
+        if named_in(identifiers.clone(), self.throttling_on()) {
+            ErrorClass::Throttling
+        } else if timed_out || named_in(identifiers, self.transient_on()) {
+            ErrorClass::Transient
+        } else {
+            ErrorClass::Other
+        }
+    }
+
+    /// The first delay after an error of `class`: its class's delay if the policy sets one,
+    /// else `initialDelay`. The backoff grows from it.
+    pub fn base_delay(&self, class: ErrorClass) -> f64 {
+        match class {
+            ErrorClass::Throttling => self.number(Field::ThrottlingDelay),
+            ErrorClass::Transient => self.number(Field::TransientDelay),
+            ErrorClass::Other => None,
+        }
+        .unwrap_or(self.initial_delay())
     }
 }
 

@@ -60,8 +60,11 @@ pub fn options_from_env_values(
                     kind.ok_or_else(|| rename(PolicyError::unknown_name(field, text), name()))?,
                 )
             }
-            Field::RetryOn => options.retry_on = Some(split_list(text)),
-            Field::AbortOn => options.abort_on = Some(split_list(text)),
+            _ if field.kind() == FieldKind::Names => {
+                if let Some(slot) = options.names_mut(field) {
+                    *slot = Some(split_list(text));
+                }
+            }
             _ => {
                 let (number, expected) = match field.kind() {
                     FieldKind::Duration => (

@@ -2,6 +2,7 @@
 //! environment variables that `env` reads back into the same policy, and a Lambda deadline.
 
 use super::backoff::Backoff;
+use super::classify::ErrorClass;
 use super::error::PolicyError;
 use super::field::{Field, FieldKind};
 use super::jitter::Jitter;
@@ -49,6 +50,7 @@ pub enum Loss {
     NoBreaker,
     NoSlots,
     NoIdempotency,
+    NoClassDelays,
 }
 
 impl Loss {
@@ -69,6 +71,7 @@ impl Loss {
             Loss::NoBreaker => parts(&["the circuit breaker is not expressible: Step Functions has none"]),
             Loss::NoSlots => parts(&["slotCount and slotWidth are not expressible: Step Functions retries are not coordinated"]),
             Loss::NoIdempotency => parts(&["idempotencyTtl is not expressible: make the task itself idempotent"]),
+            Loss::NoClassDelays => parts(&["throttlingDelay and transientDelay are not expressible in one retrier: add a retrier of its own for the errors throttlingOn or transientOn names"]),
         };
         parts.concat()
     }
@@ -132,6 +135,11 @@ pub fn to_step_functions(
         (!policy.abort_on().is_empty(), Loss::NoAbortOn),
         (policy.slots().is_some(), Loss::NoSlots),
         (policy.idempotency_ttl().is_some(), Loss::NoIdempotency),
+        (
+            policy.number(Field::ThrottlingDelay).is_some()
+                || policy.number(Field::TransientDelay).is_some(),
+            Loss::NoClassDelays,
+        ),
         (shared.0, Loss::NoBudget),
         (shared.1, Loss::NoBreaker),
     ] {
@@ -172,12 +180,8 @@ pub fn options_to_env(
         let value = match field {
             Field::Backoff => options.backoff.map(|b| String::from(b.name())),
             Field::Jitter => options.jitter.map(|j| String::from(j.name())),
-            Field::RetryOn | Field::AbortOn => {
-                let list = if field == Field::RetryOn {
-                    policy.retry_on()
-                } else {
-                    policy.abort_on()
-                };
+            _ if field.kind() == FieldKind::Names => {
+                let list = policy.names(field);
                 // The reader splits at commas and trims each name: refuse what it would change.
                 let changed = |name: &String| name.contains(',') || name.trim() != name;
                 if let Some(name) = list.iter().find(|name| changed(name)) {
@@ -228,10 +232,27 @@ pub fn ms_text_to_seconds(text: &str) -> String {
     }
 }
 
-/// Whether the AWS SDK v3's classification of a failed request (`errorType`) allows a retry:
-/// its client errors (validation, authentication, not found) never succeed on a second try.
-pub fn aws_error_type_retryable(error_type: &str) -> bool {
-    error_type != "CLIENT_ERROR"
+/// How `policy` sees a request the AWS SDK v3 classified as `error_type` (`THROTTLING`,
+/// `TRANSIENT`, `SERVER_ERROR`, `CLIENT_ERROR`), with `identifiers` of its error: `None` when
+/// it may not be retried, else its class. The SDK's client errors (validation,
+/// authentication, not found) never succeed on a second try; otherwise the SDK's type is one
+/// more identifier the policy's lists may name, and its throttling and transient verdicts
+/// stand whatever the lists say: a timeout the SDK reports as `TRANSIENT` costs a budget its
+/// `timeoutCost`, as in the SDK's own quota.
+pub fn aws_error_class<'a>(
+    policy: &Policy,
+    error_type: &'a str,
+    identifiers: impl Iterator<Item = &'a str> + Clone,
+) -> Option<ErrorClass> {
+    let ids = core::iter::once(error_type).chain(identifiers);
+    if error_type == "CLIENT_ERROR" || !policy.is_retryable(ids.clone(), false) {
+        return None;
+    }
+    Some(match error_type {
+        "THROTTLING" => ErrorClass::Throttling,
+        "TRANSIENT" => ErrorClass::Transient,
+        _ => policy.error_class(ids, false),
+    })
 }
 
 /// The ms a handler keeps for itself after its last attempt when the caller names none.
@@ -381,11 +402,15 @@ mod tests {
             slot_count: Some(20.0),
             slot_width: Some(50.0),
             idempotency_ttl: Some(1_800_000.0),
+            throttling_delay: Some(500.0),
+            transient_delay: Some(25.0),
             retry_on: Some(alloc::vec![
                 "ECONNRESET".into(),
                 "ThrottlingException".into()
             ]),
             abort_on: Some(alloc::vec![]),
+            throttling_on: Some(alloc::vec!["429".into(), "ThrottlingException".into()]),
+            transient_on: Some(alloc::vec!["ECONNRESET".into()]),
         });
         let vars: HashMap<String, String> = options_to_env(&p, "RETRY_", text)
             .unwrap()
@@ -397,6 +422,10 @@ mod tests {
         assert_eq!(vars["RETRY_SLOT_COUNT"], "20");
         assert_eq!(vars["RETRY_SLOT_WIDTH"], "0.05");
         assert_eq!(vars["RETRY_IDEMPOTENCY_TTL"], "1800");
+        assert_eq!(vars["RETRY_THROTTLING_DELAY"], "0.5");
+        assert_eq!(vars["RETRY_TRANSIENT_DELAY"], "0.025");
+        assert_eq!(vars["RETRY_THROTTLING_ON"], "429,ThrottlingException");
+        assert_eq!(vars["RETRY_TRANSIENT_ON"], "ECONNRESET");
         let back = options_from_env("RETRY_", |name| vars.get(name).cloned(), |t| t.parse().ok())
             .unwrap()
             .build()
@@ -415,10 +444,20 @@ mod tests {
 
     #[test]
     fn aws_client_errors_are_final() {
-        assert!(!aws_error_type_retryable("CLIENT_ERROR"));
-        for t in ["THROTTLING", "TRANSIENT", "SERVER_ERROR"] {
-            assert!(aws_error_type_retryable(t), "{t}");
-        }
+        let p = policy(PolicyOptions::default());
+        let class = |t| aws_error_class(&p, t, ["Error", ""].into_iter());
+        assert_eq!(class("CLIENT_ERROR"), None);
+        assert_eq!(class("THROTTLING"), Some(ErrorClass::Throttling));
+        assert_eq!(class("TRANSIENT"), Some(ErrorClass::Transient));
+        assert_eq!(class("SERVER_ERROR"), Some(ErrorClass::Other));
+        // The SDK's type is an identifier: retryOn and abortOn may name it.
+        let only_throttling = policy(PolicyOptions {
+            retry_on: Some(alloc::vec!["THROTTLING".into()]),
+            ..Default::default()
+        });
+        let class = |t| aws_error_class(&only_throttling, t, ["Error", ""].into_iter());
+        assert_eq!(class("THROTTLING"), Some(ErrorClass::Throttling));
+        assert_eq!(class("TRANSIENT"), None);
     }
 
     #[test]

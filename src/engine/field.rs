@@ -18,8 +18,12 @@ pub enum Field {
     SlotCount,
     SlotWidth,
     IdempotencyTtl,
+    ThrottlingDelay,
+    TransientDelay,
     RetryOn,
     AbortOn,
+    ThrottlingOn,
+    TransientOn,
 }
 
 /// What kind of value a field holds, as plain data (JSON) sees it.
@@ -36,7 +40,7 @@ pub enum FieldKind {
 }
 
 impl Field {
-    pub const ALL: [Field; 16] = [
+    pub const ALL: [Field; 20] = [
         Field::MaxAttempts,
         Field::InitialDelay,
         Field::MaxDelay,
@@ -51,8 +55,12 @@ impl Field {
         Field::SlotCount,
         Field::SlotWidth,
         Field::IdempotencyTtl,
+        Field::ThrottlingDelay,
+        Field::TransientDelay,
         Field::RetryOn,
         Field::AbortOn,
+        Field::ThrottlingOn,
+        Field::TransientOn,
     ];
 
     /// The field's name in JSON and JavaScript.
@@ -72,8 +80,12 @@ impl Field {
             Field::SlotCount => "slotCount",
             Field::SlotWidth => "slotWidth",
             Field::IdempotencyTtl => "idempotencyTtl",
+            Field::ThrottlingDelay => "throttlingDelay",
+            Field::TransientDelay => "transientDelay",
             Field::RetryOn => "retryOn",
             Field::AbortOn => "abortOn",
+            Field::ThrottlingOn => "throttlingOn",
+            Field::TransientOn => "transientOn",
         }
     }
 
@@ -95,8 +107,12 @@ impl Field {
             Field::SlotCount => "SLOT_COUNT",
             Field::SlotWidth => "SLOT_WIDTH",
             Field::IdempotencyTtl => "IDEMPOTENCY_TTL",
+            Field::ThrottlingDelay => "THROTTLING_DELAY",
+            Field::TransientDelay => "TRANSIENT_DELAY",
             Field::RetryOn => "RETRY_ON",
             Field::AbortOn => "ABORT_ON",
+            Field::ThrottlingOn => "THROTTLING_ON",
+            Field::TransientOn => "TRANSIENT_ON",
         }
     }
 
@@ -113,9 +129,13 @@ impl Field {
             | Field::AttemptTimeout
             | Field::MaxRetryAfter
             | Field::SlotWidth
-            | Field::IdempotencyTtl => FieldKind::Duration,
+            | Field::IdempotencyTtl
+            | Field::ThrottlingDelay
+            | Field::TransientDelay => FieldKind::Duration,
             Field::Backoff | Field::Jitter => FieldKind::Name,
-            Field::RetryOn | Field::AbortOn => FieldKind::Names,
+            Field::RetryOn | Field::AbortOn | Field::ThrottlingOn | Field::TransientOn => {
+                FieldKind::Names
+            }
         }
     }
 

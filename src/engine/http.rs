@@ -107,7 +107,9 @@ mod tests {
 
     #[test]
     fn idempotent_methods_or_an_idempotency_key() {
-        for m in ["GET", "get", "HEAD", "OPTIONS", "PUT", "DELETE", "QUERY", "query"] {
+        for m in [
+            "GET", "get", "HEAD", "OPTIONS", "PUT", "DELETE", "QUERY", "query",
+        ] {
             assert!(retries_method(m, false, NONE), "{m}");
         }
         for m in ["POST", "PATCH", "TRACE", "CONNECT"] {

@@ -27,6 +27,7 @@ pub mod schedule;
 pub mod slots;
 
 pub use backoff::Backoff;
+pub use classify::ErrorClass;
 pub use error::{ErrorKind, PolicyError, Value};
 pub use field::{Field, FieldKind};
 pub use jitter::Jitter;

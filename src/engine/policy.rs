@@ -40,8 +40,12 @@ pub struct PolicyOptions {
     pub slot_count: Option<f64>,
     pub slot_width: Option<f64>,
     pub idempotency_ttl: Option<f64>,
+    pub throttling_delay: Option<f64>,
+    pub transient_delay: Option<f64>,
     pub retry_on: Option<Vec<String>>,
     pub abort_on: Option<Vec<String>>,
+    pub throttling_on: Option<Vec<String>>,
+    pub transient_on: Option<Vec<String>>,
 }
 
 /// A validated retry policy. Durations are milliseconds.
@@ -62,8 +66,15 @@ pub struct PolicyOptions {
 ///   (used only with `slot_width`)
 /// - `slot_width`: none (no retry slots) — the width of a fleet-wide retry slot, in ms
 /// - `idempotency_ttl`: none — how long a completed result is kept under its idempotency key
+/// - `throttling_delay`: none (`initial_delay`) — the first delay after a throttling error
+/// - `transient_delay`: none (`initial_delay`) — the first delay after a transient error
 /// - `retry_on`: empty (every error is retryable unless `abort_on` names it)
 /// - `abort_on`: empty
+/// - `throttling_on`: empty — the errors that mean "slow down" (see [`ErrorClass`])
+/// - `transient_on`: empty — the errors that are transient faults; an attempt that timed out
+///   is one too
+///
+/// [`ErrorClass`]: super::classify::ErrorClass
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     max_attempts: u32,
@@ -81,8 +92,12 @@ pub struct Policy {
     slot_count: Option<f64>,
     slot_width: Option<f64>,
     idempotency_ttl: Option<f64>,
+    throttling_delay: Option<f64>,
+    transient_delay: Option<f64>,
     retry_on: Vec<String>,
     abort_on: Vec<String>,
+    throttling_on: Vec<String>,
+    transient_on: Vec<String>,
 }
 
 impl Default for Policy {
@@ -102,8 +117,12 @@ impl Default for Policy {
             slot_count: None,
             slot_width: None,
             idempotency_ttl: None,
+            throttling_delay: None,
+            transient_delay: None,
             retry_on: Vec::new(),
             abort_on: Vec::new(),
+            throttling_on: Vec::new(),
+            transient_on: Vec::new(),
         }
     }
 }
@@ -118,7 +137,7 @@ type Bound = (Field, f64, f64, bool, &'static str);
 /// The smallest number above 0: `v >= ABOVE_ZERO` is `v > 0`.
 const ABOVE_ZERO: f64 = 5e-324;
 
-const BOUNDS: [Bound; 10] = [
+const BOUNDS: [Bound; 12] = [
     (
         Field::MaxAttempts,
         1.0,
@@ -184,6 +203,21 @@ const BOUNDS: [Bound; 10] = [
         true,
         "a whole number of ms from 1 to 9007199254740991",
     ),
+    // Like every delay, a class's is capped at `maxDelay` when drawn.
+    (
+        Field::ThrottlingDelay,
+        0.0,
+        MAX_TIMER_MS,
+        false,
+        "a number of ms from 0 to 2147483647",
+    ),
+    (
+        Field::TransientDelay,
+        0.0,
+        MAX_TIMER_MS,
+        false,
+        "a number of ms from 0 to 2147483647",
+    ),
 ];
 
 impl PolicyOptions {
@@ -203,7 +237,20 @@ impl PolicyOptions {
             Field::SlotCount => &mut self.slot_count,
             Field::SlotWidth => &mut self.slot_width,
             Field::IdempotencyTtl => &mut self.idempotency_ttl,
-            Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => return None,
+            Field::ThrottlingDelay => &mut self.throttling_delay,
+            Field::TransientDelay => &mut self.transient_delay,
+            _ => return None,
+        })
+    }
+
+    /// The slot of a list field (`None` for the others).
+    pub fn names_mut(&mut self, field: Field) -> Option<&mut Option<Vec<String>>> {
+        Some(match field {
+            Field::RetryOn => &mut self.retry_on,
+            Field::AbortOn => &mut self.abort_on,
+            Field::ThrottlingOn => &mut self.throttling_on,
+            Field::TransientOn => &mut self.transient_on,
+            _ => return None,
         })
     }
 
@@ -258,7 +305,9 @@ impl PolicyOptions {
                     Field::MaxRetryAfter => self.max_retry_after,
                     Field::SlotCount => self.slot_count,
                     Field::SlotWidth => self.slot_width,
-                    _ => self.idempotency_ttl,
+                    Field::IdempotencyTtl => self.idempotency_ttl,
+                    Field::ThrottlingDelay => self.throttling_delay,
+                    _ => self.transient_delay,
                 }?;
                 let fits = (low..=high).contains(&v) && (!whole || is_integer(v));
                 (!fits).then_some((field, expected, v))
@@ -295,8 +344,12 @@ impl PolicyOptions {
             slot_count: self.slot_count,
             slot_width: self.slot_width,
             idempotency_ttl: self.idempotency_ttl,
+            throttling_delay: self.throttling_delay,
+            transient_delay: self.transient_delay,
             retry_on: self.retry_on.clone().unwrap_or_default(),
             abort_on: self.abort_on.clone().unwrap_or_default(),
+            throttling_on: self.throttling_on.clone().unwrap_or_default(),
+            transient_on: self.transient_on.clone().unwrap_or_default(),
         })
     }
 }
@@ -360,6 +413,22 @@ impl Policy {
     pub fn abort_on(&self) -> &[String] {
         &self.abort_on
     }
+    pub fn throttling_on(&self) -> &[String] {
+        &self.throttling_on
+    }
+    pub fn transient_on(&self) -> &[String] {
+        &self.transient_on
+    }
+    /// A list field's items (empty for the other fields).
+    pub fn names(&self, field: Field) -> &[String] {
+        match field {
+            Field::RetryOn => &self.retry_on,
+            Field::AbortOn => &self.abort_on,
+            Field::ThrottlingOn => &self.throttling_on,
+            Field::TransientOn => &self.transient_on,
+            _ => &[],
+        }
+    }
 
     /// A numeric field's value (`None` when unset, and for the name and list fields).
     pub fn number(&self, field: Field) -> Option<f64> {
@@ -376,7 +445,9 @@ impl Policy {
             Field::SlotCount => self.slot_count,
             Field::SlotWidth => self.slot_width,
             Field::IdempotencyTtl => self.idempotency_ttl,
-            Field::Backoff | Field::Jitter | Field::RetryOn | Field::AbortOn => None,
+            Field::ThrottlingDelay => self.throttling_delay,
+            Field::TransientDelay => self.transient_delay,
+            _ => None,
         }
     }
 
@@ -385,13 +456,14 @@ impl Policy {
         let mut options = PolicyOptions {
             backoff: Some(self.backoff),
             jitter: Some(self.jitter),
-            retry_on: Some(self.retry_on.clone()),
-            abort_on: Some(self.abort_on.clone()),
             ..PolicyOptions::default()
         };
         for field in Field::ALL {
             if let Some(slot) = options.number_mut(field) {
                 *slot = self.number(field);
+            }
+            if let Some(slot) = options.names_mut(field) {
+                *slot = Some(self.names(field).to_vec());
             }
         }
         options

@@ -1,13 +1,93 @@
 //! Named policies. `default`, `aggressive` and `conservative` are seed 004's retry standard
 //! (seconds converted to ms; its `jitter: true` with `jitter_factor` is proportional jitter);
-//! `awsStandard` is the AWS SDKs' standard retry mode. The retry standard's presets also carry
-//! its fleet settings: retry slots (`slot_count`, `slot_width`) and `idempotency_ttl`.
+//! `awsStandard` is the AWS SDKs' standard retry mode and `aws2026` the same mode with the
+//! constants the SDKs adopted in 2026. The retry standard's presets also carry its fleet
+//! settings: retry slots (`slot_count`, `slot_width`) and `idempotency_ttl`.
+
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::backoff::Backoff;
+use super::budget::BudgetOptions;
 use super::jitter::Jitter;
 use super::policy::PolicyOptions;
 
-pub const PRESET_NAMES: [&str; 4] = ["default", "aggressive", "conservative", "awsStandard"];
+pub const PRESET_NAMES: [&str; 5] = [
+    "default",
+    "aggressive",
+    "conservative",
+    "awsStandard",
+    "aws2026",
+];
+
+/// The errors the AWS SDKs treat as throttling: their error type `THROTTLING`, HTTP 429 and
+/// the services' throttling error codes.
+pub const AWS_THROTTLING: [&str; 16] = [
+    "THROTTLING",
+    "429",
+    "BandwidthLimitExceeded",
+    "EC2ThrottledException",
+    "LimitExceededException",
+    "PriorRequestNotComplete",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "SlowDown",
+    "ThrottledException",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "TransactionInProgressException",
+];
+
+/// The errors the AWS SDKs treat as transient: their error type `TRANSIENT`, timeouts,
+/// connection and DNS failures, and HTTP 500, 502, 503 and 504 (not 501: a server error that
+/// is not transient is not retried).
+pub const AWS_TRANSIENT: [&str; 16] = [
+    "TRANSIENT",
+    "TimeoutError",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "EPIPE",
+    "ETIMEDOUT",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "500",
+    "502",
+    "503",
+    "504",
+];
+
+/// The budget settings of the AWS presets (the policy presets' retry quota): `awsStandard`
+/// charges 5 a retry, 10 after a transient error, 5 after throttling; `aws2026` charges 14 a
+/// retry (transient ones too) and 5 after throttling. Both hold 500 tokens and refund 1 for a
+/// success without a retry.
+pub fn budget_preset(name: &str) -> Option<BudgetOptions> {
+    let (retry, transient, throttling) = match name {
+        "awsStandard" => (5.0, 10.0, 5.0),
+        "aws2026" => (14.0, 14.0, 5.0),
+        _ => return None,
+    };
+    Some(BudgetOptions {
+        capacity: Some(500.0),
+        retry_cost: Some(retry),
+        timeout_cost: Some(transient),
+        throttling_cost: Some(throttling),
+        no_retry_increment: Some(1.0),
+        tokens: None,
+    })
+}
+
+pub const BUDGET_PRESET_NAMES: [&str; 2] = ["awsStandard", "aws2026"];
+
+fn names(lists: &[&[&str]]) -> Option<Vec<String>> {
+    Some(lists.concat().into_iter().map(String::from).collect())
+}
 
 /// The options of the preset called `name`, if there is one.
 pub fn preset(name: &str) -> Option<PolicyOptions> {
@@ -41,7 +121,8 @@ pub fn preset(name: &str) -> Option<PolicyOptions> {
             0.05,
             fleet(5.0, 200.0, 7_200_000.0),
         ),
-        "awsStandard" => (3.0, 100.0, 20_000.0, 2.0, Jitter::Full, 0.25, None),
+        "awsStandard" => return Some(aws(100.0, 500.0)),
+        "aws2026" => return Some(aws(50.0, 1000.0)),
         _ => return None,
     };
     Some(PolicyOptions {
@@ -57,6 +138,26 @@ pub fn preset(name: &str) -> Option<PolicyOptions> {
         idempotency_ttl: fleet.map(|f| f.2),
         ..Default::default()
     })
+}
+
+/// The AWS SDKs' standard mode: 3 attempts, full jitter from `initial` ms (from `throttling`
+/// ms after a throttling error), doubling up to 20 s; only throttling and transient errors
+/// are retried.
+fn aws(initial: f64, throttling: f64) -> PolicyOptions {
+    PolicyOptions {
+        max_attempts: Some(3.0),
+        initial_delay: Some(initial),
+        max_delay: Some(20_000.0),
+        multiplier: Some(2.0),
+        backoff: Some(Backoff::Exponential),
+        jitter: Some(Jitter::Full),
+        jitter_factor: Some(0.25),
+        throttling_delay: Some(throttling),
+        throttling_on: names(&[&AWS_THROTTLING]),
+        transient_on: names(&[&AWS_TRANSIENT]),
+        retry_on: names(&[&AWS_THROTTLING, &AWS_TRANSIENT]),
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]
@@ -100,5 +201,78 @@ mod tests {
         assert_eq!(fleet("default"), (Some((10, 100.0)), Some(3_600_000.0)));
         assert_eq!(fleet("conservative"), (Some((5, 200.0)), Some(7_200_000.0)));
         assert_eq!(fleet("awsStandard"), (None, None));
+    }
+
+    fn aws(name: &str) -> super::super::Policy {
+        preset(name).unwrap().build().unwrap()
+    }
+
+    #[test]
+    fn aws_standard_classifies_case_for_case() {
+        use super::super::classify::ErrorClass::*;
+        let p = aws("awsStandard");
+        let class = |ids: &[&str], timed_out| p.error_class(ids.iter().copied(), timed_out);
+        // The SDK's own classification, as its error type, and the errors behind it.
+        assert_eq!(class(&["THROTTLING"], false), Throttling);
+        assert_eq!(class(&["HttpStatusError", "429"], false), Throttling);
+        assert_eq!(class(&["ThrottlingException", ""], false), Throttling);
+        assert_eq!(class(&["TRANSIENT"], false), Transient);
+        assert_eq!(
+            class(&["TypeError", "", "Error", "ECONNRESET"], false),
+            Transient
+        );
+        assert_eq!(class(&["HttpStatusError", "503"], false), Transient);
+        assert_eq!(
+            class(&["Error", ""], true),
+            Transient,
+            "a timed-out attempt"
+        );
+        assert_eq!(class(&["HttpStatusError", "501"], false), Other);
+        // Retried: throttling and transient errors only.
+        let retried = |ids: &[&str]| p.is_retryable(ids.iter().copied(), false);
+        assert!(retried(&["SlowDown"]) && retried(&["504"]) && retried(&["EAI_AGAIN"]));
+        assert!(
+            !retried(&["HttpStatusError", "501"]),
+            "a plain server error"
+        );
+        assert!(!retried(&["SERVER_ERROR"]) && !retried(&["Error"]));
+        // Throttling waits from 500 ms, the rest from 100 ms, up to 20 s.
+        assert_eq!(
+            (p.base_delay(Throttling), p.base_delay(Transient)),
+            (500.0, 100.0)
+        );
+        assert_eq!(
+            (p.base_delay(Other), p.max_delay(), p.max_attempts()),
+            (100.0, 20_000.0, 3)
+        );
+    }
+
+    #[test]
+    fn aws_2026_waits_from_50_ms_and_throttling_from_1_s() {
+        use super::super::classify::ErrorClass::*;
+        let p = aws("aws2026");
+        assert_eq!((p.base_delay(Other), p.base_delay(Transient)), (50.0, 50.0));
+        assert_eq!(p.base_delay(Throttling), 1000.0);
+        assert_eq!(p.retry_on(), aws("awsStandard").retry_on());
+    }
+
+    #[test]
+    fn aws_budget_presets_charge_as_the_sdks_do() {
+        use super::super::classify::ErrorClass::*;
+        let costs = |name| {
+            let b = budget_preset(name).unwrap().build().unwrap();
+            (
+                b.cost(Other),
+                b.cost(Transient),
+                b.cost(Throttling),
+                b.capacity(),
+            )
+        };
+        assert_eq!(costs("awsStandard"), (5, 10, 5, 500));
+        assert_eq!(costs("aws2026"), (14, 14, 5, 500));
+        assert_eq!(budget_preset("default"), None);
+        for name in BUDGET_PRESET_NAMES {
+            assert!(budget_preset(name).is_some());
+        }
     }
 }

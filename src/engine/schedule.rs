@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 
 use super::budget::Budget;
+use super::classify::ErrorClass;
 use super::policy::Policy;
 use super::rng::Rng;
 
@@ -66,8 +67,9 @@ pub struct Failure {
     pub elapsed: f64,
     /// The wait the server asked for (`Retry-After`), in ms, if any.
     pub retry_after: Option<f64>,
-    /// Whether the attempt ran out of time (a retry after one costs a budget more).
-    pub timed_out: bool,
+    /// What kind of failure it was ([`Policy::error_class`]): the retry's first delay and its
+    /// price in a budget depend on it.
+    pub class: ErrorClass,
 }
 
 /// The retry state of one call: its random stream and the last delay it drew. It never reads
@@ -93,16 +95,20 @@ impl Schedule {
     /// Draws the delay before retry `retry` (1 = the retry after the first attempt).
     /// Always finite and in `[0, maxDelay]`.
     pub fn next_delay(&mut self, policy: &Policy, retry: u32) -> f64 {
-        let base = policy.backoff().delay(
-            retry,
-            policy.initial_delay(),
-            policy.multiplier(),
-            policy.max_delay(),
-        );
+        self.next_delay_after(policy, retry, ErrorClass::Other)
+    }
+
+    /// As [`Schedule::next_delay`], after an error of `class`: the backoff grows from the
+    /// class's first delay ([`Policy::base_delay`]).
+    pub fn next_delay_after(&mut self, policy: &Policy, retry: u32, class: ErrorClass) -> f64 {
+        let first = policy.base_delay(class);
+        let base = policy
+            .backoff()
+            .delay(retry, first, policy.multiplier(), policy.max_delay());
         let delay = policy.jitter().apply(
             base,
             self.previous_delay,
-            policy.initial_delay(),
+            first,
             policy.max_delay(),
             policy.jitter_factor(),
             &mut self.rng,
@@ -121,7 +127,7 @@ impl Schedule {
         if failure.attempt >= policy.max_attempts() {
             return Decision::Stop(StopReason::Attempts);
         }
-        let drawn = self.next_delay(policy, failure.attempt);
+        let drawn = self.next_delay_after(policy, failure.attempt, failure.class);
         // A server's Retry-After is a floor on the wait, never a longer one than the policy
         // honours: past the cap, stop rather than sleep for it.
         let delay = match failure.retry_after {
@@ -150,7 +156,7 @@ impl Schedule {
     ) -> Decision {
         let decision = self.after_failure(policy, failure);
         if let Decision::Retry { .. } = decision {
-            match budget.try_acquire(failure.timed_out) {
+            match budget.try_acquire(failure.class) {
                 Some(cost) => self.last_retry_cost = Some(cost),
                 None => return Decision::Stop(StopReason::Budget),
             }
@@ -195,7 +201,7 @@ mod tests {
             retryable: true,
             elapsed,
             retry_after: None,
-            timed_out: false,
+            class: ErrorClass::Other,
         }
     }
 
@@ -257,6 +263,83 @@ mod tests {
     }
 
     #[test]
+    fn each_class_backs_off_from_its_own_first_delay() {
+        let p = policy(PolicyOptions {
+            jitter: Some(Jitter::None),
+            throttling_delay: Some(500.0),
+            transient_delay: Some(30.0),
+            max_attempts: Some(9.0),
+            max_delay: Some(3000.0),
+            ..Default::default()
+        });
+        let delays = |class| {
+            let mut s = Schedule::new(&p, 0);
+            (1..=4)
+                .map(|attempt| {
+                    match s.after_failure(
+                        &p,
+                        Failure {
+                            class,
+                            ..failure(attempt, 0.0)
+                        },
+                    ) {
+                        Decision::Retry { delay } => delay,
+                        stop => panic!("{stop:?}"),
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            delays(ErrorClass::Throttling),
+            [500.0, 1000.0, 2000.0, 3000.0]
+        );
+        assert_eq!(delays(ErrorClass::Transient), [30.0, 60.0, 120.0, 240.0]);
+        assert_eq!(delays(ErrorClass::Other), [100.0, 200.0, 400.0, 800.0]);
+        // Unset, a class waits like any other error.
+        let plain = policy(PolicyOptions {
+            jitter: Some(Jitter::None),
+            ..Default::default()
+        });
+        let first = Schedule::new(&plain, 0).after_failure(
+            &plain,
+            Failure {
+                class: ErrorClass::Throttling,
+                ..failure(1, 0.0)
+            },
+        );
+        assert_eq!(first, Decision::Retry { delay: 100.0 });
+    }
+
+    #[test]
+    fn a_retry_costs_its_class_s_price() {
+        let p = policy(PolicyOptions::default());
+        let mut budget = super::super::budget::BudgetOptions {
+            retry_cost: Some(2.0),
+            timeout_cost: Some(7.0),
+            throttling_cost: Some(1.0),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        let mut spent = |class| {
+            let before = budget.tokens();
+            let mut s = Schedule::new(&p, 0);
+            s.after_failure_within(
+                &p,
+                Failure {
+                    class,
+                    ..failure(1, 0.0)
+                },
+                &mut budget,
+            );
+            before - budget.tokens()
+        };
+        assert_eq!(spent(ErrorClass::Other), 2);
+        assert_eq!(spent(ErrorClass::Transient), 7);
+        assert_eq!(spent(ErrorClass::Throttling), 1);
+    }
+
+    #[test]
     fn a_single_attempt_policy_never_retries() {
         let p = policy(PolicyOptions {
             max_attempts: Some(1.0),
@@ -276,7 +359,7 @@ mod tests {
             retryable: false,
             elapsed: 0.0,
             retry_after: None,
-            timed_out: false,
+            class: ErrorClass::Other,
         };
         assert_eq!(
             Schedule::new(&p, 1).after_failure(&p, f),
@@ -320,7 +403,7 @@ mod tests {
             retryable: true,
             elapsed,
             retry_after: Some(ms),
-            timed_out: false,
+            class: ErrorClass::Other,
         };
         // Asked 1 s while the backoff draws 100 ms: wait 1 s.
         assert_eq!(
@@ -372,7 +455,11 @@ mod tests {
             retryable: true,
             elapsed: 0.0,
             retry_after: None,
-            timed_out,
+            class: if timed_out {
+                ErrorClass::Transient
+            } else {
+                ErrorClass::Other
+            },
         };
         assert!(matches!(
             s.after_failure_within(&p, fail(1, true), &mut budget),
@@ -498,7 +585,7 @@ mod retries_not_made {
             retryable: true,
             elapsed: 0.0,
             retry_after: None,
-            timed_out: true,
+            class: ErrorClass::Transient,
         };
         assert!(matches!(
             s.after_failure_within(&p, failure, &mut budget),
@@ -544,7 +631,7 @@ mod boundaries {
             retryable: true,
             elapsed,
             retry_after,
-            timed_out: false,
+            class: ErrorClass::Other,
         };
         Schedule::new(p, 1).after_failure(p, failure)
     }

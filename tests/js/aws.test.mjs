@@ -4,13 +4,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { Policy, RetryBudget, deadlineFrom, toAwsRetryStrategy, toEnv, toStepFunctionsRetry } from 'jitterbug';
+import { Policy, RetryBudget, deadlineFrom, presets, toAwsRetryStrategy, toEnv, toStepFunctionsRetry } from 'jitterbug';
 
 const TYPES = {
   throttled: [400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', 'slow down'],
   internal: [500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', 'oops'],
   invalid: [400, 'com.amazon.coral.validate#ValidationException', 'bad request'],
+  unimplemented: [501, 'com.amazonaws.dynamodb.v20120810#NotImplemented', 'no such thing'],
 };
+// Answers this late: past the client's requestTimeout below, so the SDK reports a timeout.
+const SLOW_MS = 400;
+const close = (actual, expected, what) => assert.ok(Math.abs(actual - expected) <= 1e-9 * expected, `${what}: ${actual} != ${expected}`);
 let server;
 let url;
 let script = [];
@@ -24,6 +28,7 @@ before(async () => {
       const step = script[Math.min(requests.length - 1, script.length - 1)];
       res.setHeader('content-type', 'application/x-amz-json-1.0');
       if (step === 'ok') { res.writeHead(200); res.end('{"TableNames":["orders"]}'); return; }
+      if (step === 'slow') { setTimeout(() => { res.writeHead(200); res.end('{"TableNames":[]}'); }, SLOW_MS); return; }
       const [status, type, message] = TYPES[step];
       res.writeHead(status);
       res.end(JSON.stringify({ __type: type, message }));
@@ -34,8 +39,9 @@ before(async () => {
 });
 after(() => server.close());
 
-function client(retryStrategy) {
-  return new DynamoDBClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, retryStrategy });
+function client(retryStrategy, requestTimeout) {
+  return new DynamoDBClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, retryStrategy,
+    ...(requestTimeout === undefined ? {} : { requestHandler: { requestTimeout, throwOnRequestTimeout: true } }) });
 }
 
 test('a real DynamoDB client retries throttling and 500s on jitterbug\'s seeded schedule', async () => {
@@ -84,6 +90,63 @@ test('the budget rations the SDK\'s retries and is refunded on success', async (
   script = ['ok'];
   await client(strategy).send(new ListTablesCommand({}));
   assert.equal(budget.tokens, 1, 'a clean success puts one token back');
+});
+
+test('a retry after a timeout or a 500 (the SDK\'s TRANSIENT errors) costs the budget its timeoutCost', async () => {
+  const policy = new Policy({ maxAttempts: 5, initialDelay: 1 });
+  for (const [step, requestTimeout] of [['slow', 50], ['internal', undefined]]) {
+    // 15 tokens: one retry at 10, then the budget cannot pay for another (at 5 it paid for three).
+    const budget = new RetryBudget({ tokens: 15 });
+    script = [step];
+    requests = [];
+    await assert.rejects(client(toAwsRetryStrategy(policy, { budget }), requestTimeout).send(new ListTablesCommand({})));
+    assert.equal(requests.length, 2, `${step}: one retry paid for at 10 tokens`);
+    assert.equal(budget.tokens, 5, step);
+  }
+  // Throttling keeps the retry cost.
+  const budget = new RetryBudget({ tokens: 15 });
+  script = ['throttled'];
+  requests = [];
+  await assert.rejects(client(toAwsRetryStrategy(policy, { budget })).send(new ListTablesCommand({})));
+  assert.equal(requests.length, 4, 'three retries at 5 tokens');
+  assert.equal(budget.tokens, 0);
+});
+
+test('the awsStandard preset follows the SDK: throttling waits from 500 ms, a 501 is not retried', async () => {
+  const policy = new Policy({ ...presets.awsStandard.toJSON(), seed: 5 });
+  // Full jitter scales one draw: the first throttling wait is 5 times the first ordinary one.
+  const [ordinary] = policy.delays(1);
+  script = ['throttled', 'ok'];
+  requests = [];
+  const result = await client(toAwsRetryStrategy(policy)).send(new ListTablesCommand({}));
+  assert.equal(result.$metadata.attempts, 2);
+  close(result.$metadata.totalRetryDelay, ordinary * 5, 'throttling wait');
+  script = ['internal', 'ok'];
+  requests = [];
+  const second = await client(toAwsRetryStrategy(policy)).send(new ListTablesCommand({}));
+  close(second.$metadata.totalRetryDelay, ordinary, 'a 500 waits from 100 ms');
+  script = ['unimplemented', 'ok'];
+  requests = [];
+  await assert.rejects(client(toAwsRetryStrategy(policy)).send(new ListTablesCommand({})), (error) => error.$metadata.httpStatusCode === 501);
+  assert.equal(requests.length, 1, 'a plain server error is not retried');
+});
+
+test('the aws2026 preset and budget: 50 ms and 1 s first waits, 14 tokens a retry, 5 after throttling', async () => {
+  const policy = new Policy({ ...presets.aws2026.toJSON(), seed: 5 });
+  const [ordinary] = policy.delays(1);
+  assert.deepEqual(RetryBudget.presets.aws2026, { capacity: 500, retryCost: 14, timeoutCost: 14, throttlingCost: 5, noRetryIncrement: 1 });
+  assert.deepEqual(RetryBudget.presets.awsStandard, { capacity: 500, retryCost: 5, timeoutCost: 10, throttlingCost: 5, noRetryIncrement: 1 });
+  const budget = new RetryBudget(RetryBudget.presets.aws2026);
+  script = ['throttled', 'internal', 'ok'];
+  requests = [];
+  const result = await client(toAwsRetryStrategy(policy, { budget })).send(new ListTablesCommand({}));
+  assert.equal(result.$metadata.attempts, 3);
+  // Each retry draws from the schedule's stream: 20 times the first draw, then the second.
+  const [first, second] = new Policy({ ...policy.toJSON(), jitter: 'full' }).delays(2);
+  close(result.$metadata.totalRetryDelay, first * 20 + second, 'waits');
+  assert.ok(ordinary === first);
+  // Paid 5 then 14; the success refunds the last retry's cost.
+  assert.equal(budget.tokens, 500 - 5 - 14 + 14);
 });
 
 test('toEnv gives the variables fromEnv reads back into an identical policy', () => {

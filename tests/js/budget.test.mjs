@@ -7,9 +7,10 @@ import { Policy, RetryBudget, RetryExhaustedError, retry, retryFetch } from 'jit
 const fast = { initialDelay: 1, maxDelay: 2 };
 const failing = () => { const calls = []; return { calls, fn: async ({ attempt }) => { calls.push(attempt); throw new Error('down'); } }; };
 
-test('defaults are the AWS SDK standard quota: 500 tokens, 5 a retry, 10 after a timeout, 1 back per clean success', () => {
+test('defaults are the AWS SDK standard quota: 500 tokens, 5 a retry, 10 after a timeout, 5 after throttling, 1 back per clean success', () => {
   const budget = new RetryBudget();
-  assert.deepEqual(budget.snapshot(), { capacity: 500, retryCost: 5, timeoutCost: 10, noRetryIncrement: 1, tokens: 500 });
+  assert.deepEqual(budget.snapshot(), { capacity: 500, retryCost: 5, timeoutCost: 10, throttlingCost: 5, noRetryIncrement: 1, tokens: 500 });
+  assert.deepEqual(new RetryBudget({ retryCost: 7 }).snapshot().throttlingCost, 7, 'throttling costs retryCost unless set');
   assert.equal(budget.tokens, 500);
 });
 
@@ -87,7 +88,7 @@ test('bad budget options are TypeErrors and RangeErrors naming the option and th
 
 test('a small budget pays for a retry by default and restores from its own snapshot', async () => {
   const budget = new RetryBudget({ capacity: 3 });
-  assert.deepEqual(budget.snapshot(), { capacity: 3, retryCost: 3, timeoutCost: 3, noRetryIncrement: 1, tokens: 3 });
+  assert.deepEqual(budget.snapshot(), { capacity: 3, retryCost: 3, timeoutCost: 3, throttlingCost: 3, noRetryIncrement: 1, tokens: 3 });
   let calls = 0;
   await retry(async () => { calls += 1; throw new Error('down'); }, { maxAttempts: 3, initialDelay: 1, budget }).catch(() => {});
   assert.equal(calls, 2, 'one retry paid, then the budget is spent');

@@ -6,7 +6,7 @@ import { Policy, presets, retry } from 'jitterbug';
 test('defaults are the documented ones', () => {
   assert.deepEqual(new Policy().toJSON(), {
     maxAttempts: 3, initialDelay: 100, maxDelay: 10000, multiplier: 2, backoff: 'exponential',
-    jitter: 'full', jitterFactor: 0.25, retryOn: [], abortOn: [],
+    jitter: 'full', jitterFactor: 0.25, retryOn: [], abortOn: [], throttlingOn: [], transientOn: [],
   });
 });
 
@@ -62,7 +62,8 @@ test('undefined fields count as absent', () => {
 test('toJSON gives every field; fromJSON and JSON text round-trip exactly', () => {
   const options = {
     maxAttempts: 6, initialDelay: 25, maxDelay: 4000, multiplier: 1.5, backoff: 'fibonacci', jitter: 'decorrelated',
-    jitterFactor: 0.3, maxElapsed: 30000, attemptTimeout: 2500, seed: 77, retryOn: ['ECONNRESET', 'TimeoutError'], abortOn: ['ValidationError'],
+    jitterFactor: 0.3, maxElapsed: 30000, attemptTimeout: 2500, seed: 77, throttlingDelay: 400, transientDelay: 10,
+    retryOn: ['ECONNRESET', 'TimeoutError'], abortOn: ['ValidationError'], throttlingOn: ['429'], transientOn: ['ECONNRESET', '503'],
   };
   const policy = new Policy(options);
   assert.deepEqual(policy.toJSON(), options);
@@ -76,11 +77,13 @@ test('fromEnv reads the seeds\' variables in seconds, and every other field', ()
     RETRY_MAX_ATTEMPTS: '5', RETRY_INITIAL_DELAY: '0.1', RETRY_MAX_DELAY: '10.0', RETRY_MULTIPLIER: '1.5',
     RETRY_BACKOFF: 'linear', RETRY_JITTER: 'proportional', RETRY_JITTER_FACTOR: '0.1', RETRY_MAX_ELAPSED: '1.1',
     RETRY_ATTEMPT_TIMEOUT: '0.25', RETRY_SEED: '12', RETRY_RETRY_ON: 'ECONNRESET, ThrottlingException', RETRY_ABORT_ON: '',
+    RETRY_THROTTLING_DELAY: '0.5', RETRY_TRANSIENT_DELAY: '20ms', RETRY_THROTTLING_ON: '429,ThrottlingException', RETRY_TRANSIENT_ON: 'ECONNRESET',
     UNRELATED: 'x',
   };
   assert.deepEqual(Policy.fromEnv(env).toJSON(), {
     maxAttempts: 5, initialDelay: 100, maxDelay: 10000, multiplier: 1.5, backoff: 'linear', jitter: 'proportional',
-    jitterFactor: 0.1, maxElapsed: 1100, attemptTimeout: 250, seed: 12, retryOn: ['ECONNRESET', 'ThrottlingException'], abortOn: [],
+    jitterFactor: 0.1, maxElapsed: 1100, attemptTimeout: 250, seed: 12, throttlingDelay: 500, transientDelay: 20,
+    retryOn: ['ECONNRESET', 'ThrottlingException'], abortOn: [], throttlingOn: ['429', 'ThrottlingException'], transientOn: ['ECONNRESET'],
   });
   assert.equal(Policy.fromEnv({ PAY_MAX_ATTEMPTS: '7' }, { prefix: 'PAY_' }).toJSON().maxAttempts, 7);
   assert.deepEqual(Policy.fromEnv({}).toJSON(), new Policy().toJSON());
@@ -95,12 +98,19 @@ test('fromEnv errors name the variable and the value', () => {
 });
 
 test('presets carry seed 004\'s numbers and AWS standard mode', () => {
-  assert.deepEqual(Object.keys(presets), ['default', 'aggressive', 'conservative', 'awsStandard']);
+  assert.deepEqual(Object.keys(presets), ['default', 'aggressive', 'conservative', 'awsStandard', 'aws2026']);
   const pick = (p) => { const j = p.toJSON(); return [j.maxAttempts, j.initialDelay, j.maxDelay, j.multiplier, j.jitter, j.jitterFactor]; };
   assert.deepEqual(pick(presets.default), [3, 100, 10000, 2, 'proportional', 0.1]);
   assert.deepEqual(pick(presets.aggressive), [5, 50, 5000, 1.5, 'proportional', 0.1]);
   assert.deepEqual(pick(presets.conservative), [2, 500, 15000, 2, 'proportional', 0.05]);
   assert.deepEqual(pick(presets.awsStandard), [3, 100, 20000, 2, 'full', 0.25]);
+  assert.deepEqual(pick(presets.aws2026), [3, 50, 20000, 2, 'full', 0.25]);
+  assert.equal(presets.awsStandard.toJSON().throttlingDelay, 500);
+  assert.equal(presets.aws2026.toJSON().throttlingDelay, 1000);
+  // Only throttling and transient errors are retried, as in the SDKs.
+  const aws = presets.awsStandard.toJSON();
+  assert.deepEqual(aws.retryOn, [...aws.throttlingOn, ...aws.transientOn]);
+  assert.ok(aws.throttlingOn.includes('429') && aws.transientOn.includes('503') && !aws.retryOn.includes('501'));
   assert.equal(presets.default, presets.default, 'a preset is built once');
   assert.ok(Object.isFrozen(presets));
 });
