@@ -116,10 +116,18 @@ export class Plan {
 
 const NAMES_OF = { backoff: tables.backoffNames, jitter: tables.jitterNames };
 
-/** An EnginePolicy's fields as plain JSON data, defaults included, unset optional ones left out. */
-export function engineToJSON(engine) {
+/**
+ * An EnginePolicy's fields as plain JSON data, defaults included, unset optional ones left out.
+ * `lists`: the list fields the engine was given, by name (the engine keeps them as given), or
+ * undefined to read them from the engine (a policy read from the environment, Node builds).
+ */
+export function engineToJSON(engine, lists) {
   const json = {};
   tables.fields.forEach(([name, kind], index) => {
+    if (kind === 'names' && lists !== undefined) {
+      json[name] = [...(lists[name] ?? [])];
+      return;
+    }
     if (kind === 'names') {
       const items = [];
       for (let item; (item = engine.listItem(index, items.length)) !== undefined;) items.push(item);

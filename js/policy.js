@@ -56,7 +56,7 @@ export class Policy {
 
   /** Every field, defaults included, as plain JSON data (behaviour functions are left out). */
   toJSON() {
-    return engineToJSON(this.#plan.engine);
+    return engineToJSON(this.#plan.engine, this.#plan.lists ?? {});
   }
 
   static fromJSON(json) {

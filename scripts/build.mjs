@@ -25,6 +25,9 @@ function patchGlue(file) {
     ['    if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {', '    if (cachedTextDecoder === undefined || numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {'],
     // Every export guarded: a trap stops the engine with one clear error (js/traps.js).
     ['    wasm = instance.exports;\n', '    wasm = guardTraps(instance.exports);\n'],
+    // The browser build loads the module itself (js/init-async.js): with these two, the glue's
+    // own loader and its deprecation branches are left out of the bundle.
+    ['export { initSync, __wbg_init as default };', 'export { initSync, __wbg_init as default, __wbg_get_imports, __wbg_finalize_init };'],
   ];
   let glue = readFileSync(file, 'utf8');
   for (const [from, to] of patches) {

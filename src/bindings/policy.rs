@@ -111,7 +111,7 @@ impl EnginePolicy {
             }
         }
         options
-            .build()
+            .into_policy()
             .map(EnginePolicy)
             .map_err(|err| to_js_error(&err))
     }
@@ -145,7 +145,9 @@ impl EnginePolicy {
     }
 
     /// Item `item` of the list field `index`, or undefined past its end (or for a field
-    /// that is not a list).
+    /// that is not a list). For policies read from the environment: the package knows the
+    /// lists of the others, as given.
+    #[cfg(feature = "env")]
     #[wasm_bindgen(js_name = listItem)]
     pub fn list_item(&self, index: usize, item: usize) -> Option<String> {
         let field = Field::ALL.get(index)?;

@@ -323,8 +323,13 @@ impl PolicyOptions {
     }
 
     /// Checks every field and fills in the defaults.
-    #[inline(never)]
     pub fn build(&self) -> Result<Policy, PolicyError> {
+        self.clone().into_policy()
+    }
+
+    /// As [`PolicyOptions::build`], keeping the options' lists rather than copying them.
+    #[inline(never)]
+    pub fn into_policy(self) -> Result<Policy, PolicyError> {
         self.validate()?;
         let defaults = Policy::default();
         Ok(Policy {
@@ -346,10 +351,10 @@ impl PolicyOptions {
             idempotency_ttl: self.idempotency_ttl,
             throttling_delay: self.throttling_delay,
             transient_delay: self.transient_delay,
-            retry_on: self.retry_on.clone().unwrap_or_default(),
-            abort_on: self.abort_on.clone().unwrap_or_default(),
-            throttling_on: self.throttling_on.clone().unwrap_or_default(),
-            transient_on: self.transient_on.clone().unwrap_or_default(),
+            retry_on: self.retry_on.unwrap_or_default(),
+            abort_on: self.abort_on.unwrap_or_default(),
+            throttling_on: self.throttling_on.unwrap_or_default(),
+            transient_on: self.transient_on.unwrap_or_default(),
         })
     }
 }

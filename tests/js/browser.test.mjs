@@ -63,8 +63,28 @@ before(async () => {
       res.end('{"id":"7","status":"shipped"}');
       return;
     }
+    // A server that does not know the .wasm type (the module must still load), and one that
+    // has no jitterbug.wasm (the page must say which file is missing).
+    if (req.url === '/wrong-type/' || req.url === '/missing/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module">
+        import('${req.url}pkg/jitterbug.browser.mjs').then((m) => { window.outcome = m.retry(async () => 'loaded'); })
+          .catch((e) => { window.outcome = e.constructor.name + ': ' + e.message; });</script>`);
+      return;
+    }
+    if (req.url.startsWith('/missing/') && req.url.endsWith('.wasm')) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     // The page's import map points at node_modules/jitterbug/, as an installed package would be.
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/node_modules\/jitterbug\//, '/pkg/');
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/node_modules\/jitterbug\//, '/pkg/')
+      .replace(/^\/(wrong-type|missing)\//, '/');
+    if (req.url.startsWith('/wrong-type/') && req.url.endsWith('.wasm')) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(await readFile(join(root, path)));
+      return;
+    }
     try {
       const body = await readFile(join(root, path));
       res.writeHead(200, { 'content-type': TYPES[extname(req.url)] ?? 'application/octet-stream' });
@@ -129,4 +149,18 @@ test('the README\'s browser example runs as written', async () => {
   // The 503's Retry-After: 1 was honoured.
   assert.ok(Date.now() - started >= 1000);
   await page.close();
+});
+
+test('the module loads from a server that does not send application/wasm, and a missing one is named', async () => {
+  const outcome = async (path) => {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}${path}`);
+    await page.waitForFunction(() => window.outcome !== undefined, null, { timeout: 20_000 });
+    const value = await page.evaluate(() => window.outcome);
+    await page.close();
+    return value;
+  };
+  assert.equal(await outcome('/wrong-type/'), 'loaded');
+  const missing = await outcome('/missing/');
+  assert.match(missing, /^Error: .*404.*\/missing\/pkg\/jitterbug\.wasm/);
 });
