@@ -172,6 +172,12 @@ export interface RetryBehaviour {
   retryIf?: (error: unknown, info: { attempt: number; elapsed: number }) => boolean | Promise<boolean>;
   /** Called before each sleep. Its own errors never break the retry; they are kept in the attempt log. Default: none. */
   onRetry?: (event: RetryEvent) => unknown;
+  /**
+   * The call's timers (its waits and `attemptTimeout`) do not keep a Node process alive: a
+   * CLI exits when its other work is done, even with a retry waiting, and that call never
+   * settles. Browsers have no such timers; there it changes nothing. Default: `false`.
+   */
+  unref?: boolean;
 }
 
 /** Per-call options of `policy.execute(fn, call)` and `retry(fn, policy, call)`. */

@@ -34,7 +34,7 @@ const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
-const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
+const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'unref', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
 // Only a call has these: the same AbortSignal or idempotency key never serves two calls.
 const CALL_FIELDS = ['signal', ...(NODE ? ['idempotencyKey'] : [])];
 
@@ -83,7 +83,7 @@ function stringList(name, value) {
  * allocates one.
  */
 export class Plan {
-  constructor(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards) {
+  constructor(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards, unref) {
     this.present = present;
     this.slots = slots;
     // The list fields given, by name, or undefined for none.
@@ -96,6 +96,8 @@ export class Plan {
     // Fleet coordination, `{ retrySlots, idempotency, idempotencyKey }`, or undefined (one
     // field, so that plans without it stay small: inline options make one per call).
     this.fleet = guards;
+    // Whether the timers of a call leave the process free to exit (Node: timer.unref()).
+    this.unref = unref;
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     // Whether a call under this plan needs more than the bare path (see retry.js).
@@ -168,7 +170,7 @@ export function readOptions(options, allowSignal) {
   }
   const slots = NO_SLOTS.slice();
   let present = 0;
-  let lists, retryIf, onRetry, signal, budget, breaker, guards;
+  let lists, retryIf, onRetry, signal, budget, breaker, guards, unref;
   let keys = 0;
   for (const key in options) {
     keys += 1;
@@ -201,6 +203,9 @@ export function readOptions(options, allowSignal) {
       if (typeof value !== 'function') throw typeError(key, 'a function', value);
       if (key === 'retryIf') retryIf = value;
       else onRetry = value;
+    } else if (key === 'unref') {
+      if (typeof value !== 'boolean') throw typeError(key, 'a boolean', value);
+      unref = value;
     } else if (NODE && key === 'breaker') {
       if (!isInstance(value, CircuitBreaker)) throw typeError(key, 'a CircuitBreaker', value);
       breaker = value;
@@ -227,7 +232,7 @@ export function readOptions(options, allowSignal) {
   }
   // Read as options, it would silently be the defaults (it has no enumerable fields).
   if (keys === 0) refuseForeignPolicy(options);
-  const plan = new Plan(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards);
+  const plan = new Plan(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards, unref);
   if (present !== 0 && !isLastValid(present, slots)) {
     if (!checkOptions(present, slots)) {
       plan.makeEngine(); // throws the engine's TypeError or RangeError for the first bad field

@@ -13,11 +13,11 @@ import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
  * while it is open (`circuitOpen`: never retried), and its outcome reported to it after.
  * `signal`: the caller's, or undefined.
  */
-function attemptThrough(breaker, fn, attempt, signal, timeout) {
-  if (!NODE || breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout);
+function attemptThrough(breaker, fn, attempt, signal, timeout, unref) {
+  if (!NODE || breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout, unref);
   const refusal = admitAttempt(breaker);
   if (refusal !== undefined) return Promise.resolve({ ok: false, error: refusal, timedOut: false, circuitOpen: true });
-  return guardedAttempt(fn, attempt, signal, timeout).then((outcome) => {
+  return guardedAttempt(fn, attempt, signal, timeout, unref).then((outcome) => {
     // An attempt the caller aborted says nothing about the service, but frees its place.
     if (signal?.aborted) releaseAttempt(breaker);
     else recordAttempt(breaker, outcome.ok);
@@ -94,7 +94,7 @@ const stop = (reason) => -STOP_REASONS.indexOf(reason) - 1;
 
 function guardedStart(plan, fn, call, signal, started, budget, shared) {
   const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
-  return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout).then((outcome) => {
+  return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref).then((outcome) => {
     if (outcome.circuitOpen) {
       shared?.unpresume();
       throw outcome.error;
@@ -169,6 +169,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
   const retryIf = call?.retryIf ?? plan.retryIf;
   const onRetry = call?.onRetry ?? plan.onRetry;
+  const unref = call?.unref ?? plan.unref;
   const origin = started ?? now();
   const log = [];
   let attempt = 1;
@@ -217,14 +218,14 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         notify(onRetry, NODE && slot !== undefined ? { attempt, error, delay, elapsed, slot } : { attempt, error, delay, elapsed }, entry);
       }
       try {
-        await sleep(delay, signal);
+        await sleep(delay, signal, unref);
       } catch (reason) {
         // Aborted while waiting: the retry paid for is not made.
         notMade();
         throw reason;
       }
       attempt += 1;
-      const outcome = await attemptThrough(breaker, fn, attempt, signal, plan.attemptTimeout);
+      const outcome = await attemptThrough(breaker, fn, attempt, signal, plan.attemptTimeout, unref);
       // An open circuit fails fast: the call ends with the CircuitOpenError, no retry, and the
       // budget gets back what the refused retry cost.
       if (outcome.circuitOpen) {

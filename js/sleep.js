@@ -38,22 +38,40 @@ export function untilAborted(value, signal) {
   });
 }
 
+/* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
+
+/**
+ * Calls `fn` after `ms`; returns the function that cancels it. Node clamps a timer of 0 ms to
+ * 1 ms: a wait of 0 takes an immediate instead (after pending I/O, so a loop of them cannot
+ * starve the process). `unref`: the timer leaves the process free to exit.
+ */
+function after(ms, fn, unref) {
+  if (NODE && ms === 0) {
+    const immediate = setImmediate(fn);
+    if (unref) immediate.unref();
+    return () => clearImmediate(immediate);
+  }
+  const timer = setTimeout(fn, ms);
+  if (unref) timer.unref?.();
+  return () => clearTimeout(timer);
+}
+
 /** Sleeps `ms`; rejects with `signal.reason` at once on abort (`signal` may be undefined). */
-export function sleep(ms, signal) {
-  if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
+export function sleep(ms, signal, unref) {
+  if (signal === undefined) return new Promise((resolve) => after(ms, resolve, unref));
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);
       return;
     }
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel();
       reject(signal.reason);
     };
-    const timer = setTimeout(() => {
+    const cancel = after(ms, () => {
       signal.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, unref);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -63,7 +81,7 @@ export function sleep(ms, signal) {
  * timedOut }`; never rejects. When `timeout` passes, or the caller aborts, the attempt is
  * abandoned at once: its signal aborts so that `fn` can stop its work.
  */
-export function guardedAttempt(fn, attempt, callerSignal, timeout) {
+export function guardedAttempt(fn, attempt, callerSignal, timeout, unref) {
   return new Promise((resolve) => {
     let timer;
     const controller = timeout === undefined ? undefined : new AbortController();
@@ -89,6 +107,7 @@ export function guardedAttempt(fn, attempt, callerSignal, timeout) {
         controller.abort(error);
         settle({ ok: false, error, timedOut: true });
       }, timeout);
+      if (unref) timer.unref?.();
     }
     let result;
     try {

@@ -77,52 +77,15 @@ pub struct PolicyOptions {
 /// [`ErrorClass`]: super::classify::ErrorClass
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
-    max_attempts: u32,
-    initial_delay: f64,
-    max_delay: f64,
-    multiplier: f64,
-    backoff: Backoff,
-    jitter: Jitter,
-    jitter_factor: f64,
-    max_elapsed: Option<f64>,
-    attempt_timeout: Option<f64>,
-    seed: Option<u64>,
-    max_retry_after: Option<f64>,
-    // As given (a whole number, checked): kept as a number, like every numeric field.
-    slot_count: Option<f64>,
-    slot_width: Option<f64>,
-    idempotency_ttl: Option<f64>,
-    throttling_delay: Option<f64>,
-    transient_delay: Option<f64>,
-    retry_on: Vec<String>,
-    abort_on: Vec<String>,
-    throttling_on: Vec<String>,
-    transient_on: Vec<String>,
+    // Validated, every field with a default filled in and every list present: the accessors
+    // below read it, and the numbers stay the numbers the user gave.
+    options: PolicyOptions,
 }
 
 impl Default for Policy {
     fn default() -> Self {
         Policy {
-            max_attempts: 3,
-            initial_delay: DEFAULT_INITIAL_DELAY,
-            max_delay: DEFAULT_MAX_DELAY,
-            multiplier: 2.0,
-            backoff: Backoff::Exponential,
-            jitter: Jitter::Full,
-            jitter_factor: 0.25,
-            max_elapsed: None,
-            attempt_timeout: None,
-            seed: None,
-            max_retry_after: None,
-            slot_count: None,
-            slot_width: None,
-            idempotency_ttl: None,
-            throttling_delay: None,
-            transient_delay: None,
-            retry_on: Vec::new(),
-            abort_on: Vec::new(),
-            throttling_on: Vec::new(),
-            transient_on: Vec::new(),
+            options: PolicyOptions::default().with_defaults(),
         }
     }
 }
@@ -295,20 +258,7 @@ impl PolicyOptions {
         bounds
             .iter()
             .find_map(|&(field, low, high, whole, expected)| {
-                let v = match field {
-                    Field::MaxAttempts => self.max_attempts,
-                    Field::Multiplier => self.multiplier,
-                    Field::JitterFactor => self.jitter_factor,
-                    Field::MaxElapsed => self.max_elapsed,
-                    Field::AttemptTimeout => self.attempt_timeout,
-                    Field::Seed => self.seed,
-                    Field::MaxRetryAfter => self.max_retry_after,
-                    Field::SlotCount => self.slot_count,
-                    Field::SlotWidth => self.slot_width,
-                    Field::IdempotencyTtl => self.idempotency_ttl,
-                    Field::ThrottlingDelay => self.throttling_delay,
-                    _ => self.transient_delay,
-                }?;
+                let v = self.number(field)?;
                 let fits = (low..=high).contains(&v) && (!whole || is_integer(v));
                 (!fits).then_some((field, expected, v))
             })
@@ -331,121 +281,44 @@ impl PolicyOptions {
     #[inline(never)]
     pub fn into_policy(self) -> Result<Policy, PolicyError> {
         self.validate()?;
-        let defaults = Policy::default();
         Ok(Policy {
-            max_attempts: self
-                .max_attempts
-                .map_or(defaults.max_attempts, |v| v as u32),
-            initial_delay: self.initial_delay.unwrap_or(defaults.initial_delay),
-            max_delay: self.max_delay.unwrap_or(defaults.max_delay),
-            multiplier: self.multiplier.unwrap_or(defaults.multiplier),
-            backoff: self.backoff.unwrap_or(defaults.backoff),
-            jitter: self.jitter.unwrap_or(defaults.jitter),
-            jitter_factor: self.jitter_factor.unwrap_or(defaults.jitter_factor),
-            max_elapsed: self.max_elapsed,
-            attempt_timeout: self.attempt_timeout,
-            seed: self.seed.map(|s| s as u64),
-            max_retry_after: self.max_retry_after,
-            slot_count: self.slot_count,
-            slot_width: self.slot_width,
-            idempotency_ttl: self.idempotency_ttl,
-            throttling_delay: self.throttling_delay,
-            transient_delay: self.transient_delay,
-            retry_on: self.retry_on.unwrap_or_default(),
-            abort_on: self.abort_on.unwrap_or_default(),
-            throttling_on: self.throttling_on.unwrap_or_default(),
-            transient_on: self.transient_on.unwrap_or_default(),
+            options: self.with_defaults(),
         })
     }
-}
 
-impl Policy {
-    /// Every attempt counts, the first included: 3 means one call and up to two retries.
-    pub fn max_attempts(&self) -> u32 {
-        self.max_attempts
-    }
-    pub fn initial_delay(&self) -> f64 {
-        self.initial_delay
-    }
-    pub fn max_delay(&self) -> f64 {
-        self.max_delay
-    }
-    pub fn multiplier(&self) -> f64 {
-        self.multiplier
-    }
-    pub fn backoff(&self) -> Backoff {
-        self.backoff
-    }
-    pub fn jitter(&self) -> Jitter {
-        self.jitter
-    }
-    pub fn jitter_factor(&self) -> f64 {
-        self.jitter_factor
-    }
-    pub fn max_elapsed(&self) -> Option<f64> {
-        self.max_elapsed
-    }
-    pub fn attempt_timeout(&self) -> Option<f64> {
-        self.attempt_timeout
-    }
-    pub fn seed(&self) -> Option<u64> {
-        self.seed
-    }
-    /// The longest `Retry-After` honoured, if set; see [`Policy::retry_after_cap`].
-    pub fn max_retry_after(&self) -> Option<f64> {
-        self.max_retry_after
-    }
-    /// The longest server-requested wait honoured: `max_retry_after`, else `max_delay`.
-    pub fn retry_after_cap(&self) -> f64 {
-        self.max_retry_after.unwrap_or(self.max_delay)
-    }
-    /// The retry slots, when `slot_width` is set: how many a retry may try (`slot_count`, 10
-    /// by default) and their width in ms.
-    pub fn slots(&self) -> Option<(u32, f64)> {
-        self.slot_width.map(|width| {
-            (
-                self.slot_count.map_or(DEFAULT_SLOT_COUNT, |c| c as u32),
-                width,
-            )
-        })
-    }
-    pub fn idempotency_ttl(&self) -> Option<f64> {
-        self.idempotency_ttl
-    }
-    pub fn retry_on(&self) -> &[String] {
-        &self.retry_on
-    }
-    pub fn abort_on(&self) -> &[String] {
-        &self.abort_on
-    }
-    pub fn throttling_on(&self) -> &[String] {
-        &self.throttling_on
-    }
-    pub fn transient_on(&self) -> &[String] {
-        &self.transient_on
-    }
-    /// A list field's items (empty for the other fields).
-    pub fn names(&self, field: Field) -> &[String] {
-        match field {
-            Field::RetryOn => &self.retry_on,
-            Field::AbortOn => &self.abort_on,
-            Field::ThrottlingOn => &self.throttling_on,
-            Field::TransientOn => &self.transient_on,
-            _ => &[],
+    /// These options with every unset field that has a default set to it, and every list
+    /// present.
+    fn with_defaults(mut self) -> PolicyOptions {
+        for (slot, default) in [
+            (&mut self.max_attempts, 3.0),
+            (&mut self.initial_delay, DEFAULT_INITIAL_DELAY),
+            (&mut self.max_delay, DEFAULT_MAX_DELAY),
+            (&mut self.multiplier, 2.0),
+            (&mut self.jitter_factor, 0.25),
+        ] {
+            slot.get_or_insert(default);
         }
+        self.backoff.get_or_insert(Backoff::Exponential);
+        self.jitter.get_or_insert(Jitter::Full);
+        for field in Field::ALL {
+            if let Some(list) = self.names_mut(field) {
+                list.get_or_insert_with(Vec::new);
+            }
+        }
+        self
     }
 
-    /// A numeric field's value (`None` when unset, and for the name and list fields).
+    /// A numeric field's value as given (`None` when unset, and for the name and list fields).
     pub fn number(&self, field: Field) -> Option<f64> {
         match field {
-            Field::MaxAttempts => Some(f64::from(self.max_attempts)),
-            Field::InitialDelay => Some(self.initial_delay),
-            Field::MaxDelay => Some(self.max_delay),
-            Field::Multiplier => Some(self.multiplier),
-            Field::JitterFactor => Some(self.jitter_factor),
+            Field::MaxAttempts => self.max_attempts,
+            Field::InitialDelay => self.initial_delay,
+            Field::MaxDelay => self.max_delay,
+            Field::Multiplier => self.multiplier,
+            Field::JitterFactor => self.jitter_factor,
             Field::MaxElapsed => self.max_elapsed,
             Field::AttemptTimeout => self.attempt_timeout,
-            Field::Seed => self.seed.map(|s| s as f64),
+            Field::Seed => self.seed,
             Field::MaxRetryAfter => self.max_retry_after,
             Field::SlotCount => self.slot_count,
             Field::SlotWidth => self.slot_width,
@@ -455,23 +328,99 @@ impl Policy {
             _ => None,
         }
     }
+}
+
+impl Policy {
+    /// A numeric field that always has a value (it has a default).
+    fn given(&self, field: Field) -> f64 {
+        self.options.number(field).unwrap_or(0.0)
+    }
+    /// Every attempt counts, the first included: 3 means one call and up to two retries.
+    pub fn max_attempts(&self) -> u32 {
+        self.given(Field::MaxAttempts) as u32
+    }
+    pub fn initial_delay(&self) -> f64 {
+        self.given(Field::InitialDelay)
+    }
+    pub fn max_delay(&self) -> f64 {
+        self.given(Field::MaxDelay)
+    }
+    pub fn multiplier(&self) -> f64 {
+        self.given(Field::Multiplier)
+    }
+    pub fn backoff(&self) -> Backoff {
+        self.options.backoff.unwrap_or(Backoff::Exponential)
+    }
+    pub fn jitter(&self) -> Jitter {
+        self.options.jitter.unwrap_or(Jitter::Full)
+    }
+    pub fn jitter_factor(&self) -> f64 {
+        self.given(Field::JitterFactor)
+    }
+    pub fn max_elapsed(&self) -> Option<f64> {
+        self.options.max_elapsed
+    }
+    pub fn attempt_timeout(&self) -> Option<f64> {
+        self.options.attempt_timeout
+    }
+    pub fn seed(&self) -> Option<u64> {
+        self.options.seed.map(|s| s as u64)
+    }
+    /// The longest `Retry-After` honoured, if set; see [`Policy::retry_after_cap`].
+    pub fn max_retry_after(&self) -> Option<f64> {
+        self.options.max_retry_after
+    }
+    /// The longest server-requested wait honoured: `max_retry_after`, else `max_delay`.
+    pub fn retry_after_cap(&self) -> f64 {
+        self.max_retry_after().unwrap_or(self.max_delay())
+    }
+    /// The retry slots, when `slot_width` is set: how many a retry may try (`slot_count`, 10
+    /// by default) and their width in ms.
+    pub fn slots(&self) -> Option<(u32, f64)> {
+        self.options.slot_width.map(|width| {
+            (
+                self.options
+                    .slot_count
+                    .map_or(DEFAULT_SLOT_COUNT, |c| c as u32),
+                width,
+            )
+        })
+    }
+    pub fn idempotency_ttl(&self) -> Option<f64> {
+        self.options.idempotency_ttl
+    }
+    pub fn retry_on(&self) -> &[String] {
+        self.names(Field::RetryOn)
+    }
+    pub fn abort_on(&self) -> &[String] {
+        self.names(Field::AbortOn)
+    }
+    pub fn throttling_on(&self) -> &[String] {
+        self.names(Field::ThrottlingOn)
+    }
+    pub fn transient_on(&self) -> &[String] {
+        self.names(Field::TransientOn)
+    }
+    /// A list field's items (empty for the other fields).
+    pub fn names(&self, field: Field) -> &[String] {
+        let list = match field {
+            Field::RetryOn => &self.options.retry_on,
+            Field::AbortOn => &self.options.abort_on,
+            Field::ThrottlingOn => &self.options.throttling_on,
+            Field::TransientOn => &self.options.transient_on,
+            _ => &None,
+        };
+        list.as_deref().unwrap_or(&[])
+    }
+
+    /// A numeric field's value (`None` when unset, and for the name and list fields).
+    pub fn number(&self, field: Field) -> Option<f64> {
+        self.options.number(field)
+    }
 
     /// The options that rebuild this policy exactly (every field, defaults included).
     pub fn to_options(&self) -> PolicyOptions {
-        let mut options = PolicyOptions {
-            backoff: Some(self.backoff),
-            jitter: Some(self.jitter),
-            ..PolicyOptions::default()
-        };
-        for field in Field::ALL {
-            if let Some(slot) = options.number_mut(field) {
-                *slot = self.number(field);
-            }
-            if let Some(slot) = options.names_mut(field) {
-                *slot = Some(self.names(field).to_vec());
-            }
-        }
-        options
+        self.options.clone()
     }
 }
 

@@ -256,3 +256,54 @@ test('retry(fn, policy, call) passes the call options through', async () => {
   controller.abort(new Error('pre-aborted'));
   await assert.rejects(retry(async () => 1, new Policy(), { signal: controller.signal }), /pre-aborted/);
 });
+
+test('a retry after a delay of 0 ms sets no timer (Node clamps one to 1 ms), and an abort still ends it', async () => {
+  const timers = [];
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = (fn, ms, ...rest) => { timers.push(ms); return realSetTimeout(fn, ms, ...rest); };
+  try {
+    const delays = [];
+    const { fn, calls } = flaky(4);
+    assert.equal(await retry(fn, { initialDelay: 0, maxDelay: 0, maxAttempts: 5, onRetry: ({ delay }) => delays.push(delay) }), 'done');
+    assert.equal(calls.length, 5);
+    assert.deepEqual(delays, [0, 0, 0, 0]);
+    // Full jitter draws 0 too, at times: the same path for a drawn 0.
+    assert.deepEqual(timers, [], 'no timer for a 0 ms wait');
+    const controller = new AbortController();
+    const pending = retry(async () => { controller.abort(new Error('stop')); throw new Error('x'); },
+      { initialDelay: 0, maxDelay: 0, signal: controller.signal });
+    await assert.rejects(pending, /stop/);
+    const aborting = new AbortController();
+    let attempts = 0;
+    const during = retry(async () => { attempts += 1; throw new Error('x'); }, { initialDelay: 0, maxDelay: 0, maxAttempts: 1000, signal: aborting.signal });
+    queueMicrotask(() => aborting.abort(new Error('mid-sleep')));
+    await assert.rejects(during, /mid-sleep/);
+    assert.ok(attempts < 1000, `${attempts} attempts`);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+});
+
+test('zero delays still let I/O through: a thousand immediate retries do not starve a timer', async () => {
+  let fired = false;
+  setTimeout(() => { fired = true; }, 1);
+  let attempts = 0;
+  await retry(async () => { attempts += 1; if (!fired) throw new Error('waiting'); return 'ok'; },
+    { initialDelay: 0, maxDelay: 0, maxAttempts: 100_000 });
+  assert.ok(fired && attempts > 1);
+});
+
+test('unref: a waiting retry does not keep a process alive; without it, it does', () => {
+  const body = (unref) => `import { retry } from 'jitterbug';
+    retry(async () => { throw new Error('down'); }, { initialDelay: 60000, maxDelay: 60000, attemptTimeout: 60000${unref ? ', unref: true' : ''} });
+    setTimeout(() => {}, 50);`;
+  const { ms } = runChild(body(true));
+  assert.ok(ms < 10_000, `the process lived ${ms.toFixed(0)} ms`);
+  const kept = spawnSync(process.execPath, ['--input-type=module', '-e', body(false)], { encoding: 'utf8', timeout: 1500 });
+  assert.equal(kept.signal, 'SIGTERM', 'the 60 s wait keeps a process without unref alive');
+  // And a call option and a Policy field both; a non-boolean is a TypeError.
+  const { ms: policyMs } = runChild(`import { Policy } from 'jitterbug';
+    new Policy({ initialDelay: 60000, maxDelay: 60000, unref: true }).execute(async () => { throw new Error('down'); });`);
+  assert.ok(policyMs < 10_000);
+  assert.throws(() => retry(async () => 1, { unref: 'yes' }), { name: 'TypeError', message: /`unref` must be a boolean, got 'yes'/ });
+});
