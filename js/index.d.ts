@@ -101,7 +101,8 @@ export interface PolicyJSON {
    * Retry only errors whose `name`, `code` or constructor name is listed, or one of their
    * `cause` chain's (fetch puts the socket's `ECONNRESET` there). Responses in `retryFetch` are
    * retried by status whatever this lists. Default: `[]` (every error is retryable unless
-   * `abortOn` names it).
+   * `abortOn` names it, but a `TypeError` or `ReferenceError` from the caller's code, a bug,
+   * which is retried only when listed here; fetch's own network failures are retried).
    */
   retryOn?: string[];
   /** Never retry errors whose `name`, `code` or constructor name (or a cause's) is listed; wins over everything. Default: `[]`. */

@@ -128,6 +128,25 @@ export function identifiers(error) {
   return ids.join('\0');
 }
 
+// What fetch rejects with when the network fails: Node (undici), Chromium, Firefox, Safari,
+// and the fetch of React Native and of polyfills. All are TypeErrors, as are fetch's
+// refusals of a bad URL or header, which are bugs.
+const FETCH_FAILURES = ['fetch failed', 'Failed to fetch', 'NetworkError when attempting to fetch resource.', 'Load failed',
+  'Network request failed'];
+
+/**
+ * Whether `error` is a bug in the calling code rather than a fault worth another attempt: a
+ * TypeError or ReferenceError, unless it is fetch's own network failure (by its message, or a
+ * system or socket code on its cause, as undici's `terminated` for a body cut off mid-read;
+ * Node's own `ERR_` codes, such as a bad URL's, are bugs).
+ */
+function isBug(error) {
+  const name = readSafely(error, 'name');
+  if (name !== 'TypeError' && name !== 'ReferenceError') return false;
+  const code = readSafely(readSafely(error, 'cause'), 'code');
+  return !FETCH_FAILURES.includes(readSafely(error, 'message')) && !(typeof code === 'string' && !code.startsWith('ERR_'));
+}
+
 /**
  * Set on an error whose retry another rule has decided (a response, by its status): the
  * policy's `abortOn` still applies to it, its `retryOn` (error names and codes) does not.
@@ -179,7 +198,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
     for (;;) {
       let elapsed = now() - origin;
       // -1: not retryable; else the error's class (its first delay and its price).
-      let errorClass = engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true);
+      let errorClass = engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true, isBug(error));
       if (errorClass >= 0 && retryIf !== undefined) {
         // Abort ends the call at once, even while an async retryIf is pending.
         if (!await untilAborted(retryIf(error, { attempt, elapsed }), signal)) errorClass = -1;

@@ -156,23 +156,18 @@ impl EnginePolicy {
 
     /// How the policy sees an error, from its identifiers (names, codes and constructor names,
     /// NUL-separated: one string crosses the boundary instead of several): -1 when it may
-    /// not be retried, else the index of its class in `errorClasses`. `decided`: another rule
-    /// (an HTTP response's status) has allowed the retry, so only `abortOn` can refuse it.
-    pub fn classify(&self, identifiers: &str, timed_out: bool, decided: bool) -> i32 {
-        let ids = nul_separated(identifiers);
-        let retryable = if decided {
-            !self.0.is_aborted(ids.clone())
-        } else {
-            self.0.is_retryable(ids.clone(), timed_out)
-        };
-        if !retryable {
-            return NOT_RETRYABLE;
-        }
-        let class = self.0.error_class(ids, timed_out);
-        ErrorClass::ALL
-            .iter()
-            .position(|c| *c == class)
-            .unwrap_or(0) as i32
+    /// not be retried, else the index of its class in `errorClasses` (see the engine's
+    /// `Policy::classify` for `decided` and `bug`).
+    pub fn classify(&self, identifiers: &str, timed_out: bool, decided: bool, bug: bool) -> i32 {
+        let class = self
+            .0
+            .classify(nul_separated(identifiers), timed_out, decided, bug);
+        class.map_or(NOT_RETRYABLE, |class| {
+            ErrorClass::ALL
+                .iter()
+                .position(|c| *c == class)
+                .unwrap_or(0) as i32
+        })
     }
 
     /// The retry state for one call.

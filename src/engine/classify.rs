@@ -65,6 +65,28 @@ impl Policy {
         named_in(identifiers, self.abort_on())
     }
 
+    /// How the policy sees a failed attempt: `None` when it may not be retried, else its class.
+    /// - `decided`: another rule (an HTTP response's status) has allowed the retry, so only
+    ///   `abortOn` can refuse it;
+    /// - `bug`: the caller recognised the error as a bug in the calling code (a programming
+    ///   error, not a fault of the service): retried only when `retryOn` names it.
+    pub fn classify<'a>(
+        &self,
+        identifiers: impl IntoIterator<Item = &'a str> + Clone,
+        timed_out: bool,
+        decided: bool,
+        bug: bool,
+    ) -> Option<ErrorClass> {
+        let retryable = if decided {
+            !self.is_aborted(identifiers.clone())
+        } else if bug {
+            !self.is_aborted(identifiers.clone()) && named_in(identifiers.clone(), self.retry_on())
+        } else {
+            self.is_retryable(identifiers.clone(), timed_out)
+        };
+        retryable.then(|| self.error_class(identifiers, timed_out))
+    }
+
     /// The class of an error identified by `identifiers` (see [`ErrorClass`]): `throttlingOn`
     /// is asked first, so an error both lists name is throttling.
     pub fn error_class<'a>(
@@ -102,6 +124,7 @@ fn named_in<'a>(identifiers: impl IntoIterator<Item = &'a str>, list: &[String])
 #[cfg(test)]
 mod tests {
     use super::super::policy::PolicyOptions;
+    use super::ErrorClass;
 
     fn policy(retry_on: &[&str], abort_on: &[&str]) -> super::super::Policy {
         PolicyOptions {
@@ -111,6 +134,49 @@ mod tests {
         }
         .build()
         .unwrap()
+    }
+
+    #[test]
+    fn a_bug_is_retried_only_when_retry_on_names_it() {
+        let bug = |p: &super::super::Policy, ids: &[&str]| {
+            p.classify(ids.iter().copied(), false, false, true)
+        };
+        let ids = ["TypeError", "", "TypeError"];
+        assert_eq!(
+            bug(&policy(&[], &[]), &ids),
+            None,
+            "an empty retryOn retries every fault, not bugs"
+        );
+        assert_eq!(
+            bug(&policy(&["TypeError"], &[]), &ids),
+            Some(ErrorClass::Other)
+        );
+        assert_eq!(
+            bug(&policy(&["TypeError"], &["TypeError"]), &ids),
+            None,
+            "abortOn wins"
+        );
+        assert_eq!(bug(&policy(&["ECONNRESET"], &[]), &ids), None);
+        // Not a bug: the usual rules.
+        let p = policy(&[], &[]);
+        assert_eq!(
+            p.classify(ids, false, false, false),
+            Some(ErrorClass::Other)
+        );
+        assert_eq!(
+            p.classify(ids, true, false, false),
+            Some(ErrorClass::Transient)
+        );
+        // Decided by another rule (a response's status): only abortOn refuses.
+        let strict = policy(&["ECONNRESET"], &["503"]);
+        assert_eq!(
+            strict.classify(["HttpStatusError", "502"], false, true, false),
+            Some(ErrorClass::Other)
+        );
+        assert_eq!(
+            strict.classify(["HttpStatusError", "503"], false, true, false),
+            None
+        );
     }
 
     #[test]

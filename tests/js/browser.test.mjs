@@ -38,6 +38,13 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>jitterbug browser test
 
 let server;
 let browser;
+// A loopback port nothing listens on (taken, then closed).
+const closedPort = await new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
 const requests = [];
 // The README's browser example, and the orders API it calls (503 with Retry-After: 1, then 200).
 const readmeExample = /```html\n([\s\S]*?)```/.exec(await readFile(join(root, 'README.md'), 'utf8'))[1];
@@ -70,6 +77,18 @@ before(async () => {
       res.end(`<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module">
         import('${req.url}pkg/jitterbug.browser.mjs').then((m) => { window.outcome = m.retry(async () => 'loaded'); })
           .catch((e) => { window.outcome = e.constructor.name + ': ' + e.message; });</script>`);
+      return;
+    }
+    if (req.url === '/network/') {
+      // A fetch that fails in the network (nothing listens on the port) is retried; a TypeError
+      // from the page's own code is not.
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module">
+        import { retry } from '/pkg/jitterbug.browser.mjs';
+        let network = 0, bug = 0;
+        const a = await retry(async () => { network += 1; return fetch('http://127.0.0.1:${closedPort}/'); }, { maxAttempts: 3, initialDelay: 1 }).catch((e) => e);
+        const b = await retry(async () => { bug += 1; return null.status; }, { maxAttempts: 3, initialDelay: 1 }).catch((e) => e);
+        window.outcome = { network, networkError: [a.name, a.cause?.name, a.cause?.message], bug, bugError: b.name };</script>`);
       return;
     }
     if (req.url.startsWith('/missing/') && req.url.endsWith('.wasm')) {
@@ -163,4 +182,13 @@ test('the module loads from a server that does not send application/wasm, and a 
   assert.equal(await outcome('/wrong-type/'), 'loaded');
   const missing = await outcome('/missing/');
   assert.match(missing, /^Error: .*404.*\/missing\/pkg\/jitterbug\.wasm/);
+});
+
+test('in Chromium, fetch\'s network failure (\'Failed to fetch\') is retried and a TypeError from the page\'s code is not', async () => {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${server.address().port}/network/`);
+  await page.waitForFunction(() => window.outcome !== undefined, null, { timeout: 20_000 });
+  const outcome = await page.evaluate(() => window.outcome);
+  await page.close();
+  assert.deepEqual(outcome, { network: 3, networkError: ['RetryExhaustedError', 'TypeError', 'Failed to fetch'], bug: 1, bugError: 'TypeError' });
 });

@@ -307,3 +307,51 @@ test('unref: a waiting retry does not keep a process alive; without it, it does'
   assert.ok(policyMs < 10_000);
   assert.throws(() => retry(async () => 1, { unref: 'yes' }), { name: 'TypeError', message: /`unref` must be a boolean, got 'yes'/ });
 });
+
+test('a TypeError or ReferenceError from the caller\'s code is a bug: not retried, unless retryOn names it', async () => {
+  let calls = 0;
+  const typo = async () => { calls += 1; return undefined.status; };
+  const thrown = await retry(typo, fast).catch((e) => e);
+  assert.ok(thrown instanceof TypeError, `${thrown}`);
+  assert.equal(calls, 1);
+  calls = 0;
+  const missing = await retry(async () => { calls += 1; return notDefinedAnywhere; }, fast).catch((e) => e); // eslint-disable-line no-undef
+  assert.equal(missing.name, 'ReferenceError');
+  assert.equal(calls, 1);
+  // retryOn opts back in, by name.
+  calls = 0;
+  await assert.rejects(retry(typo, { ...fast, maxAttempts: 3, retryOn: ['TypeError'] }), RetryExhaustedError);
+  assert.equal(calls, 3);
+  // Other errors are retried as before, and a SyntaxError (a truncated body) too.
+  const { fn, calls: syntax } = flaky(1, () => new SyntaxError('Unexpected end of JSON input'));
+  assert.equal(await retry(fn, fast), 'done');
+  assert.equal(syntax.length, 2);
+});
+
+test('fetch\'s own network failures are still retried: Node\'s, and the browsers\' by their messages', async () => {
+  // A real one: a port nothing listens on.
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  let calls = 0;
+  const refused = await retry(async () => { calls += 1; return fetch(`http://127.0.0.1:${port}/`); }, { ...fast, maxAttempts: 3 }).catch((e) => e);
+  assert.ok(refused instanceof RetryExhaustedError, `${refused}`);
+  assert.equal(refused.cause.message, 'fetch failed');
+  assert.equal(calls, 3);
+  for (const message of ['Failed to fetch', 'NetworkError when attempting to fetch resource.', 'Load failed', 'Network request failed']) {
+    const { fn, calls: attempts } = flaky(1, () => new TypeError(message));
+    assert.equal(await retry(fn, fast), 'done', message);
+    assert.equal(attempts.length, 2, message);
+  }
+  // undici's `terminated` (a body cut off mid-read) carries the socket's code on its cause.
+  const { fn, calls: attempts } = flaky(1, () => new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
+  assert.equal(await retry(fn, fast), 'done');
+  assert.equal(attempts.length, 2);
+  // fetch's own TypeError for a bad URL is a bug: one attempt.
+  calls = 0;
+  const bad = await retry(async () => { calls += 1; return fetch('http://exa mple.com:99999/'); }, fast).catch((e) => e);
+  assert.ok(bad instanceof TypeError && !(bad instanceof RetryExhaustedError), `${bad}`);
+  assert.equal(calls, 1);
+});
