@@ -20,10 +20,14 @@ export class RetryExhaustedError extends Error {
   }
 }
 
-/** The error an attempt fails with when `attemptTimeout` runs out; retryable. */
+/**
+ * The error an attempt fails with when `attemptTimeout` runs out (retryable), or when the
+ * call's deadline (`maxElapsed`) comes while it runs (`atDeadline`: the call then stops).
+ */
 export class AttemptTimeoutError extends Error {
-  constructor(attempt, timeout) {
-    super(`Attempt ${attempt} timed out after ${timeout} ms`);
+  constructor(attempt, timeout, atDeadline) {
+    super(atDeadline ? `Attempt ${attempt} was cut off after ${timeout} ms, at the call's deadline (maxElapsed)`
+      : `Attempt ${attempt} timed out after ${timeout} ms`);
     this.name = 'TimeoutError';
     this.attempt = attempt;
     this.timeout = timeout;

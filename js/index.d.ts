@@ -50,8 +50,10 @@ export interface PolicyJSON {
   /** The `f` of proportional and additive jitter (0 to 1). Default: 0.25. */
   jitterFactor?: number;
   /**
-   * Total time budget in ms: a sleep that would end past it is not started and the call
-   * rejects with `RetryExhaustedError` (`reason: 'deadline'`). Default: none.
+   * Total time budget in ms, from the call's start: a call never outlives it. A sleep that
+   * would end past it is not started, and an attempt still running when it comes is aborted
+   * (its signal's reason is a `TimeoutError`); either way the call rejects with
+   * `RetryExhaustedError` (`reason: 'deadline'`). Default: none.
    */
   maxElapsed?: number;
   /**

@@ -101,7 +101,7 @@ export class Plan {
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     // Whether a call under this plan needs more than the bare path (see retry.js).
-    this.guarded = this.attemptTimeout !== undefined || breaker !== undefined;
+    this.guarded = this.attemptTimeout !== undefined || this.maxElapsed !== undefined || breaker !== undefined;
     this.engine = undefined;
   }
 

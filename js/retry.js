@@ -13,13 +13,14 @@ import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
  * while it is open (`circuitOpen`: never retried), and its outcome reported to it after.
  * `signal`: the caller's, or undefined.
  */
-function attemptThrough(breaker, fn, attempt, signal, timeout, unref) {
-  if (!NODE || breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout, unref);
+function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left) {
+  if (!NODE || breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout, unref, left);
   const refusal = admitAttempt(breaker);
   if (refusal !== undefined) return Promise.resolve({ ok: false, error: refusal, timedOut: false, circuitOpen: true });
-  return guardedAttempt(fn, attempt, signal, timeout, unref).then((outcome) => {
-    // An attempt the caller aborted says nothing about the service, but frees its place.
-    if (signal?.aborted) releaseAttempt(breaker);
+  return guardedAttempt(fn, attempt, signal, timeout, unref, left).then((outcome) => {
+    // An attempt the caller aborted, or cut off at its deadline, says nothing about the
+    // service, but frees its place.
+    if (signal?.aborted || outcome.atDeadline) releaseAttempt(breaker);
     else recordAttempt(breaker, outcome.ok);
     return outcome;
   });
@@ -92,12 +93,18 @@ function executeOnce(plan, fn, call) {
 /** The engine's code for stopping with `reason` (a decision below 0). */
 const stop = (reason) => -STOP_REASONS.indexOf(reason) - 1;
 
+/** The call reached its deadline while attempt `attempt` ran: it stops there. */
+function cutOff(attempt, error, elapsed, log) {
+  log.push({ attempt, error, delay: undefined, elapsed });
+  return new RetryExhaustedError('deadline', attempt, elapsed, error, log);
+}
+
 function guardedStart(plan, fn, call, signal, started, budget, shared) {
   const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
-  return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref).then((outcome) => {
-    if (outcome.circuitOpen) {
+  return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed).then((outcome) => {
+    if (outcome.circuitOpen || outcome.atDeadline) {
       shared?.unpresume();
-      throw outcome.error;
+      throw outcome.circuitOpen ? outcome.error : cutOff(1, outcome.error, now() - started, []);
     }
     if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);
     if (NODE && budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
@@ -244,7 +251,9 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         throw reason;
       }
       attempt += 1;
-      const outcome = await attemptThrough(breaker, fn, attempt, signal, plan.attemptTimeout, unref);
+      const left = plan.maxElapsed === undefined ? undefined : plan.maxElapsed - (now() - origin);
+      const outcome = await attemptThrough(breaker, fn, attempt, signal, plan.attemptTimeout, unref, left);
+      if (outcome.atDeadline) throw cutOff(attempt, outcome.error, now() - origin, log);
       // An open circuit fails fast: the call ends with the CircuitOpenError, no retry, and the
       // budget gets back what the refused retry cost.
       if (outcome.circuitOpen) {

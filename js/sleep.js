@@ -78,13 +78,16 @@ export function sleep(ms, signal, unref) {
 
 /**
  * Runs attempt `attempt` of `fn`. Resolves `{ ok: true, value }` or `{ ok: false, error,
- * timedOut }`; never rejects. When `timeout` passes, or the caller aborts, the attempt is
- * abandoned at once: its signal aborts so that `fn` can stop its work.
+ * timedOut, atDeadline }`; never rejects. When `timeout` passes, or `left` (the ms to the
+ * call's deadline) if sooner, or the caller aborts, the attempt is abandoned at once: its
+ * signal aborts so that `fn` can stop its work.
  */
-export function guardedAttempt(fn, attempt, callerSignal, timeout, unref) {
+export function guardedAttempt(fn, attempt, callerSignal, timeout, unref, left) {
+  const atDeadline = left !== undefined && !(timeout <= left);
+  const limit = atDeadline ? Math.max(left, 0) : timeout;
   return new Promise((resolve) => {
     let timer;
-    const controller = timeout === undefined ? undefined : new AbortController();
+    const controller = limit === undefined ? undefined : new AbortController();
     const context = controller !== undefined ? { attempt, signal: controller.signal }
       : callerSignal !== undefined ? { attempt, signal: callerSignal } : new Attempt(attempt);
     const settle = (outcome) => {
@@ -103,10 +106,10 @@ export function guardedAttempt(fn, attempt, callerSignal, timeout, unref) {
     callerSignal?.addEventListener('abort', onAbort, { once: true });
     if (controller !== undefined) {
       timer = setTimeout(() => {
-        const error = new AttemptTimeoutError(attempt, timeout);
+        const error = new AttemptTimeoutError(attempt, limit, atDeadline);
         controller.abort(error);
-        settle({ ok: false, error, timedOut: true });
-      }, timeout);
+        settle({ ok: false, error, timedOut: true, atDeadline });
+      }, limit);
       if (unref) timer.unref?.();
     }
     let result;

@@ -342,3 +342,21 @@ test('QUERY, safe and idempotent, is retried by default like GET', async () => {
   assert.equal(response.status, 200);
   assert.deepEqual(seen.get('/query').map((r) => [r.method, r.body]), [['QUERY', 'select *'], ['QUERY', 'select *']]);
 });
+
+test('maxElapsed holds for a request in flight: it is aborted at the deadline and the call rejects with reason deadline', async () => {
+  let closed;
+  const gone = new Promise((resolve) => { closed = resolve; });
+  const hanging = createServer((req, res) => { res.on('close', closed); }); // never answers
+  await new Promise((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  try {
+    const started = performance.now();
+    const error = await retryFetch(`http://127.0.0.1:${hanging.address().port}/slow`, {}, { maxElapsed: 150 }).catch((e) => e);
+    assert.ok(error instanceof RetryExhaustedError, `${error}`);
+    assert.equal(error.reason, 'deadline');
+    assert.ok(performance.now() - started >= 149);
+    await gone; // the server saw the request go: fetch was aborted, not left running
+  } finally {
+    hanging.closeAllConnections();
+    hanging.close();
+  }
+});

@@ -355,3 +355,43 @@ test('fetch\'s own network failures are still retried: Node\'s, and the browsers
   assert.ok(bad instanceof TypeError && !(bad instanceof RetryExhaustedError), `${bad}`);
   assert.equal(calls, 1);
 });
+
+/** `promise`, or a failure after `ms`: a call that never settles fails the test instead of hanging it. */
+function within(promise, ms, what) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} still pending after ${ms} ms`)), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+test('maxElapsed holds: an attempt in flight at the deadline is aborted and the call rejects with reason deadline', async () => {
+  let signal;
+  const started = performance.now();
+  const error = await within(retry(({ signal: s }) => { signal = s; return new Promise(() => {}); }, { maxElapsed: 80 }).catch((e) => e), 5000, 'the call');
+  const took = performance.now() - started;
+  assert.ok(error instanceof RetryExhaustedError, `${error}`);
+  assert.equal(error.reason, 'deadline');
+  assert.equal(error.attempts, 1);
+  assert.ok(took >= 79, `rejected after ${took.toFixed(1)} ms, before the deadline`);
+  assert.equal(signal.aborted, true, 'the attempt\'s signal aborts at the deadline');
+  assert.equal(signal.reason, error.cause);
+  assert.equal(error.cause.name, 'TimeoutError');
+  assert.match(error.cause.message, /deadline/);
+  // A later attempt too, and the log has each one.
+  let calls = 0;
+  const second = await within(retry(() => (++calls === 1 ? Promise.reject(new Error('quick')) : new Promise(() => {})),
+    { maxElapsed: 80, initialDelay: 5, maxDelay: 5, jitter: 'none' }).catch((e) => e), 5000, 'the call');
+  assert.equal(second.reason, 'deadline');
+  assert.equal(second.attempts, 2);
+  assert.deepEqual(second.log.map((entry) => entry.attempt), [1, 2]);
+  // attemptTimeout shorter than the time left: a timeout, retried as before.
+  let tries = 0;
+  const value = await within(retry(() => (++tries === 1 ? new Promise(() => {}) : 'ok'), { maxElapsed: 5000, attemptTimeout: 20, initialDelay: 1 }), 5000, 'the call');
+  assert.equal(value, 'ok');
+});
+
+test('a call under maxElapsed that succeeds in time is not cut, and leaves no timer behind', async () => {
+  assert.equal(await retry(async () => 'ok', { maxElapsed: 60000 }), 'ok');
+  const { ms, stdout } = runChild(`import { retry } from 'jitterbug'; console.log(await retry(async () => 'ok', { maxElapsed: 60000 }));`);
+  assert.equal(stdout.trim(), 'ok');
+  assert.ok(ms < 10_000, `the process lived ${ms.toFixed(0)} ms`);
+});
