@@ -26,6 +26,7 @@ export let releaseAttempt;
 export class CircuitBreaker {
   #engine;
   #onStateChange;
+  #isFailure;
 
   static {
     admitAttempt = (breaker) => {
@@ -33,8 +34,8 @@ export class CircuitBreaker {
       breaker.#report();
       return retryAfter < 0 ? undefined : new CircuitOpenError(retryAfter);
     };
-    recordAttempt = (breaker, success) => {
-      breaker.#engine.record(Date.now(), success);
+    recordAttempt = (breaker, outcome) => {
+      breaker.#engine.record(Date.now(), outcome.ok || !breaker.#counts(outcome.error));
       breaker.#report();
     };
     releaseAttempt = (breaker) => {
@@ -43,17 +44,36 @@ export class CircuitBreaker {
     };
   }
 
-  /** @param {object} [options] see index.d.ts; `onStateChange({ from, to, reason })` is called on every transition. */
+  /**
+   * @param {object} [options] see index.d.ts; `onStateChange({ from, to, reason })` is called on
+   *   every transition; `isFailure(error)` says whether a failed attempt counts against the service.
+   */
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`Expected breaker options to be an object, got ${describe(options)}`);
     }
-    const { onStateChange, ...rest } = options;
-    if (onStateChange !== undefined && typeof onStateChange !== 'function') {
-      throw new TypeError(`\`onStateChange\` must be a function, got ${describe(onStateChange)}`);
+    const { onStateChange, isFailure, ...rest } = options;
+    for (const [name, value] of [['onStateChange', onStateChange], ['isFailure', isFailure]]) {
+      if (value !== undefined && typeof value !== 'function') throw typeError(name, 'a function', value);
     }
     this.#engine = newEngineBreaker(readNumberOptions('breaker', rest, breakerFields));
     this.#onStateChange = onStateChange;
+    this.#isFailure = isFailure;
+  }
+
+  /**
+   * Whether a failed attempt's `error` counts as a failure of the service (by default, every
+   * one does). One that does not (a 404, a validation error: the service answered) counts as a
+   * success. A filter that throws is reported, and the attempt counts as a failure.
+   */
+  #counts(error) {
+    if (this.#isFailure === undefined) return true;
+    try {
+      return Boolean(this.#isFailure(error));
+    } catch (listenerError) {
+      reportListenerError(listenerError);
+      return true;
+    }
   }
 
   /** `'closed' | 'open' | 'half-open'` (an open breaker whose delay has passed reads half-open). */
@@ -77,8 +97,8 @@ export class CircuitBreaker {
     return this.#engine.snapshot();
   }
 
-  /** A breaker in the state `snapshot` recorded; `onStateChange` is not part of a snapshot. */
-  static restore(snapshot, { onStateChange } = {}) {
+  /** A breaker in the state `snapshot` recorded; `onStateChange` and `isFailure` are not part of a snapshot. */
+  static restore(snapshot, { onStateChange, isFailure } = {}) {
     if (snapshot === null || typeof snapshot !== 'object' || !Array.isArray(snapshot.window)) {
       throw new TypeError(`Expected what breaker.snapshot() returned, got ${describe(snapshot)}`);
     }
@@ -90,7 +110,7 @@ export class CircuitBreaker {
     for (const [name, value] of [['state', state], ['consecutiveFailures', consecutiveFailures], ['openUntil', openUntil], ['trips', trips]]) {
       if (typeof value !== (name === 'state' ? 'string' : 'number')) throw typeError(`snapshot.${name}`, `a ${name === 'state' ? 'string' : 'number'}`, value);
     }
-    const breaker = new CircuitBreaker({ ...snapshot.options, onStateChange });
+    const breaker = new CircuitBreaker({ ...snapshot.options, onStateChange, isFailure });
     breaker.#engine.restore(state, consecutiveFailures, openUntil, trips, new Float64Array(window.flat()));
     return breaker;
   }

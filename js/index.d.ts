@@ -541,6 +541,13 @@ export interface CircuitBreakerOptions {
    * (1 to 2147483647). Default: 10000.
    */
   probeLease?: number;
+  /** Probes that must succeed, of `halfOpenSample`, for a half-open breaker to close (integer from 1). Default: 1. */
+  halfOpenSuccesses?: number;
+  /**
+   * The probes a half-open breaker judges: it re-opens as soon as so many failed that the rest
+   * cannot reach `halfOpenSuccesses` (integer from `halfOpenSuccesses`). Default: `halfOpenSuccesses`.
+   */
+  halfOpenSample?: number;
   /** Seeds the jitter of repeated trips (integer from 0 to 2^53 − 1). Default: a fresh seed. */
   seed?: number;
 }
@@ -559,17 +566,22 @@ export interface CircuitBreakerSnapshot {
 
 /**
  * Closed → open after `failureThreshold` consecutive failed attempts or past `failureRatio`;
- * open → half-open after the open delay; half-open lets `halfOpenMaxCalls` probes through;
- * a success closes it, a failure re-opens it. Every failed attempt counts (an attempt the
+ * open → half-open after the open delay; half-open lets `halfOpenMaxCalls` probes through at a
+ * time and closes once `halfOpenSuccesses` of `halfOpenSample` succeeded (default: the first
+ * success closes it, a failure re-opens it). Every failed attempt counts (an attempt the
  * caller aborted does not, and frees a probe's place). An `onStateChange` that throws never
  * changes a call's outcome: its error is reported as a process warning. Node builds only: the
  * browser build throws a TypeError.
  */
 export declare class CircuitBreaker {
-  constructor(options?: CircuitBreakerOptions & { onStateChange?: (change: CircuitStateChange) => void });
+  /**
+   * `isFailure(error)`: whether a failed attempt counts against the service; `false` (the
+   * service answered: a validation error, a 404) counts it as a success. Default: every error counts.
+   */
+  constructor(options?: CircuitBreakerOptions & { onStateChange?: (change: CircuitStateChange) => void; isFailure?: (error: unknown) => boolean });
   readonly state: CircuitState;
   snapshot(): CircuitBreakerSnapshot;
-  static restore(snapshot: CircuitBreakerSnapshot, options?: { onStateChange?: (change: CircuitStateChange) => void }): CircuitBreaker;
+  static restore(snapshot: CircuitBreakerSnapshot, options?: { onStateChange?: (change: CircuitStateChange) => void; isFailure?: (error: unknown) => boolean }): CircuitBreaker;
 }
 
 /** A call failed fast because the circuit is open. */

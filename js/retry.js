@@ -21,7 +21,7 @@ function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left) {
     // An attempt the caller aborted, or cut off at its deadline, says nothing about the
     // service, but frees its place.
     if (signal?.aborted || outcome.atDeadline) releaseAttempt(breaker);
-    else recordAttempt(breaker, outcome.ok);
+    else recordAttempt(breaker, outcome);
     return outcome;
   });
 }

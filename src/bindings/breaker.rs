@@ -35,6 +35,8 @@ impl EngineBreaker {
         max_open_delay: f64,
         half_open_max_calls: f64,
         probe_lease: f64,
+        half_open_successes: f64,
+        half_open_sample: f64,
         seed: f64,
     ) -> Result<EngineBreaker, JsValue> {
         let given = |v: f64| (!v.is_nan()).then_some(v);
@@ -47,6 +49,8 @@ impl EngineBreaker {
             max_open_delay: given(max_open_delay),
             half_open_max_calls: given(half_open_max_calls),
             probe_lease: given(probe_lease),
+            half_open_successes: given(half_open_successes),
+            half_open_sample: given(half_open_sample),
             // Unseeded breakers jitter their repeated trips from the process's entropy.
             seed: Some(given(seed).unwrap_or((fresh_seed() >> 11) as f64)),
         };

@@ -97,7 +97,8 @@ fn budget_errors_are_range_errors_and_tokens_are_spent() {
 fn breaker_opens_fails_fast_and_reports_transitions() {
     use super::breaker::EngineBreaker;
     let nan = f64::NAN;
-    let mut breaker = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, nan, 1.0).unwrap();
+    let mut breaker =
+        EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, nan, nan, nan, 1.0).unwrap();
     assert_eq!(breaker.admit(0.0), -1.0);
     breaker.record(0.0, false);
     assert!(breaker.take_transition().is_none());
@@ -130,7 +131,8 @@ fn breaker_opens_fails_fast_and_reports_transitions() {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut copy = EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, nan, 1.0).unwrap();
+    let mut copy =
+        EngineBreaker::new(2.0, nan, nan, nan, 1000.0, nan, nan, nan, nan, nan, 1.0).unwrap();
     let number = |name: &str| get(name).as_f64().unwrap();
     copy.restore(
         "open",

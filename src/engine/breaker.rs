@@ -7,7 +7,7 @@ use super::numbers::{floor, is_integer};
 use super::rng::Rng;
 
 /// The options' names, in the order the binding passes them.
-pub const BREAKER_FIELDS: [&str; 9] = [
+pub const BREAKER_FIELDS: [&str; 11] = [
     "failureThreshold",
     "failureRatio",
     "windowMs",
@@ -16,6 +16,8 @@ pub const BREAKER_FIELDS: [&str; 9] = [
     "maxOpenDelay",
     "halfOpenMaxCalls",
     "probeLease",
+    "halfOpenSuccesses",
+    "halfOpenSample",
     "seed",
 ];
 
@@ -108,6 +110,8 @@ pub struct BreakerOptions {
     pub max_open_delay: Option<f64>,
     pub half_open_max_calls: Option<f64>,
     pub probe_lease: Option<f64>,
+    pub half_open_successes: Option<f64>,
+    pub half_open_sample: Option<f64>,
     pub seed: Option<f64>,
 }
 
@@ -123,6 +127,9 @@ pub struct BreakerOptions {
 /// - `half_open_max_calls`: 1 probe at a time
 /// - `probe_lease`: 10,000 ms; a probe that has neither answered nor been released by then
 ///   gives up its place, so a probe that never settles cannot keep the breaker half-open
+/// - `half_open_successes`: 1 — probes that must succeed, of `half_open_sample`, to close it
+/// - `half_open_sample`: `half_open_successes` — the probes judged: once too many of them
+///   failed for the rest to reach `half_open_successes`, it opens again
 #[derive(Debug, Clone, PartialEq)]
 pub struct Breaker {
     failure_threshold: u32,
@@ -133,6 +140,8 @@ pub struct Breaker {
     max_open_delay: f64,
     half_open_max_calls: u32,
     probe_lease: f64,
+    half_open_successes: u32,
+    half_open_sample: u32,
     state: State,
     consecutive_failures: u32,
     buckets: [Bucket; BUCKETS],
@@ -145,6 +154,9 @@ pub struct Breaker {
     /// When the newest probe went out: the places of all probes out are held until a lease
     /// after it.
     last_probe_at: f64,
+    /// The verdicts of the probes sent since the breaker last turned half-open.
+    probe_successes: u32,
+    probe_failures: u32,
     rng: Rng,
 }
 
@@ -156,7 +168,7 @@ fn count(v: f64) -> bool {
 
 impl BreakerOptions {
     /// Each option in [`BREAKER_FIELDS`] order.
-    pub fn values(&self) -> [Option<f64>; 9] {
+    pub fn values(&self) -> [Option<f64>; 11] {
         [
             self.failure_threshold,
             self.failure_ratio,
@@ -166,12 +178,14 @@ impl BreakerOptions {
             self.max_open_delay,
             self.half_open_max_calls,
             self.probe_lease,
+            self.half_open_successes,
+            self.half_open_sample,
             self.seed,
         ]
     }
 
     pub fn build(&self) -> Result<Breaker, PolicyError> {
-        let [threshold, ratio, window, minimum, open, max_open, half_open, lease, seed] =
+        let [threshold, ratio, window, minimum, open, max_open, half_open, lease, successes, sample, seed] =
             BREAKER_FIELDS;
         let whole = "an integer from 1 to 1000000000";
         let failure_ratio = match self.failure_ratio {
@@ -197,6 +211,14 @@ impl BreakerOptions {
             open_delay,
             |v| (open_delay..=MAX_MS).contains(&v),
             "a number of ms from `openDelay` to 2147483647",
+        )?;
+        let half_open_successes = check(successes, self.half_open_successes, 1.0, count, whole)?;
+        let half_open_sample = check(
+            sample,
+            self.half_open_sample,
+            half_open_successes,
+            |v| is_integer(v) && (half_open_successes..=1e9).contains(&v),
+            "an integer from `halfOpenSuccesses` to 1000000000",
         )?;
         let seed = check(
             seed,
@@ -227,6 +249,8 @@ impl BreakerOptions {
                 |v| (1.0..=MAX_MS).contains(&v),
                 "a number of ms from 1 to 2147483647",
             )?,
+            half_open_successes: half_open_successes as u32,
+            half_open_sample: half_open_sample as u32,
             state: State::Closed,
             consecutive_failures: 0,
             buckets: [Bucket::default(); BUCKETS],
@@ -235,6 +259,8 @@ impl BreakerOptions {
             probes: 0,
             expired: 0,
             last_probe_at: 0.0,
+            probe_successes: 0,
+            probe_failures: 0,
             rng: Rng::new(seed as u64),
         })
     }
@@ -313,19 +339,28 @@ impl Breaker {
             State::HalfOpen => {
                 self.probes = self.probes.saturating_sub(1);
                 if success {
+                    self.probe_successes = self.probe_successes.saturating_add(1);
+                } else {
+                    self.probe_failures = self.probe_failures.saturating_add(1);
+                }
+                // Closed once enough probes succeeded; open again once so many failed that
+                // the rest of the sample cannot make up the successes.
+                if self.probe_successes >= self.half_open_successes {
                     self.close();
                     Some(Transition {
                         from: State::HalfOpen,
                         to: State::Closed,
                         reason: Reason::ProbeSucceeded,
                     })
-                } else {
+                } else if self.probe_failures > self.half_open_sample - self.half_open_successes {
                     self.open(now);
                     Some(Transition {
                         from: State::HalfOpen,
                         to: State::Open,
                         reason: Reason::ProbeFailed,
                     })
+                } else {
+                    None
                 }
             }
             State::Closed => {
@@ -368,6 +403,8 @@ impl Breaker {
         self.open_until = now + delay;
         self.probes = 0;
         self.expired = 0;
+        self.probe_successes = 0;
+        self.probe_failures = 0;
         self.consecutive_failures = 0;
         self.buckets = [Bucket::default(); BUCKETS];
     }
@@ -377,6 +414,8 @@ impl Breaker {
         self.trips = 0;
         self.probes = 0;
         self.expired = 0;
+        self.probe_successes = 0;
+        self.probe_failures = 0;
         self.consecutive_failures = 0;
         self.buckets = [Bucket::default(); BUCKETS];
     }
@@ -515,6 +554,8 @@ impl Breaker {
             max_open_delay: Some(self.max_open_delay),
             half_open_max_calls: Some(f64::from(self.half_open_max_calls)),
             probe_lease: Some(self.probe_lease),
+            half_open_successes: Some(f64::from(self.half_open_successes)),
+            half_open_sample: Some(f64::from(self.half_open_sample)),
             seed: None,
         }
     }
@@ -1180,6 +1221,8 @@ mod rules_pinned {
             max_open_delay: Some(8_000.0),
             half_open_max_calls: Some(2.0),
             probe_lease: Some(500.0),
+            half_open_successes: Some(2.0),
+            half_open_sample: Some(3.0),
             seed: Some(9.0),
         };
         assert_eq!(
@@ -1215,6 +1258,88 @@ mod rules_pinned {
         assert_eq!(build(window(9.99)), Err("windowMs".into()));
         assert_eq!(build(window(10.0)), Ok(()));
         assert_eq!(build(window(f64::INFINITY)), Err("windowMs".into()));
+        let sample = |k, n| BreakerOptions {
+            half_open_successes: Some(k),
+            half_open_sample: n,
+            ..Default::default()
+        };
+        assert_eq!(build(sample(0.0, None)), Err("halfOpenSuccesses".into()));
+        assert_eq!(
+            build(sample(3.0, None)),
+            Ok(()),
+            "the sample defaults to the successes"
+        );
+        assert_eq!(build(sample(3.0, Some(2.0))), Err("halfOpenSample".into()));
+        assert_eq!(build(sample(3.0, Some(3.0))), Ok(()));
+        assert_eq!(build(sample(3.0, Some(3.5))), Err("halfOpenSample".into()));
+    }
+
+    /// A breaker that opened at 0 and is half-open from 5000 (the default open delay).
+    fn half_open(successes: f64, sample: f64) -> Breaker {
+        let mut b = BreakerOptions {
+            half_open_successes: Some(successes),
+            half_open_sample: Some(sample),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        for _ in 0..5 {
+            b.record(0.0, false);
+        }
+        b
+    }
+
+    /// Sends one probe at `now` and reports `success`: the transition it made, if any.
+    fn probe(b: &mut Breaker, now: f64, success: bool) -> Option<(State, Reason)> {
+        assert_eq!(b.admit(now).0, Admission::Allowed, "probe at {now}");
+        b.record(now, success).map(|t| (t.to, t.reason))
+    }
+
+    #[test]
+    fn half_open_closes_only_after_k_of_n_probes_succeed() {
+        // 2 of 3: success, failure, success closes it.
+        let mut b = half_open(2.0, 3.0);
+        assert_eq!(probe(&mut b, 5000.0, true), None);
+        assert_eq!(b.state_at(5001.0), State::HalfOpen);
+        assert_eq!(
+            probe(&mut b, 5001.0, false),
+            None,
+            "one failure of 3 leaves 2 to win"
+        );
+        assert_eq!(
+            probe(&mut b, 5002.0, true),
+            Some((State::Closed, Reason::ProbeSucceeded))
+        );
+        // 2 of 3: two failures mean 2 successes cannot come; it opens again.
+        let mut b = half_open(2.0, 3.0);
+        assert_eq!(probe(&mut b, 5000.0, false), None);
+        assert_eq!(
+            probe(&mut b, 5001.0, false),
+            Some((State::Open, Reason::ProbeFailed))
+        );
+        // 3 of 3: every probe must succeed.
+        let mut b = half_open(3.0, 3.0);
+        assert_eq!(probe(&mut b, 5000.0, true), None);
+        assert_eq!(probe(&mut b, 5001.0, true), None);
+        assert_eq!(
+            probe(&mut b, 5002.0, false),
+            Some((State::Open, Reason::ProbeFailed))
+        );
+        // After reopening, the next half-open judges a fresh sample.
+        let Admission::Rejected { retry_after } = b.admit(5002.0).0 else {
+            panic!("not open")
+        };
+        let at = 5002.0 + retry_after;
+        assert_eq!(
+            probe(&mut b, at, true),
+            None,
+            "successes before the trip do not count"
+        );
+        assert_eq!(probe(&mut b, at, true), None);
+        assert_eq!(
+            probe(&mut b, at, true),
+            Some((State::Closed, Reason::ProbeSucceeded))
+        );
     }
 }
 
@@ -1233,12 +1358,14 @@ mod option_values {
             max_open_delay: Some(6.0),
             half_open_max_calls: Some(7.0),
             probe_lease: Some(8.0),
+            half_open_successes: Some(9.0),
+            half_open_sample: Some(10.0),
             seed: None,
         };
-        assert_eq!(BREAKER_FIELDS.len(), 9);
+        assert_eq!(BREAKER_FIELDS.len(), 11);
         assert_eq!(
             options.values(),
-            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]
                 .map(Some)
                 .into_iter()
                 .chain([None])

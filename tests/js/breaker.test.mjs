@@ -99,3 +99,49 @@ test('bad breaker options are TypeErrors and RangeErrors naming the option and t
   assert.throws(() => new CircuitBreaker({ onStateChange: 'log' }), { name: 'TypeError', message: "`onStateChange` must be a function, got 'log'" });
   assert.throws(() => retry(async () => 1, { breaker: {} }), { name: 'TypeError', message: '`breaker` must be a CircuitBreaker, got [object Object]' });
 });
+
+test('half-open sampling: halfOpenSuccesses of halfOpenSample probes must succeed to close it', async () => {
+  const events = [];
+  const breaker = new CircuitBreaker({ failureThreshold: 1, openDelay: 30, halfOpenSuccesses: 2, halfOpenSample: 3,
+    onStateChange: (e) => events.push(`${e.to}:${e.reason}`) });
+  const once = (fn) => retry(fn, { maxAttempts: 1, breaker }).catch((e) => e);
+  await once(async () => { throw new Error('down'); });
+  await sleep(40);
+  assert.equal(await once(async () => 'up'), 'up');
+  assert.equal(breaker.state, 'half-open', 'one success of the two it needs');
+  await once(async () => { throw new Error('blip'); });
+  assert.equal(breaker.state, 'half-open', 'one failure of 3 still leaves room for 2 successes');
+  assert.equal(await once(async () => 'up'), 'up');
+  assert.equal(breaker.state, 'closed');
+  assert.deepEqual(events, ['open:consecutiveFailures', 'half-open:openDelayElapsed', 'closed:probeSucceeded']);
+  assert.throws(() => new CircuitBreaker({ halfOpenSuccesses: 3, halfOpenSample: 2 }),
+    { name: 'RangeError', message: '`halfOpenSample` must be an integer from `halfOpenSuccesses` to 1000000000, got 2' });
+  assert.deepEqual([breaker.snapshot().options.halfOpenSuccesses, breaker.snapshot().options.halfOpenSample], [2, 3]);
+});
+
+test('isFailure decides which errors count against the service; the others count as successes', async () => {
+  const breaker = new CircuitBreaker({ failureThreshold: 2, openDelay: 10_000, isFailure: (error) => error.name !== 'ValidationError' });
+  const invalid = async () => { throw Object.assign(new Error('bad input'), { name: 'ValidationError' }); };
+  for (let i = 0; i < 5; i++) await retry(invalid, { maxAttempts: 1, breaker }).catch(() => {});
+  assert.equal(breaker.state, 'closed', 'the service answered each time');
+  await retry(async () => { throw new Error('down'); }, { maxAttempts: 1, breaker }).catch(() => {});
+  await retry(invalid, { maxAttempts: 1, breaker }).catch(() => {});
+  await retry(async () => { throw new Error('down'); }, { maxAttempts: 1, breaker }).catch(() => {});
+  assert.equal(breaker.state, 'closed', 'an answered call between failures resets the count, as a success does');
+  await retry(async () => { throw new Error('down'); }, { maxAttempts: 2, initialDelay: 1, breaker }).catch(() => {});
+  assert.equal(breaker.state, 'open');
+  // A filter that throws: the attempt counts as a failure, and the error is reported.
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    const broken = new CircuitBreaker({ failureThreshold: 1, isFailure: () => { throw new Error('filter bug'); } });
+    await retry(invalid, { maxAttempts: 1, breaker: broken }).catch(() => {});
+    assert.equal(broken.state, 'open');
+    await sleep(0);
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.ok(warnings.some((w) => /filter bug/.test(`${w.message} ${w.cause?.message}`)), warnings.map(String).join('; '));
+  assert.throws(() => new CircuitBreaker({ isFailure: 'no' }), { name: 'TypeError', message: "`isFailure` must be a function, got 'no'" });
+});
