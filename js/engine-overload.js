@@ -1,7 +1,13 @@
-// The way into the engine's budgets and breakers (cargo feature `overload`). Only budget.js and
-// breaker.js import it, and the browser build replaces those, so its module needs none of this.
+// The way into the engine's budgets and breakers and its cheap check of options (cargo feature
+// `overload`). The browser build's module has none of these: js/browser/overload.js stands in.
 import { ready } from './engine.js';
-import { EngineBreaker, EngineBudget } from './generated/glue.js';
+import { EngineBreaker, EngineBudget, checkOptions as check } from './generated/glue.js';
+
+/** `true` when the option slots make a valid policy (see src/bindings/policy.rs). */
+export function checkOptions(present, slots) {
+  ready();
+  return check(present, slots);
+}
 
 /** A validated engine budget (`values` in `budgetFields` order, NaN where not given). */
 export function newEngineBudget(values) {

@@ -4,15 +4,9 @@ export { ready } from './init.js';
 import { ready } from './init.js';
 import { statusBounds } from './generated/tables.js';
 import {
-  EnginePolicy, checkOptions as check, retriesMethod as methodRule,
+  EnginePolicy, retriesMethod as methodRule,
   responseOutcome as outcomeRule, retryAfterMs as retryAfterRule,
 } from './generated/glue.js';
-
-/** `true` when the option slots make a valid policy (see src/bindings/policy.rs). */
-export function checkOptions(present, slots) {
-  ready();
-  return check(present, slots);
-}
 
 /** A validated engine policy; throws the engine's TypeError or RangeError. */
 export function newEnginePolicy(present, slots, lists) {

@@ -141,6 +141,8 @@ export interface RetryEvent {
    * failure (the success path reads no clock unless a deadline needs it).
    */
   elapsed: number;
+  /** Attempts the policy still allows after the one that failed (`maxAttempts − attempt`). */
+  retriesLeft: number;
   /**
    * With retry slots: the number of the slot the retry landed in (it covers store time
    * `[slot × slotWidth, (slot + 1) × slotWidth)` ms since the epoch).
@@ -170,9 +172,18 @@ export interface RetryBehaviour {
   idempotency?: Idempotency;
   /**
    * Asked after an error that `retryOn`/`abortOn` allow; return (or resolve) `false` to stop
-   * and reject with that error unchanged. Default: none.
+   * and reject with that error unchanged. The place for work before the next attempt (refresh
+   * a token, reconnect): it is awaited, its time counts against `maxElapsed`, and an abort cuts
+   * it short. Default: none.
    */
-  retryIf?: (error: unknown, info: { attempt: number; elapsed: number }) => boolean | Promise<boolean>;
+  retryIf?: (error: unknown, info: { attempt: number; elapsed: number; retriesLeft: number }) => boolean | Promise<boolean>;
+  /**
+   * Retry on a result, not only an error: return (or resolve) `true` for a result that asks for
+   * another attempt ("poll until the job says DONE"). When the attempts run out the call
+   * rejects with `RetryExhaustedError`, whose `cause` (a `RetryableResultError`) carries the
+   * last result as `value`. `retryOn` does not apply to it, `abortOn` does. Default: none.
+   */
+  retryOnResult?: (result: any, info: { attempt: number }) => boolean | Promise<boolean>;
   /** Called before each sleep. Its own errors never break the retry; they are kept in the attempt log. Default: none. */
   onRetry?: (event: RetryEvent) => unknown;
   /**

@@ -1,7 +1,8 @@
 // Reads a user's options object into a plan: the policy fields as numeric slots for the
 // engine (which holds every default and bound), plus the JavaScript-only fields. Field names
 // and kinds come from the engine's table; this module only checks JavaScript types.
-import { checkOptions, newEnginePolicy } from './engine.js';
+import { newEnginePolicy } from './engine.js';
+import { checkOptions } from './engine-overload.js';
 import * as tables from './generated/tables.js';
 import { describe, isInstance, readSafely, typeError } from './describe.js';
 import { RetryBudget } from './budget.js';
@@ -28,13 +29,15 @@ const LIST_FIELDS = tables.fields.filter(([, kind]) => kind === 'names').map(([n
 // Copied per read: slice() of a packed array costs a fifth of Array(n).fill(0) (~20 vs ~40 ns).
 const NO_SLOTS = new Array(SLOT_COUNT).fill(0);
 const MAX_ELAPSED = FIELDS.get('maxElapsed').index;
+/** Where an EnginePolicy's `slot(i)` holds `maxAttempts`. */
+export const MAX_ATTEMPTS = FIELDS.get('maxAttempts').index;
 const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
 const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
-const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'unref', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
+const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'retryOnResult', 'unref', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
 // Only a call has these: the same AbortSignal or idempotency key never serves two calls.
 const CALL_FIELDS = ['signal', ...(NODE ? ['idempotencyKey'] : [])];
 
@@ -83,7 +86,7 @@ function stringList(name, value) {
  * allocates one.
  */
 export class Plan {
-  constructor(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards, unref) {
+  constructor(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards, unref, retryOnResult) {
     this.present = present;
     this.slots = slots;
     // The list fields given, by name, or undefined for none.
@@ -98,6 +101,7 @@ export class Plan {
     this.fleet = guards;
     // Whether the timers of a call leave the process free to exit (Node: timer.unref()).
     this.unref = unref;
+    this.retryOnResult = retryOnResult;
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     // Whether a call under this plan needs more than the bare path (see retry.js).
@@ -170,7 +174,7 @@ export function readOptions(options, allowSignal) {
   }
   const slots = NO_SLOTS.slice();
   let present = 0;
-  let lists, retryIf, onRetry, signal, budget, breaker, guards, unref;
+  let lists, retryIf, onRetry, signal, budget, breaker, guards, unref, retryOnResult;
   let keys = 0;
   for (const key in options) {
     keys += 1;
@@ -199,10 +203,11 @@ export function readOptions(options, allowSignal) {
           continue;
       }
       present |= 1 << field.index;
-    } else if (key === 'retryIf' || key === 'onRetry') {
+    } else if (key === 'retryIf' || key === 'onRetry' || key === 'retryOnResult') {
       if (typeof value !== 'function') throw typeError(key, 'a function', value);
       if (key === 'retryIf') retryIf = value;
-      else onRetry = value;
+      else if (key === 'onRetry') onRetry = value;
+      else retryOnResult = value;
     } else if (key === 'unref') {
       if (typeof value !== 'boolean') throw typeError(key, 'a boolean', value);
       unref = value;
@@ -232,11 +237,11 @@ export function readOptions(options, allowSignal) {
   }
   // Read as options, it would silently be the defaults (it has no enumerable fields).
   if (keys === 0) refuseForeignPolicy(options);
-  const plan = new Plan(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards, unref);
+  const plan = new Plan(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards, unref, retryOnResult);
   if (present !== 0 && !isLastValid(present, slots)) {
-    if (!checkOptions(present, slots)) {
-      plan.makeEngine(); // throws the engine's TypeError or RangeError for the first bad field
-    }
+    // Node asks the engine's cheap check; the browser build, without it, builds a policy.
+    if (!NODE) plan.makeEngine().free(); // throws the engine's TypeError or RangeError
+    else if (!checkOptions(present, slots)) plan.makeEngine(); // throws, for the first bad field
     rememberValid(present, slots);
   }
   return plan;

@@ -1,7 +1,7 @@
 // The retry loop. The first attempt runs on a path with no clock read, no timer and no
 // WebAssembly call; the engine is consulted only once an attempt has failed.
 import { RetryExhaustedError } from './errors.js';
-import { STOP_REASONS } from './options.js';
+import { MAX_ATTEMPTS, STOP_REASONS } from './options.js';
 import { describe, readSafely } from './describe.js';
 import { Attempt, guardedAttempt, sleep, untilAborted } from './sleep.js';
 import { budgetEngine, sharedBudget } from './budget.js';
@@ -38,8 +38,29 @@ export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
  */
 export function execute(plan, fn, call) {
   if (typeof fn !== 'function') throw new TypeError(`Expected \`fn\` to be a function, got ${describe(fn)}`);
+  const retryOnResult = call?.retryOnResult ?? plan.retryOnResult;
+  if (retryOnResult !== undefined) fn = untilAccepted(fn, retryOnResult);
   if (NODE && (plan.fleet !== undefined || call?.fleet !== undefined)) return coordinated(plan, fn, call);
   return executeOnce(plan, fn, call);
+}
+
+/** What an attempt fails with when `retryOnResult` asks for another attempt: `value` is its result. */
+class RetryableResultError extends Error {
+  constructor(value) {
+    super('retryOnResult asked for another attempt');
+    this.name = 'RetryableResultError';
+    this.value = value;
+    // Retried because the caller asked: `retryOn` (error names) does not apply, `abortOn` does.
+    this[DECIDED] = true;
+  }
+}
+
+/** `fn`, whose results that `retryOnResult` wants retried fail the attempt. */
+function untilAccepted(fn, retryOnResult) {
+  return (context) => Promise.resolve(fn(context)).then(async (value) => {
+    if (await retryOnResult(value, { attempt: context.attempt })) throw new RetryableResultError(value);
+    return value;
+  });
 }
 
 /** A fleet option, the call's over the plan's. */
@@ -195,6 +216,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
   const retryIf = call?.retryIf ?? plan.retryIf;
   const onRetry = call?.onRetry ?? plan.onRetry;
+  const maxAttempts = engine.slot(MAX_ATTEMPTS);
   const unref = call?.unref ?? plan.unref;
   const origin = started ?? now();
   const log = [];
@@ -208,7 +230,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       let errorClass = engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true, isBug(error));
       if (errorClass >= 0 && retryIf !== undefined) {
         // Abort ends the call at once, even while an async retryIf is pending.
-        if (!await untilAborted(retryIf(error, { attempt, elapsed }), signal)) errorClass = -1;
+        if (!await untilAborted(retryIf(error, { attempt, elapsed, retriesLeft: maxAttempts - attempt }), signal)) errorClass = -1;
         elapsed = now() - origin;
       }
       const hint = readSafely(error, RETRY_AFTER);
@@ -241,7 +263,9 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       const entry = { attempt, error, delay, elapsed };
       log.push(entry);
       if (onRetry !== undefined) {
-        notify(onRetry, NODE && slot !== undefined ? { attempt, error, delay, elapsed, slot } : { attempt, error, delay, elapsed }, entry);
+        const event = { attempt, error, delay, elapsed, retriesLeft: maxAttempts - attempt };
+        if (NODE && slot !== undefined) event.slot = slot;
+        notify(onRetry, event, entry);
       }
       try {
         await sleep(delay, signal, unref);

@@ -28,12 +28,19 @@ function patchGlue(file) {
     // The browser build loads the module itself (js/init-async.js): with these two, the glue's
     // own loader and its deprecation branches are left out of the bundle.
     ['export { initSync, __wbg_init as default };', 'export { initSync, __wbg_init as default, __wbg_get_imports, __wbg_finalize_init };'],
+    // Every host the package supports (Node 18+, browsers with ES2022) has encodeInto and
+    // FinalizationRegistry; the inline build's stand-in TextEncoder (js/text-codec.js) has
+    // encodeInto too. The fallbacks are dead weight in the browser bundle.
+    ["if (!('encodeInto' in cachedTextEncoder)) {", 'if (false) {'],
   ];
   let glue = readFileSync(file, 'utf8');
   for (const [from, to] of patches) {
     if (!glue.includes(from)) throw new Error(`build: wasm-bindgen's glue no longer contains ${JSON.stringify(from.slice(0, 60))}; update patchGlue`);
     glue = glue.replace(from, to);
   }
+  const noRegistry = "(typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(";
+  if (!glue.includes(noRegistry)) throw new Error("build: wasm-bindgen's glue no longer has its FinalizationRegistry fallback; update patchGlue");
+  glue = glue.replaceAll(noRegistry, 'new FinalizationRegistry(');
   const traps = new URL('../js/traps.js', import.meta.url).pathname;
   writeFileSync(file, `import { guardTraps } from ${JSON.stringify(traps)};\n${glue}`);
 }
@@ -80,7 +87,7 @@ const initWith = (file, glue = `${generated}/glue.js`, browser = false) => ({
     b.onResolve({ filter: /^\.\/init\.js$/ }, () => ({ path: `${root}js/${file}` }));
     b.onResolve({ filter: /^\.\/generated\/glue\.js$/ }, () => ({ path: glue }));
     // The browser module has no budgets, breakers or infrastructure exports: stand-ins say so.
-    if (browser) b.onResolve({ filter: /^\.\/(budget|breaker|store|slots|idempotency)\.js$/ }, () => ({ path: `${root}js/browser/overload.js` }));
+    if (browser) b.onResolve({ filter: /^\.\/(budget|breaker|store|slots|idempotency|engine-overload)\.js$/ }, () => ({ path: `${root}js/browser/overload.js` }));
     if (browser) b.onResolve({ filter: /^\.\/infra\.js$/ }, () => ({ path: `${root}js/browser/infra.js` }));
     if (browser) b.onResolve({ filter: /^\.\/generated\/wasm\.js$/ }, () => ({ path: `${generated}/browser/wasm.js` }));
   },

@@ -33,3 +33,4 @@ export const admitAttempt = () => undefined;
 export const recordAttempt = () => undefined;
 export const releaseAttempt = () => undefined;
 export const placeRetry = () => undefined;
+export const checkOptions = () => undefined;

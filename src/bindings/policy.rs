@@ -59,6 +59,8 @@ fn options_from_slots(present: u32, slots: &[f64]) -> Result<PolicyOptions, Poli
 /// `true` when the slots make a valid policy: the cheap check `retry(fn, options)` runs when
 /// a call site's options change. When it fails, `new EnginePolicy` with the same slots throws
 /// the error.
+/// (Node builds: the browser build, kept small, builds a policy instead.)
+#[cfg(feature = "overload")]
 #[wasm_bindgen(js_name = checkOptions)]
 pub fn check_options(present: u32, slots: &[f64]) -> bool {
     options_from_slots(present, slots).is_ok_and(|options| options.first_problem().is_none())

@@ -395,3 +395,59 @@ test('a call under maxElapsed that succeeds in time is not cut, and leaves no ti
   assert.equal(stdout.trim(), 'ok');
   assert.ok(ms < 10_000, `the process lived ${ms.toFixed(0)} ms`);
 });
+
+test('retryOnResult retries on a result: poll until the job says DONE', async () => {
+  const states = ['PENDING', 'PENDING', 'DONE'];
+  let calls = 0;
+  const seen = [];
+  const job = await retry(async () => ({ status: states[calls++] }), {
+    initialDelay: 1, maxAttempts: 5,
+    retryOnResult: (result, { attempt }) => { seen.push([attempt, result.status]); return result.status !== 'DONE'; },
+  });
+  assert.deepEqual(job, { status: 'DONE' });
+  assert.equal(calls, 3);
+  assert.deepEqual(seen, [[1, 'PENDING'], [2, 'PENDING'], [3, 'DONE']]);
+  // Out of attempts: the call rejects, and the last result is on the error.
+  const error = await retry(async () => ({ status: 'PENDING' }), { initialDelay: 1, maxAttempts: 3, retryOnResult: async (r) => r.status !== 'DONE' }).catch((e) => e);
+  assert.ok(error instanceof RetryExhaustedError, `${error}`);
+  assert.equal(error.reason, 'attempts');
+  assert.equal(error.attempts, 3);
+  assert.equal(error.cause.name, 'RetryableResultError');
+  assert.deepEqual(error.cause.value, { status: 'PENDING' });
+  // retryOn names errors; a result the caller asked to retry is retried whatever it lists.
+  let n = 0;
+  assert.equal(await retry(async () => ++n, { initialDelay: 1, retryOn: ['ECONNRESET'], retryOnResult: (v) => v < 2 }), 2);
+  // On a Policy too, and it is behaviour: toJSON leaves it out.
+  const policy = new Policy({ initialDelay: 1, retryOnResult: (v) => v === 'not yet' });
+  let m = 0;
+  assert.equal(await policy.execute(async () => (++m < 2 ? 'not yet' : 'ready')), 'ready');
+  assert.equal('retryOnResult' in policy.toJSON(), false);
+  assert.throws(() => retry(async () => 1, { retryOnResult: true }), { name: 'TypeError', message: '`retryOnResult` must be a function, got true' });
+});
+
+test('retryIf is the place for work between attempts (a token refresh), and every hook sees retriesLeft', async () => {
+  let token = 'expired';
+  const attempts = [];
+  const events = [];
+  const value = await retry(async ({ attempt }) => {
+    attempts.push([attempt, token]);
+    if (token === 'expired') throw Object.assign(new Error('401'), { code: 'AUTH' });
+    return 'ok';
+  }, {
+    initialDelay: 1, maxAttempts: 4,
+    retryIf: async (error, info) => {
+      events.push(['retryIf', info.attempt, info.retriesLeft]);
+      if (error.code === 'AUTH') token = await Promise.resolve('fresh');
+      return true;
+    },
+    onRetry: ({ attempt, retriesLeft }) => events.push(['onRetry', attempt, retriesLeft]),
+  });
+  assert.equal(value, 'ok');
+  assert.deepEqual(attempts, [[1, 'expired'], [2, 'fresh']]);
+  assert.deepEqual(events, [['retryIf', 1, 3], ['onRetry', 1, 3]]);
+  // retryIf's time counts against maxElapsed: a slow one leaves no time for the retry.
+  const late = await retry(async () => { throw new Error('x'); }, {
+    maxElapsed: 100, initialDelay: 1, retryIf: () => new Promise((resolve) => setTimeout(resolve, 150, true)),
+  }).catch((e) => e);
+  assert.equal(late.reason, 'deadline');
+});
