@@ -5,7 +5,7 @@ import { ready } from './init.js';
 import { statusBounds } from './generated/tables.js';
 import {
   EnginePolicy, retriesMethod as methodRule,
-  responseOutcome as outcomeRule, retryAfterMs as retryAfterRule,
+  responseOutcome as outcomeRule, delayHintMs as delayHintRule,
 } from './generated/glue.js';
 
 /** A validated engine policy; throws the engine's TypeError or RangeError. */
@@ -14,10 +14,13 @@ export function newEnginePolicy(present, slots, lists) {
   return new EnginePolicy(present, slots, lists);
 }
 
-/** The ms a 429/503 response's `Retry-After` asks to wait; NaN for none. */
-export function retryAfterMs(status, value, now) {
+/**
+ * The ms a response asks to wait (its `delayHeaders`' `values`, NUL-separated; `statuses`:
+ * those that carry a wait, NUL-separated, or undefined for 429 and 503); NaN for none.
+ */
+export function delayHintMs(status, values, now, statuses) {
   ready();
-  return retryAfterRule(status, value, now);
+  return delayHintRule(status, values, now, statuses);
 }
 
 const [lowestStatus, highestStatus] = statusBounds;

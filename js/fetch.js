@@ -1,11 +1,11 @@
 // retryFetch and createFetch: fetch's contract, retried. Which statuses and methods may be
 // retried, and what a Retry-After asks for, the engine decides.
-import { isStatus, responseOutcome, retriesMethod, retryAfterMs } from './engine.js';
-import { responseOutcomes } from './generated/tables.js';
+import { delayHintMs, isStatus, responseOutcome, retriesMethod } from './engine.js';
+import { delayHeaders, responseOutcomes } from './generated/tables.js';
 import { RetryExhaustedError } from './errors.js';
 import { RETRY_OPTION_NAMES, readOptions, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
-import { DECIDED, RETRY_AFTER, execute } from './retry.js';
+import { DECIDED, execute } from './retry.js';
 import { describe, isInstance } from './describe.js';
 import { reportListenerError } from './report.js';
 
@@ -39,7 +39,6 @@ export class HttpStatusError extends Error {
     this.response = response;
     /** The wait the response's Retry-After asked for, in ms (undefined for none). */
     this.retryAfter = Number.isNaN(retryAfter) ? undefined : retryAfter;
-    if (this.retryAfter !== undefined) this[RETRY_AFTER] = this.retryAfter;
     // Whether it is retried is its status's question (see retryIf in send()), not retryOn's.
     this[DECIDED] = true;
     this.#retryable = retryable;
@@ -53,6 +52,7 @@ function readList(name, value, isItem, expected) {
 }
 
 let defaultSetup;
+const STATUSES = 'an array of HTTP statuses (integers from 100 to 599)';
 
 /** Splits fetch options into the retry plan and the HTTP rules; validated once per call site. */
 function readFetchOptions(options) {
@@ -61,7 +61,7 @@ function readFetchOptions(options) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected fetch options to be an object or a Policy, got ${describe(options)}`);
   }
-  const { retryOnStatus, retryMethods, onGiveUp, ...retryOptions } = options;
+  const { retryOnStatus, retryAfterOn, retryMethods, onGiveUp, ...retryOptions } = options;
   if (onGiveUp !== undefined && typeof onGiveUp !== 'function') throw typeError('onGiveUp', 'a function', onGiveUp);
   let makeKey;
   // Fleet coordination: the browser build leaves `idempotencyKey` to readOptions, which
@@ -73,8 +73,8 @@ function readFetchOptions(options) {
   return {
     onGiveUp,
     makeKey,
-    statuses: readList('retryOnStatus', retryOnStatus, isStatus,
-      'an array of HTTP statuses (integers from 100 to 599)'),
+    statuses: readList('retryOnStatus', retryOnStatus, isStatus, STATUSES),
+    waitStatuses: readList('retryAfterOn', retryAfterOn, isStatus, STATUSES),
     methods: readList('retryMethods', retryMethods, (m) => typeof m === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m),
       'an array of HTTP method names'),
     plan: readOptions(retryOptions, true),
@@ -121,7 +121,7 @@ function send(setup, fetchImpl, input, init = {}) {
   }
   let methodMayRetry; // asked of the engine at the first failure, not before
   const mayRetry = () => (methodMayRetry ??= retriesMethod(method, headers.has('idempotency-key'), setup.methods));
-  const { plan, statuses } = setup;
+  const { plan, statuses, waitStatuses } = setup;
   const userRetryIf = plan.retryIf;
   const userOnRetry = plan.onRetry;
 
@@ -136,8 +136,8 @@ function send(setup, fetchImpl, input, init = {}) {
     if (outcome === SUCCESS) return response;
     // A failing response is thrown so that the breaker counts it; whether it is retried is
     // decided in retryIf below, and the call still resolves with the response.
-    throw new HttpStatusError(response, retryAfterMs(response.status, response.headers.get('retry-after') ?? '', Date.now()),
-      outcome === RETRYABLE);
+    const asked = delayHeaders.map((name) => response.headers.get(name) ?? '').join('\0');
+    throw new HttpStatusError(response, delayHintMs(response.status, asked, Date.now(), waitStatuses), outcome === RETRYABLE);
   };
   const call = {
     signal: init.signal ?? plan.signal,

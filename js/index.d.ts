@@ -304,6 +304,11 @@ export interface FetchRetryOptions extends Omit<RetryOptions, 'idempotencyKey'> 
   /** Statuses worth another attempt (integers from 100 to 599). Default: `[408, 429, 500, 502, 503, 504]`. */
   retryOnStatus?: number[];
   /**
+   * Statuses whose asked-for wait is honoured (`Retry-After`, `x-amz-retry-after`,
+   * `RateLimit-Reset`, `X-RateLimit-Retry-After`, `X-RateLimit-Reset`). Default: `[429, 503]`.
+   */
+  retryAfterOn?: number[];
+  /**
    * Methods that may be sent again. Default: `['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'QUERY']`;
    * a request with an `Idempotency-Key` header may always be.
    */

@@ -29,9 +29,6 @@ function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left) {
 const now = () => performance.now();
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
 
-/** Where an error carries the wait (ms) a server asked for; read by the engine's decision. */
-export const RETRY_AFTER = Symbol('jitterbug.retryAfter');
-
 /**
  * Calls `fn` under `plan` (see options.js). `call` holds per-call `signal`, `retryIf` and
  * `onRetry`, or is undefined.
@@ -233,7 +230,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         if (!await untilAborted(retryIf(error, { attempt, elapsed, retriesLeft: maxAttempts - attempt }), signal)) errorClass = -1;
         elapsed = now() - origin;
       }
-      const hint = readSafely(error, RETRY_AFTER);
+      // The wait a server asked for, in ms: an HttpStatusError's, or any error's (an SDK's).
+      const hint = readSafely(error, 'retryAfter');
       const retryAfter = typeof hint === 'number' ? hint : NaN;
       let delay = bucket === undefined
         ? run.decide(engine, attempt, errorClass, elapsed, retryAfter)

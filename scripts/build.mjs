@@ -38,11 +38,17 @@ function patchGlue(file) {
     if (!glue.includes(from)) throw new Error(`build: wasm-bindgen's glue no longer contains ${JSON.stringify(from.slice(0, 60))}; update patchGlue`);
     glue = glue.replace(from, to);
   }
+  // Engine errors cross as their parts; js/engine-error.js writes the message (the module then
+  // carries no message building or number formatting).
+  const thrown = /throw takeFromExternrefTable0\((ret\[[01]\])\);/g;
+  if (!thrown.test(glue)) throw new Error("build: wasm-bindgen's glue no longer throws with takeFromExternrefTable0; update patchGlue");
+  glue = glue.replace(thrown, 'throw engineError(takeFromExternrefTable0($1));');
   const noRegistry = "(typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(";
   if (!glue.includes(noRegistry)) throw new Error("build: wasm-bindgen's glue no longer has its FinalizationRegistry fallback; update patchGlue");
   glue = glue.replaceAll(noRegistry, 'new FinalizationRegistry(');
   const traps = new URL('../js/traps.js', import.meta.url).pathname;
-  writeFileSync(file, `import { guardTraps } from ${JSON.stringify(traps)};\n${glue}`);
+  const engineError = new URL('../js/engine-error.js', import.meta.url).pathname;
+  writeFileSync(file, `import { guardTraps } from ${JSON.stringify(traps)};\nimport { engineError } from ${JSON.stringify(engineError)};\n${glue}`);
 }
 
 // Two modules: the Node builds' has everything; the browser's leaves out the environment

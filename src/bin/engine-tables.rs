@@ -7,6 +7,7 @@ use jitterbug::engine::budget::BUDGET_FIELDS;
 use jitterbug::engine::env::DEFAULT_PREFIX;
 use jitterbug::engine::http::{ResponseOutcome, STATUS_BOUNDS};
 use jitterbug::engine::presets::{budget_preset, preset, BUDGET_PRESET_NAMES, PRESET_NAMES};
+use jitterbug::engine::retry_after::DELAY_HEADERS;
 use jitterbug::engine::{
     Backoff, ErrorClass, Field, FieldKind, Jitter, PolicyError, PolicyOptions, StopReason,
 };
@@ -62,6 +63,7 @@ fn main() {
         list(ResponseOutcome::ALL.map(ResponseOutcome::name))
     );
     println!("export const presetNames = {};", list(PRESET_NAMES));
+    println!("export const delayHeaders = {};", list(DELAY_HEADERS));
     println!("export const budgetFields = {};", list(BUDGET_FIELDS));
     println!(
         "export const errorClasses = {};",

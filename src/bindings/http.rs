@@ -8,14 +8,24 @@ use crate::engine::http::ResponseOutcome;
 use crate::engine::{http, retry_after};
 use wasm_bindgen::prelude::*;
 
-/// The ms a `Retry-After` value asks to wait (`now` in Unix ms), NaN when it is malformed or
-/// the status does not carry one (only 429 and 503 do).
-#[wasm_bindgen(js_name = retryAfterMs)]
-pub fn retry_after_ms(status: u16, value: &str, now: f64) -> f64 {
-    if !http::honours_retry_after(status) {
+/// Whether `status` is in `list` (NUL-separated decimal numbers).
+fn listed(status: u16, list: &str) -> bool {
+    nul_separated(list).any(|s| s.parse::<u16>() == Ok(status))
+}
+
+/// The ms a response asks to wait (`now` in Unix ms): `values` holds its `delayHeaders`, in
+/// that order, NUL-separated (empty where it has none). NaN when none can be read, or when
+/// the status does not carry a wait: `statuses` (NUL-separated), or by default 429 and 503.
+#[wasm_bindgen(js_name = delayHintMs)]
+pub fn delay_hint_ms(status: u16, values: &str, now: f64, statuses: Option<String>) -> f64 {
+    let honoured = match statuses {
+        None => http::honours_retry_after(status),
+        Some(list) => listed(status, &list),
+    };
+    if !honoured {
         return f64::NAN;
     }
-    retry_after::retry_after_ms(value, now).unwrap_or(f64::NAN)
+    retry_after::delay_hint_ms(nul_separated(values), now).unwrap_or(f64::NAN)
 }
 
 /// What a response with `status` means, as an index into `ResponseOutcome::ALL` (the
@@ -25,7 +35,7 @@ pub fn retry_after_ms(status: u16, value: &str, now: f64) -> f64 {
 pub fn response_outcome(status: u16, statuses: Option<String>) -> u8 {
     let retried = match statuses {
         None => http::retries_status(status, None),
-        Some(list) => nul_separated(&list).any(|s| s.parse::<u16>() == Ok(status)),
+        Some(list) => listed(status, &list),
     };
     let outcome = http::response_outcome(status, retried);
     ResponseOutcome::ALL

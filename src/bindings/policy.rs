@@ -10,12 +10,13 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::entropy::fresh_seed;
-use super::errors::{number_text, to_js_error};
+use super::errors::to_js_error;
 use super::run::EngineRun;
 #[cfg(feature = "env")]
 use crate::engine::env::options_from_env_values;
 use crate::engine::{
     Backoff, ErrorClass, Field, FieldKind, Jitter, Policy, PolicyError, PolicyOptions, Schedule,
+    Value,
 };
 use wasm_bindgen::prelude::*;
 
@@ -40,7 +41,10 @@ fn options_from_slots(present: u32, slots: &[f64]) -> Result<PolicyOptions, Poli
                 .then(|| all.get(code as usize).copied())
                 .flatten()
                 .map(Some)
-                .ok_or_else(|| PolicyError::unknown_name(field, &number_text(code))),
+                .ok_or_else(|| PolicyError {
+                    value: Value::Number(code),
+                    ..PolicyError::unknown_name(field, "")
+                }),
         }
     }
     let mut options = PolicyOptions {

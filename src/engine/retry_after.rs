@@ -4,19 +4,67 @@ use super::numbers::floor;
 
 /// The ms to wait that a `Retry-After` value asks for, given the current time as Unix ms;
 /// `None` when the value is neither form. A date in the past asks for no wait (0).
+#[inline(never)] // one copy, wherever a Retry-After is read
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     // Bytes, not chars: every valid value is ASCII, and byte slices keep the WebAssembly
     // module free of the char-pattern searchers.
     let value = trim_http_whitespace(value.as_bytes());
-    if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
-        // delay-seconds = 1*DIGIT; a huge value saturates and is then capped by the caller.
-        let seconds = value
-            .iter()
-            .fold(0.0_f64, |acc, b| acc * 10.0 + f64::from(b - b'0'));
+    // delay-seconds = 1*DIGIT
+    if let Some(seconds) = whole_number(value) {
         return Some(seconds * 1000.0);
     }
     let at = date_ms(value, now_ms)?;
     Some((at - now_ms).max(0.0))
+}
+
+/// The response headers that can ask for a wait, in the order they are heeded: the first that
+/// holds a value it can read decides. `Retry-After` (RFC 9110); AWS's `x-amz-retry-after`, in
+/// ms; the IETF draft's `RateLimit-Reset` and the common `X-RateLimit-Retry-After`, in seconds;
+/// `X-RateLimit-Reset`, in seconds from now or, when large, as a Unix time in seconds (GitHub).
+pub const DELAY_HEADERS: [&str; 5] = [
+    "retry-after",
+    "x-amz-retry-after",
+    "ratelimit-reset",
+    "x-ratelimit-retry-after",
+    "x-ratelimit-reset",
+];
+
+/// A number of seconds this large is a Unix time (2001-09-09 on), not a wait.
+const UNIX_SECONDS: f64 = 1e9;
+
+/// The ms to wait that a response's [`DELAY_HEADERS`] ask for, their `values` in that order
+/// (empty for a header the response lacks), given the current time as Unix ms. A past time
+/// asks for no wait (0).
+pub fn delay_hint_ms<'a>(values: impl IntoIterator<Item = &'a str>, now_ms: f64) -> Option<f64> {
+    values
+        .into_iter()
+        .enumerate()
+        .find_map(|(header, value)| header_delay_ms(header, value, now_ms))
+}
+
+/// The ms that `value` of header `header` (an index into [`DELAY_HEADERS`]) asks to wait.
+#[inline(never)]
+fn header_delay_ms(header: usize, value: &str, now_ms: f64) -> Option<f64> {
+    if header == 0 {
+        return retry_after_ms(value, now_ms);
+    }
+    let number = whole_number(trim_http_whitespace(value.as_bytes()))?;
+    Some(if header == 1 {
+        number
+    } else if number >= UNIX_SECONDS {
+        (number * 1000.0 - now_ms).max(0.0)
+    } else {
+        number * 1000.0
+    })
+}
+
+/// `1*DIGIT` as a number (a huge one saturates, and every cap then refuses it).
+fn whole_number(digits: &[u8]) -> Option<f64> {
+    (!digits.is_empty() && digits.iter().all(u8::is_ascii_digit)).then(|| {
+        digits
+            .iter()
+            .fold(0.0_f64, |acc, b| acc * 10.0 + f64::from(b - b'0'))
+    })
 }
 
 /// Without leading and trailing HTTP whitespace (space, tab, CR, LF: what fetch's `Headers`
@@ -143,6 +191,34 @@ mod tests {
 
     // 1994-11-06T08:49:37Z, the RFC's example, as Unix ms.
     const RFC_EXAMPLE: f64 = 784_111_777_000.0;
+
+    #[test]
+    fn each_delay_header_in_its_unit_and_the_first_readable_one_decides() {
+        let hint = |values: [&str; 5]| delay_hint_ms(values, NOW_2026);
+        assert_eq!(hint(["2", "", "", "", ""]), Some(2000.0));
+        assert_eq!(hint(["", "250", "", "", ""]), Some(250.0), "AWS: ms");
+        assert_eq!(hint(["", "", "3", "", ""]), Some(3000.0));
+        assert_eq!(hint(["", "", "", "4", ""]), Some(4000.0));
+        assert_eq!(hint(["", "", "", "", "5"]), Some(5000.0));
+        // A Unix time in seconds: the wait until then, or none once it has passed.
+        let soon = (NOW_2026 / 1000.0 + 6.0).to_string();
+        assert_eq!(hint(["", "", "", "", &soon]), Some(6000.0));
+        let past = (NOW_2026 / 1000.0 - 6.0).to_string();
+        assert_eq!(hint(["", "", "", "", &past]), Some(0.0));
+        // Both sides of the line between seconds and a Unix time.
+        assert_eq!(hint(["", "", "", "", "999999999"]), Some(999_999_999_000.0));
+        assert_eq!(hint(["", "", "", "", "1000000000"]), Some(0.0));
+        // The first readable header decides; a malformed one lets the next speak.
+        assert_eq!(hint(["1", "", "9", "", ""]), Some(1000.0));
+        assert_eq!(hint(["soon", "", "9", "", ""]), Some(9000.0));
+        assert_eq!(
+            hint(["", "1.5", "", "", "2"]),
+            Some(2000.0),
+            "ms must be whole"
+        );
+        assert_eq!(hint(["", "", "", "", ""]), None);
+        assert_eq!(delay_hint_ms(["", " 7 "], NOW_2026), Some(7.0), "trimmed");
+    }
 
     #[test]
     fn delay_seconds() {

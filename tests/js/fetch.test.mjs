@@ -360,3 +360,49 @@ test('maxElapsed holds for a request in flight: it is aborted at the deadline an
     hanging.close();
   }
 });
+
+/** The first wait a response with `status` and `headers` asks for, as retryFetch reads it (the call is aborted before it sleeps). */
+async function firstWait(status, headers, options = {}) {
+  const hinting = createServer((req, res) => { req.resume(); res.writeHead(status, headers); res.end('wait'); });
+  await new Promise((resolve) => hinting.listen(0, '127.0.0.1', resolve));
+  const controller = new AbortController();
+  let delay;
+  try {
+    await retryFetch(`http://127.0.0.1:${hinting.address().port}/`, { signal: controller.signal }, {
+      initialDelay: 1, maxDelay: 1, jitter: 'none', maxRetryAfter: 60_000, ...options,
+      onRetry: (event) => { delay = event.delay; controller.abort(new Error('seen')); },
+    }).catch(() => {});
+  } finally {
+    hinting.close();
+  }
+  return delay;
+}
+
+test('delay hints from anywhere: Retry-After, x-amz-retry-after, RateLimit-Reset and the X-RateLimit headers', async () => {
+  assert.equal(await firstWait(429, { 'retry-after': '2' }), 2000);
+  assert.equal(await firstWait(429, { 'x-amz-retry-after': '250' }), 250, 'AWS sends ms');
+  assert.equal(await firstWait(429, { 'ratelimit-reset': '3' }), 3000, 'seconds from now');
+  assert.equal(await firstWait(503, { 'x-ratelimit-retry-after': '4' }), 4000);
+  assert.equal(await firstWait(429, { 'x-ratelimit-reset': '5' }), 5000, 'a small number is seconds from now');
+  // A large one is a Unix time in seconds (GitHub's, Twitter's): the wait is until then.
+  const at = Math.ceil(Date.now() / 1000) + 6;
+  const untilThen = await firstWait(429, { 'x-ratelimit-reset': String(at) });
+  assert.ok(untilThen > 4000 && untilThen <= 7000, `${untilThen}`);
+  // Retry-After wins over the others; a malformed one lets the next speak.
+  assert.equal(await firstWait(429, { 'retry-after': '1', 'ratelimit-reset': '9' }), 1000);
+  assert.equal(await firstWait(429, { 'retry-after': 'soon', 'ratelimit-reset': '3' }), 3000);
+  // Only on the statuses that carry one: 429 and 503 by default, or the ones listed.
+  assert.equal(await firstWait(500, { 'retry-after': '2' }), 1, 'a 500 asks nothing');
+  assert.equal(await firstWait(413, { 'retry-after': '2' }, { retryOnStatus: [413] }), 1);
+  assert.equal(await firstWait(413, { 'retry-after': '2' }, { retryOnStatus: [413], retryAfterOn: [413, 429] }), 2000);
+  assert.throws(() => createFetch({ retryAfterOn: [99] }), { name: 'TypeError', message: /`retryAfterOn` must be an array of HTTP statuses/ });
+});
+
+test('a thrown error with retryAfter (ms) asks for its wait, as an SDK or gRPC error can', async () => {
+  const { retry } = await import('jitterbug');
+  const delays = [];
+  let n = 0;
+  await retry(async () => { if (++n < 3) throw Object.assign(new Error('throttled'), { retryAfter: n === 1 ? 30 : 'soon' }); return 'ok'; },
+    { initialDelay: 1, maxDelay: 1, jitter: 'none', maxRetryAfter: 1000, onRetry: ({ delay }) => delays.push(delay) });
+  assert.deepEqual(delays, [30, 1], 'a retryAfter that is not a number is ignored');
+});

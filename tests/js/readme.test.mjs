@@ -44,6 +44,8 @@ before(async () => {
     const n = (seen.get(req.url) ?? 0) + 1;
     seen.set(req.url, n);
     if (req.url === '/busy') { res.writeHead(503); res.end('busy'); return; }
+    // Too large the first time, with a wait (the retryAfterOn example).
+    if (req.url === '/upload') { res.writeHead(n === 1 ? 413 : 200, n === 1 ? { 'retry-after': '1' } : {}); res.end(); return; }
     const id = /^\/orders\/(\w+)$/.exec(req.url)?.[1];
     if (!id) { res.writeHead(404); res.end(); return; }
     if (n === 1) { res.writeHead(503); res.end('busy'); return; }

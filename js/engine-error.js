@@ -1,0 +1,12 @@
+// The engine's errors cross the boundary as their parts, `[isRangeError, name, expected,
+// value]` (src/bindings/errors.rs); the generated glue throws what this makes of them
+// (scripts/build.mjs patches it in): a TypeError or RangeError that names the field and the
+// value, written as JavaScript writes it.
+
+/** The error the engine's `parts` describe (anything else is thrown as it is). */
+export function engineError(parts) {
+  if (!Array.isArray(parts)) return parts;
+  const [range, name, expected, value] = parts;
+  const message = `\`${name}\` must be ${expected}, got ${typeof value === 'number' ? String(value) : `'${value}'`}`;
+  return range ? new RangeError(message) : new TypeError(message);
+}
