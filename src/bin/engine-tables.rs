@@ -9,7 +9,7 @@ use jitterbug::engine::http::{ResponseOutcome, STATUS_BOUNDS};
 use jitterbug::engine::presets::{budget_preset, preset, BUDGET_PRESET_NAMES, PRESET_NAMES};
 use jitterbug::engine::retry_after::DELAY_HEADERS;
 use jitterbug::engine::{
-    Backoff, ErrorClass, Field, FieldKind, Jitter, PolicyError, PolicyOptions, StopReason,
+    Backoff, Field, FieldKind, Jitter, PolicyError, PolicyOptions, StopReason,
 };
 
 fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
@@ -65,10 +65,6 @@ fn main() {
     println!("export const presetNames = {};", list(PRESET_NAMES));
     println!("export const delayHeaders = {};", list(DELAY_HEADERS));
     println!("export const budgetFields = {};", list(BUDGET_FIELDS));
-    println!(
-        "export const errorClasses = {};",
-        list(ErrorClass::ALL.map(ErrorClass::name))
-    );
     let budget_presets: Vec<String> = BUDGET_PRESET_NAMES
         .iter()
         .map(|name| {

@@ -84,7 +84,7 @@ pub fn js_deadline_from(remaining: f64, reserve: Option<f64>) -> Result<f64, JsV
 #[wasm_bindgen(js_class = EnginePolicy)]
 impl EnginePolicy {
     /// As `classify`, for a request the AWS SDK classified as `error_type`: -1 when it may
-    /// not be retried, else the index of its class in `errorClasses`.
+    /// not be retried, else the index of its class in the engine's `ErrorClass::ALL`.
     #[wasm_bindgen(js_name = awsClassify)]
     pub fn aws_classify(&self, error_type: &str, identifiers: &str) -> i32 {
         aws_error_class(self.policy(), error_type, nul_separated(identifiers)).map_or(-1, |c| {

@@ -162,7 +162,7 @@ impl EnginePolicy {
 
     /// How the policy sees an error, from its identifiers (names, codes and constructor names,
     /// NUL-separated: one string crosses the boundary instead of several): -1 when it may
-    /// not be retried, else the index of its class in `errorClasses` (see the engine's
+    /// not be retried, else the index of its class in the engine's `ErrorClass::ALL` (see the engine's
     /// `Policy::classify` for `decided` and `bug`).
     pub fn classify(&self, identifiers: &str, timed_out: bool, decided: bool, bug: bool) -> i32 {
         let class = self

@@ -28,14 +28,6 @@ impl ErrorClass {
         ErrorClass::Throttling,
         ErrorClass::Transient,
     ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorClass::Other => "other",
-            ErrorClass::Throttling => "throttling",
-            ErrorClass::Transient => "transient",
-        }
-    }
 }
 
 impl Policy {

@@ -327,6 +327,27 @@ mod tests {
     }
 
     #[test]
+    fn a_class_delay_alone_is_a_loss() {
+        let loss = |options: PolicyOptions| {
+            to_step_functions(&policy(options), None, (false, false))
+                .1
+                .contains(&Loss::NoClassDelays)
+        };
+        assert!(loss(PolicyOptions {
+            throttling_delay: Some(1000.0),
+            ..Default::default()
+        }));
+        assert!(loss(PolicyOptions {
+            transient_delay: Some(1000.0),
+            ..Default::default()
+        }));
+        assert!(!loss(PolicyOptions {
+            throttling_on: Some(alloc::vec!["429".into()]),
+            ..Default::default()
+        }));
+    }
+
+    #[test]
     fn what_asl_cannot_say_is_listed() {
         let p = policy(PolicyOptions {
             initial_delay: Some(100.0),

@@ -248,6 +248,23 @@ mod tests {
     }
 
     #[test]
+    fn the_aws_presets_spell_out_the_sdks_numbers_rather_than_lean_on_our_defaults() {
+        // Our defaults may change; the SDKs' numbers must not change with them.
+        for name in ["awsStandard", "aws2026"] {
+            let o = preset(name).unwrap();
+            assert_eq!(
+                (o.max_attempts, o.multiplier, o.max_delay, o.jitter_factor),
+                (Some(3.0), Some(2.0), Some(20_000.0), Some(0.25)),
+                "{name}"
+            );
+            assert_eq!(
+                (o.backoff, o.jitter),
+                (Some(Backoff::Exponential), Some(Jitter::Full))
+            );
+        }
+    }
+
+    #[test]
     fn aws_2026_waits_from_50_ms_and_throttling_from_1_s() {
         use super::super::classify::ErrorClass::*;
         let p = aws("aws2026");
