@@ -21,11 +21,11 @@ const wanted = sitesFile === undefined ? undefined
 
 const FILES = ['retry.js', 'sleep.js', 'fetch.js', 'options.js', 'policy.js', 'breaker.js', 'budget.js', 'infra.js',
   'describe.js', 'errors.js', 'index.js', 'number-options.js', 'traps.js', 'report.js', 'engine.js', 'store.js', 'slots.js',
-  'idempotency.js', 'redis.js']
+  'idempotency.js', 'redis.js', 'engine-error.js']
   .filter((f) => only === undefined || only.split(',').includes(f));
 // The tests that exercise js/ in Node, fast enough to run once per mutant (the browser, package,
 // page and garbage-collection tests run the same code through slower harnesses).
-const TESTS = ['retry', 'policy', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget', 'breaker', 'traps', 'aws',
+const TESTS = ['retry', 'policy', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget', 'breaker', 'traps', 'aws', 'fake-timers',
   'coordination', 'redis']
   .map((name) => `tests/js/${name}.test.mjs`);
 
