@@ -96,7 +96,7 @@ function isReadableStream(body) {
 }
 
 // Options a retry reads and fetch does not (`signal` both do; `idempotencyKey` is in the set).
-const RETRY_ONLY = new Set([...RETRY_OPTION_NAMES, 'retryOnStatus', 'retryMethods', 'onGiveUp']);
+const RETRY_ONLY = new Set([...RETRY_OPTION_NAMES, 'retryOnStatus', 'retryAfterOn', 'retryMethods', 'onGiveUp']);
 
 function send(setup, fetchImpl, input, init = {}) {
   if (init === null || typeof init !== 'object') throw typeError('init', 'an object (fetch options)', init);

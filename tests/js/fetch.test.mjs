@@ -300,6 +300,9 @@ test('retry options in fetch\'s init slot are refused, not ignored', async () =>
     name: 'TypeError', message: "`maxAttempts` is a retry option, not fetch's: pass it third, retryFetch(input, init, { maxAttempts })" });
   await assert.rejects(async () => createFetch()(`${base}/x`, { retryOnStatus: [503] }), { name: 'TypeError', message: /`retryOnStatus` is a retry option/ });
   await assert.rejects(async () => retryFetch(`${base}/x`, { onGiveUp: () => {} }), { name: 'TypeError', message: /`onGiveUp` is a retry option/ });
+  for (const option of ['retryAfterOn', 'retryOnResult', 'unref', 'throttlingOn']) {
+    await assert.rejects(async () => retryFetch(`${base}/x`, { [option]: [] }), { name: 'TypeError', message: new RegExp(`\`${option}\` is a retry option`) }, option);
+  }
   // fetch's own options, and a signal (which both have), are fine.
   scripts.set('/init-ok', ['ok']);
   assert.equal((await retryFetch(`${base}/init-ok`, { method: 'GET', headers: {}, signal: new AbortController().signal, cache: 'no-store' })).status, 200);
