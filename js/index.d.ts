@@ -184,6 +184,13 @@ export interface RetryBehaviour {
    * last result as `value`. `retryOn` does not apply to it, `abortOn` does. Default: none.
    */
   retryOnResult?: (result: any, info: { attempt: number }) => boolean | Promise<boolean>;
+  /**
+   * Called once when the call gives up: `reason` is a `RetryExhaustedError` reason,
+   * `'notRetryable'` or `'circuitOpen'`; `error` is the last attempt's error (for an open
+   * circuit, the `CircuitOpenError`). Not called for a success or an abort. An error it throws
+   * is reported as a process warning and never changes the outcome. Default: none.
+   */
+  onGiveUp?: (event: { reason: string; attempts: number; error: unknown; elapsed: number }) => void;
   /** Called before each sleep. Its own errors never break the retry; they are kept in the attempt log. Default: none. */
   onRetry?: (event: RetryEvent) => unknown;
   /**
@@ -300,7 +307,7 @@ export declare function withRetry(options?: PolicyOptions | Policy): <A extends 
 ) => (...args: A) => Promise<T>;
 
 /** Options of `retryFetch` and `createFetch`: the retry options, plus which outcomes HTTP retries. */
-export interface FetchRetryOptions extends Omit<RetryOptions, 'idempotencyKey'> {
+export interface FetchRetryOptions extends Omit<RetryOptions, 'idempotencyKey' | 'onGiveUp'> {
   /** Statuses worth another attempt (integers from 100 to 599). Default: `[408, 429, 500, 502, 503, 504]`. */
   retryOnStatus?: number[];
   /**

@@ -37,7 +37,9 @@ const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
-const BEHAVIOUR_FIELDS = ['retryIf', 'onRetry', 'retryOnResult', 'unref', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
+// The behaviour fields that are functions.
+const HOOKS = ['retryIf', 'onRetry', 'retryOnResult', 'onGiveUp'];
+const BEHAVIOUR_FIELDS = [...HOOKS, 'unref', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
 // Only a call has these: the same AbortSignal or idempotency key never serves two calls.
 const CALL_FIELDS = ['signal', ...(NODE ? ['idempotencyKey'] : [])];
 
@@ -86,13 +88,15 @@ function stringList(name, value) {
  * allocates one.
  */
 export class Plan {
-  constructor(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards, unref, retryOnResult) {
+  constructor(present, slots, lists, hooks, signal, budget, breaker, guards, unref) {
     this.present = present;
     this.slots = slots;
     // The list fields given, by name, or undefined for none.
     this.lists = lists;
-    this.retryIf = retryIf;
-    this.onRetry = onRetry;
+    this.retryIf = hooks?.retryIf;
+    this.onRetry = hooks?.onRetry;
+    this.retryOnResult = hooks?.retryOnResult;
+    this.onGiveUp = hooks?.onGiveUp;
     this.signal = signal;
     this.budget = budget;
     this.breaker = breaker;
@@ -101,7 +105,6 @@ export class Plan {
     this.fleet = guards;
     // Whether the timers of a call leave the process free to exit (Node: timer.unref()).
     this.unref = unref;
-    this.retryOnResult = retryOnResult;
     this.maxElapsed = present & (1 << MAX_ELAPSED) ? slots[MAX_ELAPSED] : undefined;
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     // Whether a call under this plan needs more than the bare path (see retry.js).
@@ -174,7 +177,7 @@ export function readOptions(options, allowSignal) {
   }
   const slots = NO_SLOTS.slice();
   let present = 0;
-  let lists, retryIf, onRetry, signal, budget, breaker, guards, unref, retryOnResult;
+  let lists, hooks, signal, budget, breaker, guards, unref;
   let keys = 0;
   for (const key in options) {
     keys += 1;
@@ -203,11 +206,9 @@ export function readOptions(options, allowSignal) {
           continue;
       }
       present |= 1 << field.index;
-    } else if (key === 'retryIf' || key === 'onRetry' || key === 'retryOnResult') {
+    } else if (HOOKS.includes(key)) {
       if (typeof value !== 'function') throw typeError(key, 'a function', value);
-      if (key === 'retryIf') retryIf = value;
-      else if (key === 'onRetry') onRetry = value;
-      else retryOnResult = value;
+      (hooks ??= {})[key] = value;
     } else if (key === 'unref') {
       if (typeof value !== 'boolean') throw typeError(key, 'a boolean', value);
       unref = value;
@@ -237,7 +238,7 @@ export function readOptions(options, allowSignal) {
   }
   // Read as options, it would silently be the defaults (it has no enumerable fields).
   if (keys === 0) refuseForeignPolicy(options);
-  const plan = new Plan(present, slots, lists, retryIf, onRetry, signal, budget, breaker, guards, unref, retryOnResult);
+  const plan = new Plan(present, slots, lists, hooks, signal, budget, breaker, guards, unref);
   if (present !== 0 && !isLastValid(present, slots)) {
     // Node asks the engine's cheap check; the browser build, without it, builds a policy.
     if (!NODE) plan.makeEngine().free(); // throws the engine's TypeError or RangeError

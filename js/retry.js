@@ -1,6 +1,7 @@
 // The retry loop. The first attempt runs on a path with no clock read, no timer and no
 // WebAssembly call; the engine is consulted only once an attempt has failed.
 import { RetryExhaustedError } from './errors.js';
+import { reportListenerError } from './report.js';
 import { MAX_ATTEMPTS, STOP_REASONS } from './options.js';
 import { describe, readSafely } from './describe.js';
 import { Attempt, guardedAttempt, sleep, untilAborted } from './sleep.js';
@@ -111,10 +112,24 @@ function executeOnce(plan, fn, call) {
 /** The engine's code for stopping with `reason` (a decision below 0). */
 const stop = (reason) => -STOP_REASONS.indexOf(reason) - 1;
 
-/** The call reached its deadline while attempt `attempt` ran: it stops there. */
-function cutOff(attempt, error, elapsed, log) {
-  log.push({ attempt, error, delay: undefined, elapsed });
-  return new RetryExhaustedError('deadline', attempt, elapsed, error, log);
+/**
+ * The call stops for `reason` after `attempts` attempts, the last failing with `error`:
+ * `onGiveUp` hears it (an error it throws is reported, never the call's), and the call rejects
+ * with what this returns: the error itself when it may not be retried or the circuit is open,
+ * else a RetryExhaustedError.
+ */
+function giveUp(plan, call, reason, attempts, error, elapsed, log) {
+  const onGiveUp = call?.onGiveUp ?? plan.onGiveUp;
+  if (onGiveUp !== undefined) {
+    try {
+      onGiveUp({ reason, attempts, error, elapsed });
+    } catch (listenerError) {
+      reportListenerError(listenerError);
+    }
+  }
+  if (reason === 'notRetryable' || reason === 'circuitOpen') return error;
+  log.push({ attempt: attempts, error, delay: undefined, elapsed });
+  return new RetryExhaustedError(reason, attempts, elapsed, error, log);
 }
 
 function guardedStart(plan, fn, call, signal, started, budget, shared) {
@@ -122,7 +137,8 @@ function guardedStart(plan, fn, call, signal, started, budget, shared) {
   return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed).then((outcome) => {
     if (outcome.circuitOpen || outcome.atDeadline) {
       shared?.unpresume();
-      throw outcome.circuitOpen ? outcome.error : cutOff(1, outcome.error, now() - started, []);
+      throw outcome.circuitOpen ? giveUp(plan, call, 'circuitOpen', 0, outcome.error, 0, [])
+        : giveUp(plan, call, 'deadline', 1, outcome.error, now() - started, []);
     }
     if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);
     if (NODE && budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
@@ -252,11 +268,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         slot = placed?.slot;
       }
       if (delay < 0) {
-        const reason = STOP_REASONS[-delay - 1];
         // An error the policy does not retry propagates unchanged.
-        if (reason === 'notRetryable') throw error;
-        log.push({ attempt, error, delay: undefined, elapsed });
-        throw new RetryExhaustedError(reason, attempt, elapsed, error, log);
+        throw giveUp(plan, call, STOP_REASONS[-delay - 1], attempt, error, elapsed, log);
       }
       const entry = { attempt, error, delay, elapsed };
       log.push(entry);
@@ -275,12 +288,12 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       attempt += 1;
       const left = plan.maxElapsed === undefined ? undefined : plan.maxElapsed - (now() - origin);
       const outcome = await attemptThrough(breaker, fn, attempt, signal, plan.attemptTimeout, unref, left);
-      if (outcome.atDeadline) throw cutOff(attempt, outcome.error, now() - origin, log);
+      if (outcome.atDeadline) throw giveUp(plan, call, 'deadline', attempt, outcome.error, now() - origin, log);
       // An open circuit fails fast: the call ends with the CircuitOpenError, no retry, and the
       // budget gets back what the refused retry cost.
       if (outcome.circuitOpen) {
         notMade();
-        throw outcome.error;
+        throw giveUp(plan, call, 'circuitOpen', attempt - 1, outcome.error, now() - origin, log);
       }
       if (outcome.ok) {
         if (bucket !== undefined) run.succeededWithin(bucket);

@@ -451,3 +451,29 @@ test('retryIf is the place for work between attempts (a token refresh), and ever
   }).catch((e) => e);
   assert.equal(late.reason, 'deadline');
 });
+
+test('onGiveUp hears once why a call gave up; aborts and successes say nothing; its errors change nothing', async () => {
+  const heard = [];
+  const onGiveUp = (event) => heard.push([event.reason, event.attempts, event.error?.message ?? String(event.error)]);
+  await retry(async () => { throw new Error('down'); }, { initialDelay: 1, maxAttempts: 2, onGiveUp }).catch(() => {});
+  await retry(async () => { throw new TypeError('bug'); }, { initialDelay: 1, onGiveUp }).catch(() => {});
+  await retry(() => new Promise(() => {}), { maxElapsed: 20, onGiveUp }).catch(() => {});
+  await retry(async () => 'fine', { onGiveUp });
+  const controller = new AbortController();
+  const aborted = retry(async () => { throw new Error('x'); }, { initialDelay: 10_000, maxDelay: 10_000, signal: controller.signal, onGiveUp });
+  controller.abort(new Error('stop'));
+  await aborted.catch(() => {});
+  assert.deepEqual(heard, [
+    ['attempts', 2, 'down'],
+    ['notRetryable', 1, 'bug'],
+    ['deadline', 1, 'Attempt 1 was cut off after 20 ms, at the call\'s deadline (maxElapsed)'],
+  ]);
+  // The event's error is what the call rejects with's cause, or the error itself.
+  let event;
+  const error = await new Policy({ initialDelay: 1, maxAttempts: 2, onGiveUp: (e) => { event = e; throw new Error('listener bug'); } })
+    .execute(async () => { throw new Error('down'); }).catch((e) => e);
+  assert.ok(error instanceof RetryExhaustedError, 'a listener that throws changes nothing');
+  assert.equal(event.error, error.cause);
+  assert.equal(typeof event.elapsed, 'number');
+  assert.throws(() => retry(async () => 1, { onGiveUp: 1 }), { name: 'TypeError', message: '`onGiveUp` must be a function, got 1' });
+});
