@@ -145,3 +145,19 @@ test('isFailure decides which errors count against the service; the others count
   assert.ok(warnings.some((w) => /filter bug/.test(`${w.message} ${w.cause?.message}`)), warnings.map(String).join('; '));
   assert.throws(() => new CircuitBreaker({ isFailure: 'no' }), { name: 'TypeError', message: "`isFailure` must be a function, got 'no'" });
 });
+
+test('an attempt cut off at the call\'s deadline frees its place and is no verdict; onGiveUp hears an open circuit', async () => {
+  const breaker = new CircuitBreaker({ failureThreshold: 1, openDelay: 10_000 });
+  const cut = await retry(() => new Promise(() => {}), { maxElapsed: 20, breaker }).catch((e) => e);
+  assert.equal(cut.reason, 'deadline');
+  assert.equal(breaker.state, 'closed', 'the deadline is the caller\'s, not a failure of the service');
+  await retry(async () => { throw new Error('down'); }, { maxAttempts: 1, breaker }).catch(() => {});
+  const heard = [];
+  const error = await retry(async () => 'never called', { breaker, onGiveUp: (e) => heard.push([e.reason, e.attempts, e.error.name]) }).catch((e) => e);
+  assert.ok(error instanceof CircuitOpenError);
+  assert.deepEqual(heard, [['circuitOpen', 0, 'CircuitOpenError']]);
+  // isFailure survives a snapshot's restore.
+  const restored = CircuitBreaker.restore(new CircuitBreaker({ failureThreshold: 1 }).snapshot(), { isFailure: () => false });
+  await retry(async () => { throw new Error('answered'); }, { maxAttempts: 1, breaker: restored }).catch(() => {});
+  assert.equal(restored.state, 'closed');
+});

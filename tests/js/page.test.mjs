@@ -77,13 +77,18 @@ test('a bad value shows the engine\'s own error and keeps the last good plot', a
   assert.equal(await page.isVisible('#policy-error'), false);
 });
 
-test('the live panel retries the flaky API and lists each attempt as it happens', async () => {
+/** Runs `scenario` in the live panel under the default policy with `fields` set; waits for its outcome. */
+async function runScenario(scenario, fields) {
   await page.selectOption('#preset', '');
-  await page.fill('input[name=maxAttempts]', '5');
-  await page.fill('input[name=initialDelay]', '20');
-  await page.selectOption('#scenario', 'mixed');
+  for (const [name, value] of Object.entries(fields)) await page.fill(`input[name=${name}]`, value);
+  await page.selectOption('#scenario', scenario);
   await page.click('#run');
-  await page.waitForFunction(() => document.querySelector('#outcome').textContent.startsWith('Succeeded'), null, { timeout: 20_000 });
+  await page.waitForFunction(() => /^(Succeeded|Gave up)/.test(document.querySelector('#outcome').textContent), null, { timeout: 20_000 });
+}
+
+test('the live panel retries the flaky API and lists each attempt as it happens', async () => {
+  await runScenario('mixed', { maxAttempts: '5', initialDelay: '20' });
+  assert.match(await page.textContent('#outcome'), /^Succeeded/);
   const attempts = await page.$$eval('#attempts li', (items) => items.map((li) => li.textContent));
   assert.equal(attempts.length, 4);
   assert.match(attempts[0], /^attempt 1: 503 Service Unavailable · Retry-After: 1 · at \d+(?:\.\d)? ms → retry in \d+(?:\.\d)? ms$/);
@@ -132,12 +137,7 @@ test('Abort stops a retry in the middle of its sleep', async () => {
 });
 
 test('a run that gives up says why', async () => {
-  await page.selectOption('#preset', '');
-  await page.fill('input[name=maxAttempts]', '2');
-  await page.fill('input[name=initialDelay]', '10');
-  await page.selectOption('#scenario', 'down');
-  await page.click('#run');
-  await page.waitForFunction(() => /^(Succeeded|Gave up)/.test(document.querySelector('#outcome').textContent), null, { timeout: 20_000 });
+  await runScenario('down', { maxAttempts: '2', initialDelay: '10' });
   assert.match(await page.textContent('#outcome'), /^Gave up \(maxAttempts reached\): 503 Service Unavailable after 2 attempts in/);
   assert.equal(await page.getAttribute('input[name=maxAttempts]', 'aria-invalid'), null, 'a fixed field is unmarked');
 });

@@ -305,6 +305,12 @@ test('unref: a waiting retry does not keep a process alive; without it, it does'
   const { ms: policyMs } = runChild(`import { Policy } from 'jitterbug';
     new Policy({ initialDelay: 60000, maxDelay: 60000, unref: true }).execute(async () => { throw new Error('down'); });`);
   assert.ok(policyMs < 10_000);
+  // An attempt's own timer (attemptTimeout, or the deadline) lets the process go too.
+  for (const limit of ['attemptTimeout: 60000', 'maxElapsed: 60000']) {
+    const { ms: hangingMs } = runChild(`import { retry } from 'jitterbug';
+      retry(() => new Promise(() => {}), { ${limit}, unref: true });`);
+    assert.ok(hangingMs < 10_000, `${limit}: the process lived ${hangingMs.toFixed(0)} ms`);
+  }
   assert.throws(() => retry(async () => 1, { unref: 'yes' }), { name: 'TypeError', message: /`unref` must be a boolean, got 'yes'/ });
 });
 
