@@ -43,8 +43,14 @@ export interface PolicyJSON {
   maxDelay?: number;
   /** Growth factor of exponential backoff (a finite number >= 1). Default: 2. */
   multiplier?: number;
-  /** Growth of the base delay. Default: `'exponential'`. */
-  backoff?: Backoff;
+  /**
+   * Growth of the base delay: a formula's name, or the base delays themselves, in ms, before
+   * retries 1, 2, … (the last repeated once the list runs out), each from 0 to `maxDelay`.
+   * Jitter spreads a listed delay like any other: say `jitter: 'none'` to wait exactly these.
+   * With a list, `initialDelay` and `multiplier` have no effect and `throttlingDelay` and
+   * `transientDelay` must be unset. Default: `'exponential'`.
+   */
+  backoff?: Backoff | readonly number[];
   /** Randomisation of each delay. Default: `'full'`. */
   jitter?: Jitter;
   /** The `f` of proportional and additive jitter (0 to 1). Default: 0.25. */
@@ -72,6 +78,12 @@ export interface PolicyJSON {
    * one stops retrying instead of sleeping for it. Default: `maxDelay`.
    */
   maxRetryAfter?: number;
+  /**
+   * What a call does when a server asks for a wait longer than `maxRetryAfter`: `'stop'` gives
+   * up (`RetryExhaustedError`, `reason: 'retryAfter'`); `'cap'` waits `maxRetryAfter` (or a
+   * longer drawn delay) and retries, as ky does. Default: `'stop'`.
+   */
+  longRetryAfter?: 'stop' | 'cap';
   /**
    * How many retry slots a retry may try: the one its drawn delay ends in, then the next ones
    * (an integer from 1 to 1000). Used only with `slotWidth` and a `slots` guard. Default: 10.
@@ -127,7 +139,7 @@ export interface PolicyJSON {
 
 /** What `toJSON()` returns: every field with a default is there; the others when set. */
 export type CompletePolicyJSON = Required<Pick<PolicyJSON, 'maxAttempts' | 'initialDelay' | 'maxDelay' | 'multiplier' | 'backoff'
-  | 'jitter' | 'jitterFactor' | 'retryOn' | 'abortOn' | 'throttlingOn' | 'transientOn'>> & PolicyJSON;
+  | 'jitter' | 'jitterFactor' | 'longRetryAfter' | 'retryOn' | 'abortOn' | 'throttlingOn' | 'transientOn'>> & PolicyJSON;
 
 /** What `onRetry` receives before each sleep. */
 export interface RetryEvent {
@@ -216,8 +228,21 @@ export interface CallOptions extends RetryBehaviour {
   idempotencyKey?: string;
 }
 
-/** Options for `new Policy(options)` and `withRetry(options)`. */
-export interface PolicyOptions extends PolicyJSON, RetryBehaviour {}
+/**
+ * Options for `new Policy(options)` and `withRetry(options)`: the policy's data, and its
+ * behaviour.
+ */
+export interface PolicyOptions extends Omit<PolicyJSON, 'backoff'>, RetryBehaviour {
+  /**
+   * As in {@link PolicyJSON.backoff}, or, for the rare schedule no list or formula says, a
+   * function: `(retry, error) => ms` returns the base delay before retry `retry` (1 = the
+   * retry after the first attempt) after `error`; jitter and `maxDelay` still apply, and it
+   * is asked only when a retry may follow. A function is not data: `toJSON` and `toEnv`
+   * refuse such a policy, and `throttlingDelay`/`transientDelay` may not be set beside it.
+   * @throws {RangeError} (from the call) when it returns a negative number or NaN.
+   */
+  backoff?: Backoff | readonly number[] | ((retry: number, error: unknown) => number);
+}
 
 /** Inline options for `retry(fn, options)`: policy fields and call options together. */
 export interface RetryOptions extends PolicyOptions, CallOptions {}
@@ -238,8 +263,12 @@ export declare class Policy {
   /**
    * Reads `RETRY_MAX_ATTEMPTS`, `RETRY_INITIAL_DELAY`, `RETRY_MAX_DELAY`, `RETRY_MULTIPLIER`,
    * `RETRY_BACKOFF`, `RETRY_JITTER`, `RETRY_JITTER_FACTOR`, `RETRY_MAX_ELAPSED`,
-   * `RETRY_ATTEMPT_TIMEOUT`, `RETRY_SEED`, `RETRY_RETRY_ON`, `RETRY_ABORT_ON` (durations in
-   * **seconds**, lists comma-separated). Default env: `process.env`; default prefix: `'RETRY_'`.
+   * `RETRY_ATTEMPT_TIMEOUT`, `RETRY_SEED`, `RETRY_MAX_RETRY_AFTER`, `RETRY_SLOT_COUNT`,
+   * `RETRY_SLOT_WIDTH`, `RETRY_IDEMPOTENCY_TTL`, `RETRY_THROTTLING_DELAY`,
+   * `RETRY_TRANSIENT_DELAY`, `RETRY_LONG_RETRY_AFTER`, `RETRY_RETRY_ON`, `RETRY_ABORT_ON`,
+   * `RETRY_THROTTLING_ON`, `RETRY_TRANSIENT_ON` (durations in **seconds**, lists
+   * comma-separated; `RETRY_BACKOFF` a name or delays in seconds). Default env:
+   * `process.env`; default prefix: `'RETRY_'`.
    */
   static fromEnv(env?: Record<string, string | undefined>, options?: { prefix?: string }): Policy;
 }

@@ -25,13 +25,20 @@ export function toStepFunctionsRetry(policy, { errors } = {}) {
   if (errors !== undefined && (!Array.isArray(errors) || !errors.every((e) => typeof e === 'string' && e !== '' && !e.includes('\0')))) {
     throw typeError('errors', 'an array of error names (non-empty strings)', errors);
   }
-  return plan.engine.toStepFunctions(errors?.join('\0'), plan.budget !== undefined, plan.breaker !== undefined);
+  const exported = plan.engine.toStepFunctions(errors?.join('\0'), plan.budget !== undefined, plan.breaker !== undefined);
+  if (plan.backoff !== undefined) {
+    exported.losses.push('a backoff function is not expressible: exponential backoff with IntervalSeconds from initialDelay and BackoffRate = multiplier is used');
+  }
+  return exported;
 }
 
 /** The environment variables `Policy.fromEnv` reads back into an identical policy. */
 export function toEnv(policy, { prefix = ENV_PREFIX } = {}) {
   const plan = engineOf(policy);
   if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
+  if (plan.backoff !== undefined) {
+    throw new TypeError('This Policy\'s `backoff` is a function, which environment variables cannot hold: give `backoff` a list of delays (or a name)');
+  }
   return plan.engine.toEnv(prefix);
 }
 
@@ -90,9 +97,10 @@ export function toAwsRetryStrategy(policy, { budget } = {}) {
       const hint = errorInfo?.retryAfterHint;
       const retryAfter = hint instanceof Date ? Math.max(0, hint.getTime() - Date.now()) : NaN;
       const elapsed = Date.now() - token.started;
+      const base = errorClass >= 0 ? plan.chosenBase(attempt, errorInfo?.error) : NaN;
       const delay = bucket === undefined
-        ? token.run.decide(engine, attempt, errorClass, elapsed, retryAfter)
-        : token.run.decideWithin(engine, bucket, attempt, errorClass, elapsed, retryAfter);
+        ? token.run.decide(engine, attempt, errorClass, elapsed, retryAfter, base)
+        : token.run.decideWithin(engine, bucket, attempt, errorClass, elapsed, retryAfter, base);
       if (delay < 0) {
         token.run.free();
         // The SDK answers a refusal by throwing the request's own error.

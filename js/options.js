@@ -18,10 +18,10 @@ export const backoffKinds = Object.freeze([...tables.backoffNames]);
 export const jitterKinds = Object.freeze([...tables.jitterNames]);
 
 const FIELDS = new Map(tables.fields.map(([name, kind], index) => [name, { index, kind }]));
-const NAME_CODES = {
-  backoff: new Map(tables.backoffNames.map((name, code) => [name, code])),
-  jitter: new Map(tables.jitterNames.map((name, code) => [name, code])),
-};
+const NAMES_OF = { backoff: tables.backoffNames, jitter: tables.jitterNames, longRetryAfter: tables.longRetryAfterNames };
+const NAME_CODES = Object.fromEntries(Object.entries(NAMES_OF).map(([field, names]) => [field, new Map(names.map((name, code) => [name, code]))]));
+// The backoff code that says "a list of delays", which crosses in the slots after the fields'.
+const DELAY_LIST = tables.backoffNames.length;
 // Every field but the name lists crosses to the engine as one numeric slot; the lists cross
 // as one string (see Plan.makeEngine), in this order.
 const SLOT_COUNT = tables.fields.filter(([, kind]) => kind !== 'names').length;
@@ -32,12 +32,15 @@ const MAX_ELAPSED = FIELDS.get('maxElapsed').index;
 /** Where an EnginePolicy's `slot(i)` holds `maxAttempts`. */
 export const MAX_ATTEMPTS = FIELDS.get('maxAttempts').index;
 const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
+const BACKOFF = FIELDS.get('backoff').index;
+// Fields a backoff function leaves without effect (it receives the error and decides).
+const CLASS_DELAYS = ['throttlingDelay', 'transientDelay'];
 const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
-// The behaviour fields that are functions.
+// The behaviour fields that are functions (`backoff` too may be one: see readBackoff).
 const HOOKS = ['retryIf', 'onRetry', 'retryOnResult', 'onGiveUp'];
 const BEHAVIOUR_FIELDS = [...HOOKS, 'unref', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
 // Only a call has these: the same AbortSignal or idempotency key never serves two calls.
@@ -82,6 +85,19 @@ function stringList(name, value) {
   return items;
 }
 
+function delayList(value) {
+  let items;
+  try {
+    items = Array.from(value);
+  } catch {
+    // a revoked Proxy, or an array whose elements cannot be read
+  }
+  if (items === undefined || items.length === 0 || !items.every((item) => typeof item === 'number')) {
+    throw typeError('backoff', 'a name, a non-empty array of delays (ms) or a function', value);
+  }
+  return items;
+}
+
 /**
  * A validated set of options. `engine` (an EnginePolicy) is made when first needed: at once
  * for a Policy, at the first failure for inline options, so a call that succeeds never
@@ -93,6 +109,8 @@ export class Plan {
     this.slots = slots;
     // The list fields given, by name, or undefined for none.
     this.lists = lists;
+    // A backoff function (retry, error) => base delay in ms, or undefined.
+    this.backoff = hooks?.backoff;
     this.retryIf = hooks?.retryIf;
     this.onRetry = hooks?.onRetry;
     this.retryOnResult = hooks?.retryOnResult;
@@ -117,13 +135,23 @@ export class Plan {
     return this.present & (1 << SLOT_WIDTH) ? this.slots[SLOT_WIDTH] : undefined;
   }
 
+  /**
+   * The base delay the policy's backoff function chooses before retry `retry` (1 = after the
+   * first attempt), after `error`; NaN when the policy has none (its own backoff decides).
+   */
+  chosenBase(retry, error) {
+    if (this.backoff === undefined) return NaN;
+    const base = this.backoff(retry, error);
+    if (typeof base === 'number' && base >= 0) return base;
+    const message = `\`backoff\` must return a number >= 0, got ${describe(base)}`;
+    throw typeof base === 'number' ? new RangeError(message) : new TypeError(message);
+  }
+
   makeEngine() {
     const lists = this.lists === undefined ? '' : LIST_FIELDS.map((name) => (this.lists[name] ?? []).join('\0')).join('\x01');
     return newEnginePolicy(this.present, this.slots, lists);
   }
 }
-
-const NAMES_OF = { backoff: tables.backoffNames, jitter: tables.jitterNames };
 
 /**
  * An EnginePolicy's fields as plain JSON data, defaults included, unset optional ones left out.
@@ -145,26 +173,37 @@ export function engineToJSON(engine, lists) {
     }
     const value = engine.slot(index);
     if (Number.isNaN(value)) return;
+    if (index === BACKOFF && value === DELAY_LIST) {
+      json[name] = NODE && lists?.backoff === undefined ? delaysOf(engine) : [...lists.backoff];
+      return;
+    }
     json[name] = kind === 'name' ? NAMES_OF[name][value] : value;
   });
   return json;
+}
+
+/** A policy's list of delays, read from the engine (a policy read from the environment). */
+function delaysOf(engine) {
+  const delays = [];
+  for (let delay; !Number.isNaN(delay = engine.delayItem(delays.length));) delays.push(delay);
+  return delays;
 }
 
 // The engine's check is a pure function of the slots, so the last slots it accepted are kept:
 // a call site that passes the same values again (an options literal) is answered by ten
 // comparisons instead of a call into WebAssembly. Rejected slots are never kept.
 let lastValidPresent = -1;
-const lastValidSlots = Array.from({ length: SLOT_COUNT }, () => 0);
+let lastValidSlots = NO_SLOTS.slice();
 
 function isLastValid(present, slots) {
-  if (present !== lastValidPresent) return false;
-  for (let i = 0; i < SLOT_COUNT; i++) if (slots[i] !== lastValidSlots[i]) return false;
+  if (present !== lastValidPresent || slots.length !== lastValidSlots.length) return false;
+  for (let i = 0; i < slots.length; i++) if (slots[i] !== lastValidSlots[i]) return false;
   return true;
 }
 
 function rememberValid(present, slots) {
   lastValidPresent = present;
-  for (let i = 0; i < SLOT_COUNT; i++) lastValidSlots[i] = slots[i];
+  lastValidSlots = slots.slice();
 }
 
 /**
@@ -192,6 +231,16 @@ export function readOptions(options, allowSignal) {
           slots[field.index] = value;
           break;
         case 'name': {
+          if (key === 'backoff' && typeof value !== 'string') {
+            if (typeof value === 'function') {
+              (hooks ??= {}).backoff = value;
+              continue;
+            }
+            (lists ??= {}).backoff = delayList(value);
+            slots[field.index] = DELAY_LIST;
+            slots.push(...lists.backoff);
+            break;
+          }
           const code = NAME_CODES[key].get(value);
           if (code === undefined) {
             // The engine's wording, from the generated table.
@@ -238,6 +287,12 @@ export function readOptions(options, allowSignal) {
   }
   // Read as options, it would silently be the defaults (it has no enumerable fields).
   if (keys === 0) refuseForeignPolicy(options);
+  if (hooks?.backoff !== undefined) {
+    const classDelay = CLASS_DELAYS.find((name) => present & (1 << FIELDS.get(name).index));
+    if (classDelay !== undefined) {
+      throw new TypeError(`\`${classDelay}\` has no effect with a backoff function (it receives the error)`);
+    }
+  }
   const plan = new Plan(present, slots, lists, hooks, signal, budget, breaker, guards, unref);
   if (present !== 0 && !isLastValid(present, slots)) {
     // Node asks the engine's cheap check; the browser build, without it, builds a policy.

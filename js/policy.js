@@ -48,14 +48,20 @@ export class Policy {
     const engine = this.#plan.engine;
     const run = engine.start();
     try {
-      return Array.from({ length: count }, (_, i) => run.nextDelay(engine, i + 1));
+      return Array.from({ length: count }, (_, i) => run.nextDelay(engine, i + 1, this.#plan.chosenBase(i + 1, undefined)));
     } finally {
       run.free();
     }
   }
 
-  /** Every field, defaults included, as plain JSON data (behaviour functions are left out). */
+  /**
+   * Every field, defaults included, as plain JSON data (behaviour functions are left out). A
+   * backoff function is not data: such a policy refuses, rather than travel as another one.
+   */
   toJSON() {
+    if (this.#plan.backoff !== undefined) {
+      throw new TypeError('A Policy whose `backoff` is a function is not data: give `backoff` a list of delays to serialise it');
+    }
     return engineToJSON(this.#plan.engine, this.#plan.lists ?? {});
   }
 

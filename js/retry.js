@@ -249,9 +249,11 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       // The wait a server asked for, in ms: an HttpStatusError's, or any error's (an SDK's).
       const hint = readSafely(error, 'retryAfter');
       const retryAfter = typeof hint === 'number' ? hint : NaN;
+      // A backoff function is asked only when a retry may follow.
+      const base = errorClass >= 0 && attempt < maxAttempts ? plan.chosenBase(attempt, error) : NaN;
       let delay = bucket === undefined
-        ? run.decide(engine, attempt, errorClass, elapsed, retryAfter)
-        : run.decideWithin(engine, bucket, attempt, errorClass, elapsed, retryAfter);
+        ? run.decide(engine, attempt, errorClass, elapsed, retryAfter, base)
+        : run.decideWithin(engine, bucket, attempt, errorClass, elapsed, retryAfter, base);
       if (NODE && delay >= 0 && shared !== undefined) {
         paid = await shared.acquire(errorClass);
         if (paid < 0) {

@@ -189,6 +189,7 @@ pub fn simulate(scenario: Scenario, protection: Protection) -> Report {
             continue;
         }
         let failure = Failure {
+            base: None,
             attempt,
             retryable: true,
             elapsed: t - call.started,

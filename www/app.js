@@ -11,7 +11,7 @@ const ms = (n) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 const short = (n) => (n < 1000 ? ms(n) : n < 60_000 ? `${+(n / 1000).toFixed(1)} s` : `${+(n / 60_000).toFixed(1)} min`);
 
 for (const [name, kinds] of [['backoff', backoffKinds], ['jitter', jitterKinds]]) {
-  form.elements[name].append(...kinds.map((kind) => new Option(kind, kind)));
+  form.querySelector(`select[name=${name}]`).append(...kinds.map((kind) => new Option(kind, kind)));
 }
 $('preset').append(...Object.keys(presets).map((name) => new Option(name, name)));
 
@@ -22,8 +22,10 @@ function readForm() {
   const options = {};
   for (const element of form.elements) {
     if (element.value.trim() === '') continue;
+    // A list of delays, when given, takes the place of the backoff formula's name.
     options[element.name] = element.type === 'number' ? Number(element.value)
-      : 'list' in element.dataset ? splitList(element.value) : element.value;
+      : 'delays' in element.dataset ? splitList(element.value).map(Number)
+        : 'list' in element.dataset ? splitList(element.value) : element.value;
   }
   return options;
 }
@@ -31,6 +33,12 @@ function readForm() {
 function writeForm(json) {
   for (const element of form.elements) {
     const value = json[element.name];
+    if (element.name === 'backoff') {
+      // The select shows a formula's name; the delays field, a list.
+      const listed = Array.isArray(value);
+      element.value = 'delays' in element.dataset ? (listed ? value.join(', ') : '') : (listed ? '' : value ?? '');
+      continue;
+    }
     element.value = Array.isArray(value) ? value.join(', ') : value ?? '';
   }
 }

@@ -9,7 +9,7 @@ use jitterbug::engine::http::{ResponseOutcome, STATUS_BOUNDS};
 use jitterbug::engine::presets::{budget_preset, preset, BUDGET_PRESET_NAMES, PRESET_NAMES};
 use jitterbug::engine::retry_after::DELAY_HEADERS;
 use jitterbug::engine::{
-    Backoff, Field, FieldKind, Jitter, PolicyError, PolicyOptions, StopReason,
+    Backoff, Field, FieldKind, Jitter, LongRetryAfter, PolicyError, PolicyOptions, StopReason,
 };
 
 fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
@@ -45,12 +45,17 @@ fn main() {
         "export const jitterNames = {};",
         list(Jitter::ALL.map(Jitter::name))
     );
+    println!(
+        "export const longRetryAfterNames = {};",
+        list(LongRetryAfter::ALL.map(LongRetryAfter::name))
+    );
     // What an unknown backoff or jitter name is told, in the engine's words.
     let expected = |field| PolicyError::unknown_name(field, "").expected;
     println!(
-        "export const expectedNames = {{ backoff: {:?}, jitter: {:?} }};",
+        "export const expectedNames = {{ backoff: {:?}, jitter: {:?}, longRetryAfter: {:?} }};",
         expected(Field::Backoff),
-        expected(Field::Jitter)
+        expected(Field::Jitter),
+        expected(Field::LongRetryAfter)
     );
     println!(
         "export const stopReasons = {};",

@@ -15,41 +15,50 @@ use super::run::EngineRun;
 #[cfg(feature = "env")]
 use crate::engine::env::options_from_env_values;
 use crate::engine::{
-    Backoff, ErrorClass, Field, FieldKind, Jitter, Policy, PolicyError, PolicyOptions, Schedule,
-    Value,
+    Backoff, ErrorClass, Field, FieldKind, Jitter, LongRetryAfter, Policy, PolicyError,
+    PolicyOptions, Schedule, Value,
 };
 use wasm_bindgen::prelude::*;
 
+/// How many slots the fields take: one each, the list fields excepted (they come last).
+const SLOT_COUNT: usize = Field::RetryOn.index();
+/// The backoff code for a list of delays (past the names').
+const LIST_CODE: f64 = Backoff::ALL.len() as f64;
+
 /// The options in `slots`: one number per field in `Field::ALL` order (the name lists
-/// excepted; backoff and jitter as indexes into their name lists), read where `present` has the
-/// field's bit.
+/// excepted; backoff, jitter and longRetryAfter as indexes into their name lists), read where
+/// `present` has the field's bit; a list of delays follows them.
 fn options_from_slots(present: u32, slots: &[f64]) -> Result<PolicyOptions, PolicyError> {
     let slot = |field: Field| {
         (present & (1 << field.index()) != 0)
             .then(|| slots.get(field.index()).copied())
             .flatten()
     };
-    // `get`, not indexing: no bounds-check panic (and its formatting code) in the module.
-    fn named<T: Copy>(
-        code: Option<f64>,
-        all: &[T],
-        field: Field,
-    ) -> Result<Option<T>, PolicyError> {
-        match code {
-            None => Ok(None),
-            Some(code) => (code >= 0.0)
-                .then(|| all.get(code as usize).copied())
-                .flatten()
-                .map(Some)
-                .ok_or_else(|| PolicyError {
-                    value: Value::Number(code),
-                    ..PolicyError::unknown_name(field, "")
-                }),
+    // Backoff code `Backoff::ALL.len()`: a list of delays, in the slots after the fields'.
+    let listed = slot(Field::Backoff) == Some(LIST_CODE);
+    // Every name field's code in range (the list code aside), checked in one place.
+    let names = [
+        (Field::Backoff, Backoff::ALL.len() + usize::from(listed)),
+        (Field::Jitter, Jitter::ALL.len()),
+        (Field::LongRetryAfter, LongRetryAfter::ALL.len()),
+    ];
+    for (field, count) in names {
+        if let Some(code) = slot(field).filter(|code| !(*code >= 0.0 && *code < count as f64)) {
+            return Err(PolicyError {
+                value: Value::Number(code),
+                ..PolicyError::unknown_name(field, "")
+            });
         }
     }
+    // `get`, not indexing: no bounds-check panic (and its formatting code) in the module.
+    fn named<T: Copy>(code: Option<f64>, all: &[T]) -> Option<T> {
+        all.get(code? as usize).copied()
+    }
     let mut options = PolicyOptions {
-        backoff: named(slot(Field::Backoff), &Backoff::ALL, Field::Backoff)?,
-        jitter: named(slot(Field::Jitter), &Jitter::ALL, Field::Jitter)?,
+        backoff: named(slot(Field::Backoff), &Backoff::ALL),
+        delays: listed.then(|| slots.get(SLOT_COUNT..).unwrap_or_default().to_vec()),
+        jitter: named(slot(Field::Jitter), &Jitter::ALL),
+        long_retry_after: named(slot(Field::LongRetryAfter), &LongRetryAfter::ALL),
         ..PolicyOptions::default()
     };
     for field in Field::ALL {
@@ -137,15 +146,18 @@ impl EnginePolicy {
     }
 
     /// Field `index` (in `Field::ALL` order) of the validated policy, defaults included, as
-    /// a number (backoff and jitter as indexes into their name lists); NaN for an unset
-    /// optional field or a list field.
+    /// a number (backoff, jitter and longRetryAfter as indexes into their name lists, a list
+    /// of delays as the backoff code past them); NaN for an unset optional field or a list
+    /// field.
     pub fn slot(&self, index: usize) -> f64 {
         let Some(&field) = Field::ALL.get(index) else {
             return f64::NAN;
         };
         match field {
+            Field::Backoff if self.0.delays().is_some() => LIST_CODE,
             Field::Backoff => self.0.backoff().index() as f64,
             Field::Jitter => self.0.jitter().index() as f64,
+            Field::LongRetryAfter => self.0.long_retry_after().index() as f64,
             _ => self.0.number(field).unwrap_or(f64::NAN),
         }
     }
@@ -158,6 +170,15 @@ impl EnginePolicy {
     pub fn list_item(&self, index: usize, item: usize) -> Option<String> {
         let field = Field::ALL.get(index)?;
         self.0.names(*field).get(item).cloned()
+    }
+
+    /// Delay `item` of the policy's list of delays, or NaN past its end (or without one): for
+    /// policies read from the environment.
+    #[cfg(feature = "env")]
+    #[wasm_bindgen(js_name = delayItem)]
+    pub fn delay_item(&self, item: usize) -> f64 {
+        let delays = self.0.delays().unwrap_or_default();
+        delays.get(item).copied().unwrap_or(f64::NAN)
     }
 
     /// How the policy sees an error, from its identifiers (names, codes and constructor names,

@@ -14,7 +14,8 @@ impl EngineRun {
     /// After `attempt` failed: the delay in ms before the next attempt, or a negative number
     /// `-(i + 1)` meaning "stop", `i` indexing the `stopReasons` table. `class`: the error's
     /// code from `EnginePolicy.classify` (-1: not retryable). `retry_after`: the wait the
-    /// server asked for in ms, NaN when it asked none.
+    /// server asked for in ms, NaN when it asked none. `base`: the base delay a backoff
+    /// function chose, NaN for the policy's own.
     pub fn decide(
         &mut self,
         policy: &EnginePolicy,
@@ -22,8 +23,9 @@ impl EngineRun {
         class: i32,
         elapsed: f64,
         retry_after: f64,
+        base: f64,
     ) -> f64 {
-        let failure = failure(attempt, class, elapsed, retry_after);
+        let failure = failure(attempt, class, elapsed, retry_after, base);
         encode(self.0.after_failure(&policy.0, failure))
     }
 
@@ -38,8 +40,9 @@ impl EngineRun {
         class: i32,
         elapsed: f64,
         retry_after: f64,
+        base: f64,
     ) -> f64 {
-        let failure = failure(attempt, class, elapsed, retry_after);
+        let failure = failure(attempt, class, elapsed, retry_after, base);
         encode(
             self.0
                 .after_failure_within(&policy.0, failure, &mut budget.0),
@@ -60,15 +63,19 @@ impl EngineRun {
         self.0.succeeded_within(&mut budget.0);
     }
 
-    /// Draws the delay before retry `retry` (1 = after the first attempt), for previews.
+    /// Draws the delay before retry `retry` (1 = after the first attempt), for previews;
+    /// `base` as in `decide`.
     #[wasm_bindgen(js_name = nextDelay)]
-    pub fn next_delay(&mut self, policy: &EnginePolicy, retry: u32) -> f64 {
-        self.0.next_delay(&policy.0, retry)
+    pub fn next_delay(&mut self, policy: &EnginePolicy, retry: u32, base: f64) -> f64 {
+        let chosen = (!base.is_nan()).then_some(base);
+        self.0
+            .next_delay_after(&policy.0, retry, ErrorClass::Other, chosen)
     }
 }
 
-fn failure(attempt: u32, class: i32, elapsed: f64, retry_after: f64) -> Failure {
+fn failure(attempt: u32, class: i32, elapsed: f64, retry_after: f64, base: f64) -> Failure {
     let retry_after = (!retry_after.is_nan()).then_some(retry_after);
+    let base = (!base.is_nan()).then_some(base);
     let class = class_of(class);
     Failure {
         attempt,
@@ -76,6 +83,7 @@ fn failure(attempt: u32, class: i32, elapsed: f64, retry_after: f64) -> Failure 
         elapsed,
         retry_after,
         class: class.unwrap_or(ErrorClass::Other),
+        base,
     }
 }
 

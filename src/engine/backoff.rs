@@ -58,6 +58,14 @@ impl Backoff {
     }
 }
 
+/// The base delay before retry `retry` from a list of delays: item `retry` (counting from 1),
+/// or the last once the list runs out, as cockatiel's iterable backoff does. `delays` is not
+/// empty (the policy checks).
+pub fn listed(delays: &[f64], retry: u32) -> f64 {
+    let i = (retry.max(1) as usize).min(delays.len()) - 1;
+    delays.get(i).copied().unwrap_or(0.0)
+}
+
 /// `base^exponent` for `base >= 1`, by repeated squaring (a few dozen multiplications for any
 /// exponent), or the first partial product at or above `limit`, which the caller caps anyway.
 /// Plain IEEE multiplication, so every platform gets the same bits; an overflow to +∞ only
@@ -120,6 +128,14 @@ mod tests {
             sequence(Backoff::Fibonacci, 10.0, 2.0, 100.0),
             [10.0, 10.0, 20.0, 30.0, 50.0, 80.0, 100.0, 100.0]
         );
+    }
+
+    #[test]
+    fn a_list_gives_its_delays_in_order_then_repeats_the_last() {
+        let delays = [100.0, 250.0, 1000.0];
+        let got: Vec<f64> = (0..=5).map(|n| listed(&delays, n)).collect();
+        assert_eq!(got, [100.0, 100.0, 250.0, 1000.0, 1000.0, 1000.0]);
+        assert_eq!(listed(&[7.0], u32::MAX), 7.0);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::field::{Field, FieldKind};
 use super::jitter::Jitter;
 use super::numbers::push_integer;
 use super::policy::PolicyOptions;
+use super::retry_after::LongRetryAfter;
 
 /// The prefix used when the caller names none.
 pub const DEFAULT_PREFIX: &str = "RETRY_";
@@ -48,10 +49,24 @@ pub fn options_from_env_values(
         }
         let name = || [prefix, field.env_name()].concat();
         match field {
-            Field::Backoff => {
-                let kind = Backoff::from_name(text);
-                options.backoff = Some(
-                    kind.ok_or_else(|| rename(PolicyError::unknown_name(field, text), name()))?,
+            // A name, or a comma-separated list of delays, each in seconds like any duration.
+            Field::Backoff => match Backoff::from_name(text) {
+                Some(kind) => options.backoff = Some(kind),
+                None => {
+                    let delays: Option<Vec<f64>> = split_list(text)
+                        .iter()
+                        .map(|item| duration_to_ms(item, &parse))
+                        .collect();
+                    match delays {
+                        Some(delays) if !delays.is_empty() => options.delays = Some(delays),
+                        _ => return Err(rename(PolicyError::unknown_name(field, text), name())),
+                    }
+                }
+            },
+            Field::LongRetryAfter => {
+                let choice = LongRetryAfter::from_name(text);
+                options.long_retry_after = Some(
+                    choice.ok_or_else(|| rename(PolicyError::unknown_name(field, text), name()))?,
                 )
             }
             Field::Jitter => {
@@ -273,6 +288,32 @@ mod tests {
         );
         let err = from(&[("RETRY_JITTER", "lots")]).unwrap_err();
         assert_eq!(err.name, "RETRY_JITTER");
+    }
+
+    #[test]
+    fn backoff_may_list_delays_in_seconds_and_long_retry_after_names_a_choice() {
+        let options = from(&[
+            ("RETRY_BACKOFF", "0.1, 0.25,1, 1500ms"),
+            ("RETRY_LONG_RETRY_AFTER", "cap"),
+        ])
+        .unwrap();
+        assert_eq!(options.delays, Some(vec![100.0, 250.0, 1000.0, 1500.0]));
+        assert_eq!(options.backoff, None);
+        assert_eq!(options.long_retry_after, Some(LongRetryAfter::Cap));
+        let err = from(&[("RETRY_BACKOFF", "0.1,soon")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`RETRY_BACKOFF` must be one of 'constant', 'linear', 'exponential', 'fibonacci', or a list of delays, got '0.1,soon'"
+        );
+        assert!(from(&[("RETRY_BACKOFF", ",")]).is_err());
+        // A listed delay past maxDelay names the variable.
+        let err = from(&[("RETRY_BACKOFF", "11")]).unwrap_err();
+        assert_eq!(err.name, "RETRY_BACKOFF");
+        let err = from(&[("RETRY_LONG_RETRY_AFTER", "wait")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`RETRY_LONG_RETRY_AFTER` must be one of 'stop', 'cap', got 'wait'"
+        );
     }
 
     #[test]

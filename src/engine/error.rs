@@ -60,10 +60,13 @@ impl PolicyError {
         }
     }
 
-    /// An unknown backoff or jitter name.
+    /// An unknown backoff, jitter or longRetryAfter name.
     pub fn unknown_name(field: Field, text: &str) -> Self {
         let expected = match field {
-            Field::Backoff => "one of 'constant', 'linear', 'exponential', 'fibonacci'",
+            Field::Backoff => {
+                "one of 'constant', 'linear', 'exponential', 'fibonacci', or a list of delays"
+            }
+            Field::LongRetryAfter => "one of 'stop', 'cap'",
             _ => "one of 'none', 'full', 'equal', 'decorrelated', 'proportional', 'additive'",
         };
         PolicyError {
@@ -138,7 +141,7 @@ mod names {
     fn unknown_names_list_the_names_of_their_own_field() {
         assert_eq!(
             PolicyError::unknown_name(Field::Backoff, "exp").to_string(),
-            "`backoff` must be one of 'constant', 'linear', 'exponential', 'fibonacci', got 'exp'"
+            "`backoff` must be one of 'constant', 'linear', 'exponential', 'fibonacci', or a list of delays, got 'exp'"
         );
         assert_eq!(
             PolicyError::unknown_name(Field::Jitter, "fulll").to_string(),

@@ -8,6 +8,7 @@ use super::field::{Field, FieldKind};
 use super::jitter::Jitter;
 use super::numbers::{ceil, push_integer};
 use super::policy::Policy;
+use super::retry_after::LongRetryAfter;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -39,6 +40,8 @@ pub enum Loss {
     AttemptsCapped(u32),
     /// ASL backs off exponentially only.
     BackoffApproximated(Backoff),
+    /// ASL cannot list delays: exponential backoff from the first one is used.
+    DelayListApproximated,
     /// ASL jitters FULL or NONE only.
     JitterApproximated(Jitter),
     NoDeadline,
@@ -61,6 +64,7 @@ impl Loss {
             Loss::MaxDelayRounded(ms, s) => parts(&["maxDelay ", &number_text(ms), " ms becomes MaxDelaySeconds ", &number_text(f64::from(s)), " (whole seconds, 1 to 31622400)"]),
             Loss::AttemptsCapped(n) => parts(&["maxAttempts is capped at ", &number_text(f64::from(n) + 1.0), " (ASL allows at most 99999999 retries)"]),
             Loss::BackoffApproximated(b) => parts(&[b.name(), " backoff is not expressible: exponential backoff with BackoffRate = multiplier is used"]),
+            Loss::DelayListApproximated => parts(&["a list of delays is not expressible: exponential backoff from the first delay with BackoffRate = multiplier is used"]),
             Loss::JitterApproximated(j) => parts(&[j.name(), " jitter is not expressible: FULL jitter is used"]),
             Loss::NoDeadline => parts(&["maxElapsed is not expressible in a retrier: set the state's TimeoutSeconds"]),
             Loss::NoAttemptTimeout => parts(&["attemptTimeout is not expressible in a retrier: set the Task state's TimeoutSeconds"]),
@@ -100,18 +104,20 @@ pub fn to_step_functions(
     if retries > ASL_MAX_ATTEMPTS {
         losses.push(Loss::AttemptsCapped(ASL_MAX_ATTEMPTS));
     }
-    let interval_seconds = whole_seconds(policy.initial_delay(), ASL_MAX_INTERVAL_SECONDS);
-    if f64::from(interval_seconds) * 1000.0 != policy.initial_delay() {
-        losses.push(Loss::IntervalRounded(
-            policy.initial_delay(),
-            interval_seconds,
-        ));
+    let first_delay = policy.delays().map_or(policy.initial_delay(), |d| d[0]);
+    let interval_seconds = whole_seconds(first_delay, ASL_MAX_INTERVAL_SECONDS);
+    if f64::from(interval_seconds) * 1000.0 != first_delay {
+        losses.push(Loss::IntervalRounded(first_delay, interval_seconds));
     }
     let max_delay_seconds = whole_seconds(policy.max_delay(), ASL_MAX_DELAY_SECONDS);
     if f64::from(max_delay_seconds) * 1000.0 != policy.max_delay() {
         losses.push(Loss::MaxDelayRounded(policy.max_delay(), max_delay_seconds));
     }
     let backoff_rate = match policy.backoff() {
+        _ if policy.delays().is_some() => {
+            losses.push(Loss::DelayListApproximated);
+            policy.multiplier()
+        }
         Backoff::Constant => 1.0,
         Backoff::Exponential => policy.multiplier(),
         other => {
@@ -131,7 +137,10 @@ pub fn to_step_functions(
         (policy.max_elapsed().is_some(), Loss::NoDeadline),
         (policy.attempt_timeout().is_some(), Loss::NoAttemptTimeout),
         (policy.seed().is_some(), Loss::NoSeed),
-        (policy.max_retry_after().is_some(), Loss::NoRetryAfter),
+        (
+            policy.max_retry_after().is_some() || policy.long_retry_after() == LongRetryAfter::Cap,
+            Loss::NoRetryAfter,
+        ),
         (!policy.abort_on().is_empty(), Loss::NoAbortOn),
         (policy.slots().is_some(), Loss::NoSlots),
         (policy.idempotency_ttl().is_some(), Loss::NoIdempotency),
@@ -178,7 +187,17 @@ pub fn options_to_env(
     let mut vars = Vec::new();
     for field in Field::ALL {
         let value = match field {
-            Field::Backoff => options.backoff.map(|b| String::from(b.name())),
+            Field::Backoff => match policy.delays() {
+                Some(delays) => {
+                    let seconds: Vec<String> = delays
+                        .iter()
+                        .map(|&ms| ms_text_to_seconds(&number_text(ms)))
+                        .collect();
+                    Some(seconds.join(","))
+                }
+                None => options.backoff.map(|b| String::from(b.name())),
+            },
+            Field::LongRetryAfter => options.long_retry_after.map(|c| String::from(c.name())),
             Field::Jitter => options.jitter.map(|j| String::from(j.name())),
             _ if field.kind() == FieldKind::Names => {
                 let list = policy.names(field);
@@ -425,6 +444,8 @@ mod tests {
             idempotency_ttl: Some(1_800_000.0),
             throttling_delay: Some(500.0),
             transient_delay: Some(25.0),
+            long_retry_after: Some(LongRetryAfter::Cap),
+            delays: None,
             retry_on: Some(alloc::vec![
                 "ECONNRESET".into(),
                 "ThrottlingException".into()
@@ -447,11 +468,56 @@ mod tests {
         assert_eq!(vars["RETRY_TRANSIENT_DELAY"], "0.025");
         assert_eq!(vars["RETRY_THROTTLING_ON"], "429,ThrottlingException");
         assert_eq!(vars["RETRY_TRANSIENT_ON"], "ECONNRESET");
+        assert_eq!(vars["RETRY_LONG_RETRY_AFTER"], "cap");
         let back = options_from_env("RETRY_", |name| vars.get(name).cloned(), |t| t.parse().ok())
             .unwrap()
             .build()
             .unwrap();
         assert_eq!(back, p);
+    }
+
+    #[test]
+    fn a_list_of_delays_round_trips_through_env_in_seconds() {
+        let p = policy(PolicyOptions {
+            delays: Some(alloc::vec![0.0, 100.0, 250.5, 1000.0]),
+            ..Default::default()
+        });
+        let vars: HashMap<String, String> = options_to_env(&p, "RETRY_", text)
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(vars["RETRY_BACKOFF"], "0,0.1,0.2505,1");
+        let back = options_from_env("RETRY_", |name| vars.get(name).cloned(), |t| t.parse().ok())
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(back, p);
+        assert_eq!(back.delays(), Some(&[0.0, 100.0, 250.5, 1000.0][..]));
+    }
+
+    #[test]
+    fn step_functions_approximates_a_list_of_delays_and_says_so() {
+        let p = policy(PolicyOptions {
+            delays: Some(alloc::vec![2000.0, 3000.0, 9000.0]),
+            ..Default::default()
+        });
+        let (retrier, losses) = to_step_functions(&p, None, (false, false));
+        assert_eq!(retrier.interval_seconds, 2);
+        assert_eq!(retrier.backoff_rate, 2.0);
+        assert_eq!(losses, [Loss::DelayListApproximated]);
+        assert_eq!(
+            Loss::DelayListApproximated.message_with(|n| n.to_string()),
+            "a list of delays is not expressible: exponential backoff from the first delay with BackoffRate = multiplier is used"
+        );
+        let cap = policy(PolicyOptions {
+            initial_delay: Some(1000.0),
+            long_retry_after: Some(LongRetryAfter::Cap),
+            ..Default::default()
+        });
+        assert_eq!(
+            to_step_functions(&cap, None, (false, false)).1,
+            [Loss::NoRetryAfter]
+        );
     }
 
     #[test]

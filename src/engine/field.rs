@@ -20,6 +20,7 @@ pub enum Field {
     IdempotencyTtl,
     ThrottlingDelay,
     TransientDelay,
+    LongRetryAfter,
     RetryOn,
     AbortOn,
     ThrottlingOn,
@@ -33,14 +34,15 @@ pub enum FieldKind {
     Number,
     /// A duration: milliseconds in JSON and JavaScript, seconds in environment variables.
     Duration,
-    /// One name out of a fixed set (backoff, jitter).
+    /// One name out of a fixed set (backoff, jitter, longRetryAfter); `backoff` may instead be
+    /// a list of delays.
     Name,
     /// A list of error names or codes.
     Names,
 }
 
 impl Field {
-    pub const ALL: [Field; 20] = [
+    pub const ALL: [Field; 21] = [
         Field::MaxAttempts,
         Field::InitialDelay,
         Field::MaxDelay,
@@ -57,6 +59,7 @@ impl Field {
         Field::IdempotencyTtl,
         Field::ThrottlingDelay,
         Field::TransientDelay,
+        Field::LongRetryAfter,
         Field::RetryOn,
         Field::AbortOn,
         Field::ThrottlingOn,
@@ -82,6 +85,7 @@ impl Field {
             Field::IdempotencyTtl => "idempotencyTtl",
             Field::ThrottlingDelay => "throttlingDelay",
             Field::TransientDelay => "transientDelay",
+            Field::LongRetryAfter => "longRetryAfter",
             Field::RetryOn => "retryOn",
             Field::AbortOn => "abortOn",
             Field::ThrottlingOn => "throttlingOn",
@@ -109,6 +113,7 @@ impl Field {
             Field::IdempotencyTtl => "IDEMPOTENCY_TTL",
             Field::ThrottlingDelay => "THROTTLING_DELAY",
             Field::TransientDelay => "TRANSIENT_DELAY",
+            Field::LongRetryAfter => "LONG_RETRY_AFTER",
             Field::RetryOn => "RETRY_ON",
             Field::AbortOn => "ABORT_ON",
             Field::ThrottlingOn => "THROTTLING_ON",
@@ -132,7 +137,7 @@ impl Field {
             | Field::IdempotencyTtl
             | Field::ThrottlingDelay
             | Field::TransientDelay => FieldKind::Duration,
-            Field::Backoff | Field::Jitter => FieldKind::Name,
+            Field::Backoff | Field::Jitter | Field::LongRetryAfter => FieldKind::Name,
             Field::RetryOn | Field::AbortOn | Field::ThrottlingOn | Field::TransientOn => {
                 FieldKind::Names
             }
@@ -144,7 +149,7 @@ impl Field {
     }
 
     /// The field's position in [`Field::ALL`].
-    pub fn index(self) -> usize {
+    pub const fn index(self) -> usize {
         self as usize
     }
 }

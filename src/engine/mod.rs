@@ -32,5 +32,6 @@ pub use error::{ErrorKind, PolicyError, Value};
 pub use field::{Field, FieldKind};
 pub use jitter::Jitter;
 pub use policy::{Policy, PolicyOptions, MAX_SEED, MAX_TIMER_MS};
+pub use retry_after::LongRetryAfter;
 pub use rng::Rng;
 pub use schedule::{Decision, Failure, Schedule, StopReason};

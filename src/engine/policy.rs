@@ -8,6 +8,7 @@ use super::error::PolicyError;
 use super::field::Field;
 use super::jitter::Jitter;
 use super::numbers::is_integer;
+use super::retry_after::LongRetryAfter;
 
 /// The longest delay JavaScript timers honour (2^31 − 1 ms, about 24.8 days); a longer one
 /// fires at once, so no delay, cap or timeout may exceed it.
@@ -42,6 +43,10 @@ pub struct PolicyOptions {
     pub idempotency_ttl: Option<f64>,
     pub throttling_delay: Option<f64>,
     pub transient_delay: Option<f64>,
+    pub long_retry_after: Option<LongRetryAfter>,
+    /// The base delays before retries 1, 2, …, the last repeated, instead of `backoff`'s
+    /// formula (in JSON and JavaScript: `backoff` given as a list).
+    pub delays: Option<Vec<f64>>,
     pub retry_on: Option<Vec<String>>,
     pub abort_on: Option<Vec<String>>,
     pub throttling_on: Option<Vec<String>>,
@@ -68,6 +73,10 @@ pub struct PolicyOptions {
 /// - `idempotency_ttl`: none — how long a completed result is kept under its idempotency key
 /// - `throttling_delay`: none (`initial_delay`) — the first delay after a throttling error
 /// - `transient_delay`: none (`initial_delay`) — the first delay after a transient error
+/// - `long_retry_after`: stop — what a `Retry-After` past `max_retry_after` does
+/// - `delays`: none (`backoff`'s formula) — each in `[0, max_delay]`; with them,
+///   `throttling_delay` and `transient_delay` must be unset, and `backoff`, `initial_delay`
+///   and `multiplier` have no effect
 /// - `retry_on`: empty (every error is retryable unless `abort_on` names it)
 /// - `abort_on`: empty
 /// - `throttling_on`: empty — the errors that mean "slow down" (see [`ErrorClass`])
@@ -249,7 +258,34 @@ impl PolicyOptions {
             }
             _ => {}
         }
-        self.out_of_bounds(&BOUNDS[1..])
+        if let Some(problem) = self.out_of_bounds(&BOUNDS[1..]) {
+            return Some(problem);
+        }
+        self.delays
+            .as_deref()
+            .and_then(|delays| self.delay_list_problem(delays))
+    }
+
+    /// What is wrong with a list of delays, if anything: an empty list (value 0, its length),
+    /// a delay outside `[0, maxDelay]`, or a class delay, which only a backoff formula reads.
+    /// (`backoff` beside a list is ignored: JSON and environment variables hold one or the
+    /// other.)
+    fn delay_list_problem(&self, delays: &[f64]) -> Option<Problem> {
+        let max_delay = self.max_delay.unwrap_or(DEFAULT_MAX_DELAY);
+        let bad = delays
+            .iter()
+            .find(|d| !(0.0..=max_delay).contains(*d))
+            .or(delays.is_empty().then_some(&0.0));
+        if let Some(&delay) = bad {
+            return Some((
+                Field::Backoff,
+                "a non-empty list of delays, each from 0 to `maxDelay`",
+                delay,
+            ));
+        }
+        [Field::ThrottlingDelay, Field::TransientDelay]
+            .into_iter()
+            .find_map(|field| Some((field, "unset with a list of delays", self.number(field)?)))
     }
 
     /// The first set field, of `bounds`, whose value is out of its bounds.
@@ -298,8 +334,11 @@ impl PolicyOptions {
         ] {
             slot.get_or_insert(default);
         }
-        self.backoff.get_or_insert(Backoff::Exponential);
+        if self.delays.is_none() {
+            self.backoff.get_or_insert(Backoff::Exponential);
+        }
         self.jitter.get_or_insert(Jitter::Full);
+        self.long_retry_after.get_or_insert(LongRetryAfter::Stop);
         for field in Field::ALL {
             if let Some(list) = self.names_mut(field) {
                 list.get_or_insert_with(Vec::new);
@@ -370,6 +409,17 @@ impl Policy {
     pub fn max_retry_after(&self) -> Option<f64> {
         self.options.max_retry_after
     }
+    /// What a `Retry-After` longer than [`Policy::retry_after_cap`] does.
+    pub fn long_retry_after(&self) -> LongRetryAfter {
+        self.options
+            .long_retry_after
+            .unwrap_or(LongRetryAfter::Stop)
+    }
+    /// The base delays before retries 1, 2, … (the last repeated), when the policy lists them
+    /// instead of a backoff formula.
+    pub fn delays(&self) -> Option<&[f64]> {
+        self.options.delays.as_deref()
+    }
     /// The longest server-requested wait honoured: `max_retry_after`, else `max_delay`.
     pub fn retry_after_cap(&self) -> f64 {
         self.max_retry_after().unwrap_or(self.max_delay())
@@ -427,6 +477,7 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::super::error::ErrorKind;
+    use super::super::schedule::Schedule;
     use super::*;
 
     fn rejects(options: PolicyOptions, field: Field) -> PolicyError {
@@ -462,6 +513,68 @@ mod tests {
         }
         .build()
         .unwrap();
+        assert_eq!(p.to_options().build().unwrap(), p);
+    }
+
+    #[test]
+    fn a_list_of_delays_must_fit_under_max_delay_and_stand_alone() {
+        let list = |delays: &[f64]| PolicyOptions {
+            delays: Some(delays.to_vec()),
+            ..Default::default()
+        };
+        assert!(list(&[0.0, 10_000.0]).build().is_ok());
+        let err = rejects(list(&[100.0, 10_000.5]), Field::Backoff);
+        assert_eq!(
+            err.to_string(),
+            "`backoff` must be a non-empty list of delays, each from 0 to `maxDelay`, got 10000.5"
+        );
+        rejects(list(&[-1.0]), Field::Backoff);
+        rejects(list(&[f64::NAN]), Field::Backoff);
+        rejects(list(&[]), Field::Backoff);
+        assert!(PolicyOptions {
+            max_delay: Some(60_000.0),
+            ..list(&[60_000.0])
+        }
+        .build()
+        .is_ok());
+        // A name beside a list has no effect (JSON and the environment hold one or the other).
+        let both = PolicyOptions {
+            backoff: Some(Backoff::Linear),
+            jitter: Some(Jitter::None),
+            ..list(&[1.0])
+        };
+        let p = both.build().unwrap();
+        assert_eq!(Schedule::new(&p, 0).delays(&p, 2), [1.0, 1.0]);
+        let err = rejects(
+            PolicyOptions {
+                throttling_delay: Some(500.0),
+                ..list(&[1.0])
+            },
+            Field::ThrottlingDelay,
+        );
+        assert_eq!(
+            err.to_string(),
+            "`throttlingDelay` must be unset with a list of delays, got 500"
+        );
+        rejects(
+            PolicyOptions {
+                transient_delay: Some(0.0),
+                ..list(&[1.0])
+            },
+            Field::TransientDelay,
+        );
+        // Other fields are checked first.
+        rejects(
+            PolicyOptions {
+                max_attempts: Some(0.0),
+                ..list(&[])
+            },
+            Field::MaxAttempts,
+        );
+        // Defaults: no backoff name beside a list; a long Retry-After stops.
+        let p = list(&[5.0]).build().unwrap();
+        assert_eq!(p.to_options().backoff, None);
+        assert_eq!(p.long_retry_after(), LongRetryAfter::Stop);
         assert_eq!(p.to_options().build().unwrap(), p);
     }
 

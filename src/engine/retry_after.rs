@@ -17,6 +17,36 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     Some((at - now_ms).max(0.0))
 }
 
+/// What a call does when a server asks for a wait longer than the policy honours
+/// (`maxRetryAfter`, else `maxDelay`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LongRetryAfter {
+    /// Give up at once (reason `retryAfter`): the server will not be ready in time.
+    Stop,
+    /// Wait the longest wait honoured, then retry (ky's behaviour).
+    Cap,
+}
+
+impl LongRetryAfter {
+    pub const ALL: [LongRetryAfter; 2] = [LongRetryAfter::Stop, LongRetryAfter::Cap];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LongRetryAfter::Stop => "stop",
+            LongRetryAfter::Cap => "cap",
+        }
+    }
+
+    /// The position in [`LongRetryAfter::ALL`] (the binding passes choices as this number).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn from_name(name: &str) -> Option<LongRetryAfter> {
+        LongRetryAfter::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
 /// The response headers that can ask for a wait, in the order they are heeded: the first that
 /// holds a value it can read decides. `Retry-After` (RFC 9110); AWS's `x-amz-retry-after`, in
 /// ms; the IETF draft's `RateLimit-Reset` and the common `X-RateLimit-Retry-After`, in seconds;

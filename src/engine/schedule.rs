@@ -2,9 +2,11 @@
 
 use alloc::vec::Vec;
 
+use super::backoff::listed;
 use super::budget::Budget;
 use super::classify::ErrorClass;
 use super::policy::Policy;
+use super::retry_after::LongRetryAfter;
 use super::rng::Rng;
 
 /// Why a call stopped retrying.
@@ -70,6 +72,9 @@ pub struct Failure {
     /// What kind of failure it was ([`Policy::error_class`]): the retry's first delay and its
     /// price in a budget depend on it.
     pub class: ErrorClass,
+    /// The base delay the caller chose for this retry (a backoff function of its own), in
+    /// place of the policy's; jitter, caps and every other rule still apply.
+    pub base: Option<f64>,
 }
 
 /// The retry state of one call: its random stream and the last delay it drew. It never reads
@@ -95,16 +100,28 @@ impl Schedule {
     /// Draws the delay before retry `retry` (1 = the retry after the first attempt).
     /// Always finite and in `[0, maxDelay]`.
     pub fn next_delay(&mut self, policy: &Policy, retry: u32) -> f64 {
-        self.next_delay_after(policy, retry, ErrorClass::Other)
+        self.next_delay_after(policy, retry, ErrorClass::Other, None)
     }
 
     /// As [`Schedule::next_delay`], after an error of `class`: the backoff grows from the
-    /// class's first delay ([`Policy::base_delay`]).
-    pub fn next_delay_after(&mut self, policy: &Policy, retry: u32, class: ErrorClass) -> f64 {
+    /// class's first delay ([`Policy::base_delay`]), or the policy's list of delays gives it.
+    /// `chosen`: a base delay the caller chose instead (capped at `maxDelay`).
+    pub fn next_delay_after(
+        &mut self,
+        policy: &Policy,
+        retry: u32,
+        class: ErrorClass,
+        chosen: Option<f64>,
+    ) -> f64 {
         let first = policy.base_delay(class);
-        let base = policy
-            .backoff()
-            .delay(retry, first, policy.multiplier(), policy.max_delay());
+        let max = policy.max_delay();
+        let base = match (chosen, policy.delays()) {
+            (Some(base), _) => base.max(0.0).min(max),
+            (None, Some(delays)) => listed(delays, retry),
+            (None, None) => policy
+                .backoff()
+                .delay(retry, first, policy.multiplier(), max),
+        };
         let delay = policy.jitter().apply(
             base,
             self.previous_delay,
@@ -127,14 +144,16 @@ impl Schedule {
         if failure.attempt >= policy.max_attempts() {
             return Decision::Stop(StopReason::Attempts);
         }
-        let drawn = self.next_delay_after(policy, failure.attempt, failure.class);
+        let drawn = self.next_delay_after(policy, failure.attempt, failure.class, failure.base);
         // A server's Retry-After is a floor on the wait, never a longer one than the policy
-        // honours: past the cap, stop rather than sleep for it.
+        // honours: past the cap, stop rather than sleep for it, or wait the cap if the policy
+        // says so.
+        let cap = policy.retry_after_cap();
         let delay = match failure.retry_after {
-            Some(asked) if asked > policy.retry_after_cap() => {
+            Some(asked) if asked > cap && policy.long_retry_after() == LongRetryAfter::Stop => {
                 return Decision::Stop(StopReason::RetryAfter)
             }
-            Some(asked) => drawn.max(asked),
+            Some(asked) => drawn.max(asked.min(cap)),
             None => drawn,
         };
         match policy.max_elapsed() {
@@ -197,6 +216,7 @@ mod tests {
 
     fn failure(attempt: u32, elapsed: f64) -> Failure {
         Failure {
+            base: None,
             attempt,
             retryable: true,
             elapsed,
@@ -340,6 +360,118 @@ mod tests {
     }
 
     #[test]
+    fn a_list_of_delays_is_the_base_before_jitter_and_its_last_repeats() {
+        let exact = policy(PolicyOptions {
+            delays: Some(vec![100.0, 250.0, 1000.0]),
+            jitter: Some(Jitter::None),
+            ..Default::default()
+        });
+        assert_eq!(
+            Schedule::new(&exact, 0).delays(&exact, 5),
+            [100.0, 250.0, 1000.0, 1000.0, 1000.0]
+        );
+        // A class's error waits the listed delay too (class delays need a formula).
+        let mut s = Schedule::new(&exact, 0);
+        assert_eq!(
+            s.next_delay_after(&exact, 2, ErrorClass::Throttling, None),
+            250.0
+        );
+        let jittered = policy(PolicyOptions {
+            delays: Some(vec![100.0, 250.0, 1000.0]),
+            seed: Some(7.0),
+            ..Default::default()
+        });
+        let drawn = Schedule::new(&jittered, 0).delays(&jittered, 4);
+        for (d, base) in drawn.iter().zip([100.0, 250.0, 1000.0, 1000.0]) {
+            assert!((0.0..base).contains(d), "{drawn:?}");
+        }
+        assert_eq!(drawn, Schedule::new(&jittered, 0).delays(&jittered, 4));
+    }
+
+    #[test]
+    fn a_base_the_caller_chose_replaces_the_policy_s_and_is_capped() {
+        let p = policy(PolicyOptions {
+            jitter: Some(Jitter::None),
+            max_delay: Some(1000.0),
+            max_attempts: Some(5.0),
+            ..Default::default()
+        });
+        let chose = |base| {
+            Schedule::new(&p, 0).after_failure(
+                &p,
+                Failure {
+                    base: Some(base),
+                    ..failure(1, 0.0)
+                },
+            )
+        };
+        assert_eq!(chose(700.0), Decision::Retry { delay: 700.0 });
+        assert_eq!(chose(0.0), Decision::Retry { delay: 0.0 });
+        assert_eq!(chose(5000.0), Decision::Retry { delay: 1000.0 });
+        // Other rules still hold: the deadline.
+        let deadline = policy(PolicyOptions {
+            jitter: Some(Jitter::None),
+            max_elapsed: Some(1000.0),
+            ..Default::default()
+        });
+        let late = Failure {
+            base: Some(600.0),
+            ..failure(1, 500.0)
+        };
+        assert_eq!(
+            Schedule::new(&deadline, 0).after_failure(&deadline, late),
+            Decision::Stop(StopReason::Deadline)
+        );
+    }
+
+    #[test]
+    fn a_long_retry_after_waits_the_cap_when_the_policy_says_cap() {
+        let p = policy(PolicyOptions {
+            jitter: Some(Jitter::None),
+            max_retry_after: Some(3000.0),
+            long_retry_after: Some(super::super::LongRetryAfter::Cap),
+            max_elapsed: Some(10_000.0),
+            max_attempts: Some(5.0),
+            ..Default::default()
+        });
+        let asked = |attempt, ms, elapsed| Failure {
+            retry_after: Some(ms),
+            ..failure(attempt, elapsed)
+        };
+        let mut s = Schedule::new(&p, 0);
+        assert_eq!(
+            s.after_failure(&p, asked(1, 60_000.0, 0.0)),
+            Decision::Retry { delay: 3000.0 }
+        );
+        // At the cap and under it, as with `stop`.
+        assert_eq!(
+            s.after_failure(&p, asked(2, 3000.0, 0.0)),
+            Decision::Retry { delay: 3000.0 }
+        );
+        assert_eq!(
+            s.after_failure(&p, asked(3, 1000.0, 0.0)),
+            Decision::Retry { delay: 1000.0 }
+        );
+        // A drawn delay longer than the cap still wins (the ask is a floor).
+        let q = policy(PolicyOptions {
+            jitter: Some(Jitter::None),
+            initial_delay: Some(5000.0),
+            max_retry_after: Some(3000.0),
+            long_retry_after: Some(super::super::LongRetryAfter::Cap),
+            ..Default::default()
+        });
+        assert_eq!(
+            Schedule::new(&q, 0).after_failure(&q, asked(1, 60_000.0, 0.0)),
+            Decision::Retry { delay: 5000.0 }
+        );
+        // The deadline still holds.
+        assert_eq!(
+            s.after_failure(&p, asked(4, 60_000.0, 7500.0)),
+            Decision::Stop(StopReason::Deadline)
+        );
+    }
+
+    #[test]
     fn a_single_attempt_policy_never_retries() {
         let p = policy(PolicyOptions {
             max_attempts: Some(1.0),
@@ -355,6 +487,7 @@ mod tests {
     fn not_retryable_stops_at_once() {
         let p = Policy::default();
         let f = Failure {
+            base: None,
             attempt: 1,
             retryable: false,
             elapsed: 0.0,
@@ -399,6 +532,7 @@ mod tests {
         });
         let mut s = Schedule::new(&p, 1);
         let asked = |attempt, ms: f64, elapsed| Failure {
+            base: None,
             attempt,
             retryable: true,
             elapsed,
@@ -451,6 +585,7 @@ mod tests {
         .unwrap();
         let mut s = Schedule::new(&p, 1);
         let fail = |attempt, timed_out| Failure {
+            base: None,
             attempt,
             retryable: true,
             elapsed: 0.0,
@@ -581,6 +716,7 @@ mod retries_not_made {
         .unwrap();
         let mut s = Schedule::new(&p, 1);
         let failure = Failure {
+            base: None,
             attempt: 1,
             retryable: true,
             elapsed: 0.0,
@@ -627,6 +763,7 @@ mod boundaries {
 
     fn after(p: &Policy, elapsed: f64, retry_after: Option<f64>) -> Decision {
         let failure = Failure {
+            base: None,
             attempt: 1,
             retryable: true,
             elapsed,

@@ -132,7 +132,7 @@ test('retries under jsdom', async () => {
   expect(typeof TextEncoder === 'function' && typeof TextDecoder === 'function').toBe(true);
   expect(new Policy({ seed: 42 }).delays(1)[0]).toBe(74.15648787718233);
   expect(new Policy({ retryOn: ['Erreur-é', 'ÉchecΩ𝄞'] }).toJSON().retryOn).toEqual(['Erreur-é', 'ÉchecΩ𝄞']);
-  expect(() => new Policy({ backoff: 'lineär' })).toThrow("\`backoff\` must be one of 'constant', 'linear', 'exponential', 'fibonacci', got 'lineär'");
+  expect(() => new Policy({ backoff: 'lineär' })).toThrow("\`backoff\` must be one of 'constant', 'linear', 'exponential', 'fibonacci', or a list of delays, got 'lineär'");
   let n = 0;
   await expect(retry(async () => { if (++n < 2) throw new Error('x'); return 'ok'; }, { initialDelay: 1 })).resolves.toBe('ok');
 });

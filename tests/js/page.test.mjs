@@ -62,6 +62,22 @@ test('editing the policy redraws the plot; a preset fills the form', async () =>
   assert.equal(await bands(), 4);
 });
 
+test('a list of delays replaces the formula; longRetryAfter travels into the JSON', async () => {
+  await page.selectOption('#preset', '');
+  await page.fill('input[name=maxAttempts]', '5');
+  await page.selectOption('select[name=jitter]', 'none');
+  await page.fill('input[data-delays]', '50, 300, 900');
+  assert.deepEqual((await tableRows()).map((r) => r[2]), ['50 ms', '300 ms', '900 ms', '900 ms']);
+  assert.match(await page.textContent('#policy-json'), /"backoff": \[\s*50,\s*300,\s*900\s*\]/);
+  await page.selectOption('select[name=longRetryAfter]', 'cap');
+  assert.match(await page.textContent('#policy-json'), /"longRetryAfter": "cap"/);
+  await page.fill('input[data-delays]', '50, 20000');
+  assert.equal(await page.textContent('#policy-error'), 'RangeError: `backoff` must be a non-empty list of delays, each from 0 to `maxDelay`, got 20000');
+  await page.fill('input[data-delays]', '');
+  await page.selectOption('select[name=longRetryAfter]', 'stop');
+  assert.deepEqual((await tableRows()).map((r) => r[2]), ['100 ms', '200 ms', '400 ms', '800 ms']);
+});
+
 test('a bad value shows the engine\'s own error and keeps the last good plot', async () => {
   await page.fill('input[name=maxAttempts]', '0');
   assert.equal(await page.textContent('#policy-error'), 'RangeError: `maxAttempts` must be an integer from 1 to 4294967295, got 0');

@@ -6,7 +6,7 @@ import { Policy, presets, retry } from 'jitterbug';
 test('defaults are the documented ones', () => {
   assert.deepEqual(new Policy().toJSON(), {
     maxAttempts: 3, initialDelay: 100, maxDelay: 10000, multiplier: 2, backoff: 'exponential',
-    jitter: 'full', jitterFactor: 0.25, retryOn: [], abortOn: [], throttlingOn: [], transientOn: [],
+    jitter: 'full', jitterFactor: 0.25, longRetryAfter: 'stop', retryOn: [], abortOn: [], throttlingOn: [], transientOn: [],
   });
 });
 
@@ -25,7 +25,7 @@ test('bad values are RangeErrors naming the field and the value', () => {
     [{ maxElapsed: 0 }, '`maxElapsed` must be a finite number of ms > 0, got 0'],
     [{ attemptTimeout: -5 }, '`attemptTimeout` must be a number of ms > 0 and <= 2147483647, got -5'],
     [{ seed: 1.5 }, '`seed` must be an integer from 0 to 9007199254740991, got 1.5'],
-    [{ backoff: 'exp' }, "`backoff` must be one of 'constant', 'linear', 'exponential', 'fibonacci', got 'exp'"],
+    [{ backoff: 'exp' }, "`backoff` must be one of 'constant', 'linear', 'exponential', 'fibonacci', or a list of delays, got 'exp'"],
     [{ jitter: 'FULL' }, "`jitter` must be one of 'none', 'full', 'equal', 'decorrelated', 'proportional', 'additive', got 'FULL'"],
   ];
   for (const [options, message] of cases) {
@@ -63,7 +63,7 @@ test('toJSON gives every field; fromJSON and JSON text round-trip exactly', () =
   const options = {
     maxAttempts: 6, initialDelay: 25, maxDelay: 4000, multiplier: 1.5, backoff: 'fibonacci', jitter: 'decorrelated',
     jitterFactor: 0.3, maxElapsed: 30000, attemptTimeout: 2500, seed: 77, throttlingDelay: 400, transientDelay: 10,
-    retryOn: ['ECONNRESET', 'TimeoutError'], abortOn: ['ValidationError'], throttlingOn: ['429'], transientOn: ['ECONNRESET', '503'],
+    longRetryAfter: 'cap', retryOn: ['ECONNRESET', 'TimeoutError'], abortOn: ['ValidationError'], throttlingOn: ['429'], transientOn: ['ECONNRESET', '503'],
   };
   const policy = new Policy(options);
   assert.deepEqual(policy.toJSON(), options);
@@ -78,12 +78,12 @@ test('fromEnv reads the seeds\' variables in seconds, and every other field', ()
     RETRY_BACKOFF: 'linear', RETRY_JITTER: 'proportional', RETRY_JITTER_FACTOR: '0.1', RETRY_MAX_ELAPSED: '1.1',
     RETRY_ATTEMPT_TIMEOUT: '0.25', RETRY_SEED: '12', RETRY_RETRY_ON: 'ECONNRESET, ThrottlingException', RETRY_ABORT_ON: '',
     RETRY_THROTTLING_DELAY: '0.5', RETRY_TRANSIENT_DELAY: '20ms', RETRY_THROTTLING_ON: '429,ThrottlingException', RETRY_TRANSIENT_ON: 'ECONNRESET',
-    UNRELATED: 'x',
+    RETRY_LONG_RETRY_AFTER: 'cap', UNRELATED: 'x',
   };
   assert.deepEqual(Policy.fromEnv(env).toJSON(), {
     maxAttempts: 5, initialDelay: 100, maxDelay: 10000, multiplier: 1.5, backoff: 'linear', jitter: 'proportional',
     jitterFactor: 0.1, maxElapsed: 1100, attemptTimeout: 250, seed: 12, throttlingDelay: 500, transientDelay: 20,
-    retryOn: ['ECONNRESET', 'ThrottlingException'], abortOn: [], throttlingOn: ['429', 'ThrottlingException'], transientOn: ['ECONNRESET'],
+    longRetryAfter: 'cap', retryOn: ['ECONNRESET', 'ThrottlingException'], abortOn: [], throttlingOn: ['429', 'ThrottlingException'], transientOn: ['ECONNRESET'],
   });
   assert.equal(Policy.fromEnv({ PAY_MAX_ATTEMPTS: '7' }, { prefix: 'PAY_' }).toJSON().maxAttempts, 7);
   assert.deepEqual(Policy.fromEnv({}).toJSON(), new Policy().toJSON());
