@@ -1,6 +1,9 @@
 // The way into the engine's budgets and breakers and its cheap check of options (cargo feature
 // `overload`). The browser build's module has none of these: js/browser/overload.js stands in.
-import { ready } from './engine.js';
+import { freshSeed, ready } from './engine.js';
+import { breakerFields } from './generated/tables.js';
+
+const BREAKER_SEED = breakerFields.indexOf('seed');
 import { EngineBreaker, EngineBudget, checkOptions as check } from './generated/glue.js';
 
 /** `true` when the option slots make a valid policy (see src/bindings/policy.rs). */
@@ -18,5 +21,7 @@ export function newEngineBudget(values) {
 /** A validated engine breaker (`values` in `breakerFields` order, NaN where not given). */
 export function newEngineBreaker(values) {
   ready();
+  // An unseeded breaker jitters its repeated trips from a fresh seed.
+  if (Number.isNaN(values[BREAKER_SEED])) values[BREAKER_SEED] = freshSeed();
   return new EngineBreaker(...values);
 }

@@ -8,6 +8,15 @@ import {
   responseOutcome as outcomeRule, delayHintMs as delayHintRule,
 } from './generated/glue.js';
 
+/**
+ * A seed for one call's schedule (or an unseeded breaker): a whole number below 2^53. Seeds
+ * only keep clients that failed together from retrying together, so Math.random (seeded per
+ * process by the JavaScript engine) serves, and the module needs no entropy source.
+ */
+export function freshSeed() {
+  return Math.floor(Math.random() * 2 ** 53);
+}
+
 /** A validated engine policy; throws the engine's TypeError or RangeError. */
 export function newEnginePolicy(present, slots, lists) {
   ready();

@@ -1,7 +1,7 @@
 // Policies for other runtimes: Step Functions retriers, Lambda environment variables and
 // deadlines, and the AWS SDK v3 retry strategy. The mapping rules are the engine's
 // (src/engine/export.rs); this module converts types. Node builds only.
-import { ready } from './engine.js';
+import { freshSeed, ready } from './engine.js';
 import { deadlineFrom as deadlineRule } from './generated/glue.js';
 import { RetryBudget, budgetEngine } from './budget.js';
 import { ENV_PREFIX, STOP_REASONS, refuseForeignPolicy, typeError } from './options.js';
@@ -87,7 +87,7 @@ export function toAwsRetryStrategy(policy, { budget } = {}) {
   return {
     mode: 'jitterbug',
     async acquireInitialRetryToken() {
-      return new RetryToken(engine.start(), 0, 0, Date.now());
+      return new RetryToken(engine.start(freshSeed()), 0, 0, Date.now());
     },
     async refreshRetryTokenForRetry(token, errorInfo) {
       const attempt = token.retries + 1;

@@ -1,5 +1,5 @@
 // Policy: validated retry options, built once and shared by any number of calls.
-import { engineFromEnv } from './engine.js';
+import { engineFromEnv, freshSeed } from './engine.js';
 import { presets as presetOptions } from './generated/tables.js';
 import { ENV_NAMES, ENV_PREFIX, PRESET_NAMES, engineToJSON, readCallOptions, readOptions, typeError } from './options.js';
 import { execute } from './retry.js';
@@ -46,7 +46,7 @@ export class Policy {
       throw new RangeError(`\`count\` must be an integer from 0 to ${MAX_PREVIEW}, got ${describe(count)}`);
     }
     const engine = this.#plan.engine;
-    const run = engine.start();
+    const run = engine.start(freshSeed());
     try {
       return Array.from({ length: count }, (_, i) => run.nextDelay(engine, i + 1, this.#plan.chosenBase(i + 1, undefined)));
     } finally {

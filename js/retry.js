@@ -1,5 +1,6 @@
 // The retry loop. The first attempt runs on a path with no clock read, no timer and no
 // WebAssembly call; the engine is consulted only once an attempt has failed.
+import { freshSeed } from './engine.js';
 import { RetryExhaustedError } from './errors.js';
 import { reportListenerError } from './report.js';
 import { MAX_ATTEMPTS, STOP_REASONS } from './options.js';
@@ -215,7 +216,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   if (signal?.aborted) throw signal.reason;
   const inline = plan.engine === undefined;
   const engine = inline ? plan.makeEngine() : plan.engine;
-  const run = engine.start();
+  const run = engine.start(freshSeed());
   // The local bucket the engine pays from; a shared bucket is paid in its store, below.
   const bucket = !NODE || budget === undefined || shared !== undefined ? undefined : budgetEngine(budget);
   const retrySlots = NODE ? fleetOf(plan, call, 'retrySlots') : undefined;

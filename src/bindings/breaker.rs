@@ -4,7 +4,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::entropy::fresh_seed;
 use super::errors::to_js_error;
 use super::objects::{options_object, set};
 use crate::engine::breaker::{
@@ -51,8 +50,8 @@ impl EngineBreaker {
             probe_lease: given(probe_lease),
             half_open_successes: given(half_open_successes),
             half_open_sample: given(half_open_sample),
-            // Unseeded breakers jitter their repeated trips from the process's entropy.
-            seed: Some(given(seed).unwrap_or((fresh_seed() >> 11) as f64)),
+            // JavaScript draws a seed for an unseeded breaker (see js/engine-overload.js).
+            seed: given(seed),
         };
         options
             .build()

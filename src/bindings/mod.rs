@@ -5,7 +5,6 @@
 mod breaker;
 #[cfg(feature = "overload")]
 mod budget;
-mod entropy;
 mod errors;
 #[cfg(feature = "infra")]
 mod export;

@@ -9,7 +9,6 @@ use super::lists::{nul_separated, separated};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::entropy::fresh_seed;
 use super::errors::to_js_error;
 use super::run::EngineRun;
 #[cfg(feature = "env")]
@@ -54,17 +53,17 @@ fn options_from_slots(present: u32, slots: &[f64]) -> Result<PolicyOptions, Poli
     fn named<T: Copy>(code: Option<f64>, all: &[T]) -> Option<T> {
         all.get(code? as usize).copied()
     }
-    let mut options = PolicyOptions {
-        backoff: named(slot(Field::Backoff), &Backoff::ALL),
-        delays: listed.then(|| slots.get(SLOT_COUNT..).unwrap_or_default().to_vec()),
-        jitter: named(slot(Field::Jitter), &Jitter::ALL),
-        long_retry_after: named(slot(Field::LongRetryAfter), &LongRetryAfter::ALL),
-        ..PolicyOptions::default()
-    };
+    let mut options = PolicyOptions::default();
     for field in Field::ALL {
         if let Some(number) = options.number_mut(field) {
             *number = slot(field);
         }
+    }
+    options.backoff = named(slot(Field::Backoff), &Backoff::ALL);
+    options.jitter = named(slot(Field::Jitter), &Jitter::ALL);
+    options.long_retry_after = named(slot(Field::LongRetryAfter), &LongRetryAfter::ALL);
+    if listed {
+        options.delays = Some(slots.get(SLOT_COUNT..).unwrap_or_default().to_vec());
     }
     Ok(options)
 }
@@ -197,8 +196,9 @@ impl EnginePolicy {
         })
     }
 
-    /// The retry state for one call.
-    pub fn start(&self) -> EngineRun {
-        EngineRun(Schedule::new(&self.0, fresh_seed()))
+    /// The retry state for one call; `seed` (a whole number below 2^53) serves an unseeded
+    /// policy. JavaScript draws it: the module then needs no entropy source of its own.
+    pub fn start(&self, seed: f64) -> EngineRun {
+        EngineRun(Schedule::new(&self.0, seed as u64))
     }
 }

@@ -109,7 +109,7 @@ fn budget_errors_are_range_errors_and_tokens_are_spent() {
         EngineBudget::new(f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN, 5.0).unwrap();
     let (present, s) = all_slots_unset();
     let policy = EnginePolicy::new(present, &s, "").unwrap();
-    let mut run: EngineRun = policy.start();
+    let mut run: EngineRun = policy.start(7.0);
     assert!(run.decide_within(&policy, &mut budget, 1, 0, 0.0, f64::NAN, f64::NAN) >= 0.0);
     // The second retry cannot be paid for: stop reason "budget" (index 4 → -5).
     assert_eq!(

@@ -99,6 +99,15 @@ impl Default for Policy {
     }
 }
 
+/// The numeric fields that have a default, and their defaults.
+const NUMBER_DEFAULTS: [(Field, f64); 5] = [
+    (Field::MaxAttempts, 3.0),
+    (Field::InitialDelay, DEFAULT_INITIAL_DELAY),
+    (Field::MaxDelay, DEFAULT_MAX_DELAY),
+    (Field::Multiplier, 2.0),
+    (Field::JitterFactor, 0.25),
+];
+
 /// A field out of range: which, what it must be, and the value it got.
 type Problem = (Field, &'static str, f64);
 
@@ -272,20 +281,21 @@ impl PolicyOptions {
     /// other.)
     fn delay_list_problem(&self, delays: &[f64]) -> Option<Problem> {
         let max_delay = self.max_delay.unwrap_or(DEFAULT_MAX_DELAY);
-        let bad = delays
-            .iter()
-            .find(|d| !(0.0..=max_delay).contains(*d))
-            .or(delays.is_empty().then_some(&0.0));
-        if let Some(&delay) = bad {
-            return Some((
-                Field::Backoff,
-                "a non-empty list of delays, each from 0 to `maxDelay`",
-                delay,
-            ));
+        let expected = "a non-empty list of delays, each from 0 to `maxDelay`";
+        if delays.is_empty() {
+            return Some((Field::Backoff, expected, 0.0));
         }
-        [Field::ThrottlingDelay, Field::TransientDelay]
-            .into_iter()
-            .find_map(|field| Some((field, "unset with a list of delays", self.number(field)?)))
+        for &delay in delays {
+            if !(0.0..=max_delay).contains(&delay) {
+                return Some((Field::Backoff, expected, delay));
+            }
+        }
+        let class_delay = match (self.throttling_delay, self.transient_delay) {
+            (Some(v), _) => (Field::ThrottlingDelay, v),
+            (None, Some(v)) => (Field::TransientDelay, v),
+            (None, None) => return None,
+        };
+        Some((class_delay.0, "unset with a list of delays", class_delay.1))
     }
 
     /// The first set field, of `bounds`, whose value is out of its bounds.
@@ -325,14 +335,10 @@ impl PolicyOptions {
     /// These options with every unset field that has a default set to it, and every list
     /// present.
     fn with_defaults(mut self) -> PolicyOptions {
-        for (slot, default) in [
-            (&mut self.max_attempts, 3.0),
-            (&mut self.initial_delay, DEFAULT_INITIAL_DELAY),
-            (&mut self.max_delay, DEFAULT_MAX_DELAY),
-            (&mut self.multiplier, 2.0),
-            (&mut self.jitter_factor, 0.25),
-        ] {
-            slot.get_or_insert(default);
+        for (field, default) in NUMBER_DEFAULTS {
+            if let Some(slot) = self.number_mut(field) {
+                slot.get_or_insert(default);
+            }
         }
         if self.delays.is_none() {
             self.backoff.get_or_insert(Backoff::Exponential);
