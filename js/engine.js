@@ -4,9 +4,16 @@ export { ready } from './init.js';
 import { ready } from './init.js';
 import { statusBounds } from './generated/tables.js';
 import {
-  EnginePolicy, retriesMethod as methodRule,
+  EnginePolicy, retriesMethod as methodRule, policyProblem, policyProblemNumber,
   responseOutcome as outcomeRule, delayHintMs as delayHintRule,
 } from './generated/glue.js';
+import { policyError } from './engine-error.js';
+
+/** The engine policy `built` (undefined when the options made none: its error is thrown). */
+function builtOrThrow(built) {
+  if (built === undefined) throw policyError(policyProblem(), policyProblemNumber());
+  return built;
+}
 
 /**
  * A seed for one call's schedule (or an unseeded breaker): a whole number below 2^53. Seeds
@@ -20,7 +27,7 @@ export function freshSeed() {
 /** A validated engine policy; throws the engine's TypeError or RangeError. */
 export function newEnginePolicy(present, slots, lists) {
   ready();
-  return new EnginePolicy(present, slots, lists);
+  return builtOrThrow(EnginePolicy.build(present, slots, lists));
 }
 
 /**
@@ -59,5 +66,5 @@ export function engineFromEnv(prefix, values) {
   if (typeof EnginePolicy.fromEnv !== 'function') {
     throw new TypeError('Policy.fromEnv is not in the browser build: browsers have no environment variables. Send the policy as JSON and use Policy.fromJSON');
   }
-  return EnginePolicy.fromEnv(prefix, values);
+  return builtOrThrow(EnginePolicy.fromEnv(prefix, values));
 }

@@ -9,7 +9,7 @@ use super::lists::{nul_separated, separated};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::errors::to_js_error;
+use super::errors::keep_problem;
 use super::run::EngineRun;
 #[cfg(feature = "env")]
 use crate::engine::env::options_from_env_values;
@@ -111,11 +111,14 @@ impl EnginePolicy {
 
 #[wasm_bindgen(js_class = EnginePolicy)]
 impl EnginePolicy {
-    #[wasm_bindgen(constructor)]
-    /// `lists`: the list fields in `Field::ALL` order, each NUL-separated, the lists
+    /// The policy the options make, or undefined when they make none (then `policyProblem`
+    /// says why). `lists`: the list fields in `Field::ALL` order, each NUL-separated, the lists
     /// separated by U+0001 (JavaScript refuses names with either).
-    pub fn new(present: u32, slots: &[f64], lists: &str) -> Result<EnginePolicy, JsValue> {
-        let mut options = options_from_slots(present, slots).map_err(|err| to_js_error(&err))?;
+    pub fn build(present: u32, slots: &[f64], lists: &str) -> Option<EnginePolicy> {
+        let mut options = match options_from_slots(present, slots) {
+            Ok(options) => options,
+            Err(err) => return keep_problem(err),
+        };
         let mut joined = separated(lists, 1);
         for field in Field::ALL {
             if field.kind() == FieldKind::Names {
@@ -126,22 +129,20 @@ impl EnginePolicy {
         }
         options
             .into_policy()
-            .map(EnginePolicy)
-            .map_err(|err| to_js_error(&err))
+            .map_or_else(keep_problem, |policy| Some(EnginePolicy(policy)))
     }
 
     #[cfg(feature = "env")]
-    /// A policy from environment variables: `values` holds, NUL-separated, the value of
-    /// `prefix` + each of the engine's `envNames` in order (empty when unset); JavaScript
-    /// reads them. NUL cannot occur in an environment variable.
+    /// A policy from environment variables, or undefined (see `build`): `values` holds,
+    /// NUL-separated, the value of `prefix` + each of the engine's `envNames` in order (empty
+    /// when unset); JavaScript reads them. NUL cannot occur in an environment variable.
     #[wasm_bindgen(js_name = fromEnv)]
-    pub fn from_env(prefix: &str, values: &str) -> Result<EnginePolicy, JsValue> {
+    pub fn from_env(prefix: &str, values: &str) -> Option<EnginePolicy> {
         let values: Vec<String> = nul_separated(values).map(String::from).collect();
         let parse = |text: &str| Some(js_sys::Number::from(JsValue::from_str(text)).value_of());
         options_from_env_values(prefix, &values, &parse)
             .and_then(|options| options.build())
-            .map(EnginePolicy)
-            .map_err(|err| to_js_error(&err))
+            .map_or_else(keep_problem, |policy| Some(EnginePolicy(policy)))
     }
 
     /// Field `index` (in `Field::ALL` order) of the validated policy, defaults included, as

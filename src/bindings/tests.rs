@@ -1,6 +1,7 @@
 //! wasm-bindgen tests: the engine as compiled to wasm32 and the binding's conversions, run in
 //! Node and Chromium by wasm-bindgen-test-runner.
 
+use super::errors::{policy_problem, policy_problem_number};
 use super::policy::{check_options, EnginePolicy};
 use crate::engine::{Field, PolicyOptions, Schedule};
 use alloc::string::String;
@@ -51,19 +52,26 @@ fn bad_slots_become_a_range_error_naming_the_field() {
     let present = 1 << Field::MaxAttempts.index();
     s[0] = 0.0;
     assert!(!check_options(present, &s));
-    let error = match EnginePolicy::new(present, &s, "") {
-        Ok(_) => panic!("maxAttempts 0 was accepted"),
-        Err(error) => error,
-    };
-    assert_eq!(
-        parts(error),
-        (
-            true,
-            "maxAttempts".into(),
-            "an integer from 1 to 4294967295".into(),
-            JsValue::from(0.0)
-        )
+    assert!(
+        EnginePolicy::build(present, &s, "").is_none(),
+        "maxAttempts 0 was accepted"
     );
+    assert_eq!(
+        policy_problem(),
+        "maxAttempts\0an integer from 1 to 4294967295\0R"
+    );
+    assert_eq!(policy_problem_number(), 0.0);
+}
+
+#[wasm_bindgen_test]
+fn a_bad_name_code_is_a_problem_too_and_a_good_policy_builds() {
+    let (_, mut s) = all_slots_unset();
+    s[Field::Jitter.index()] = 99.0;
+    assert!(EnginePolicy::build(1 << Field::Jitter.index(), &s, "").is_none());
+    assert!(policy_problem().starts_with("jitter\0one of 'none'"));
+    assert_eq!(policy_problem(), "", "taken once");
+    assert_eq!(policy_problem_number(), 99.0);
+    assert!(EnginePolicy::build(0, &s, "").is_some());
 }
 
 #[cfg(feature = "env")]
@@ -71,19 +79,12 @@ fn bad_slots_become_a_range_error_naming_the_field() {
 fn env_text_errors_become_type_errors() {
     let mut values = vec![""; Field::ALL.len()];
     values[Field::MaxDelay.index()] = "ten";
-    let error = match EnginePolicy::from_env("RETRY_", &values.join("\0")) {
-        Ok(_) => panic!("'ten' was accepted"),
-        Err(error) => error,
-    };
+    assert!(EnginePolicy::from_env("RETRY_", &values.join("\0")).is_none());
     assert_eq!(
-        parts(error),
-        (
-            false,
-            "RETRY_MAX_DELAY".into(),
-            "a number of seconds (or of ms, written 100ms)".into(),
-            JsValue::from_str("ten")
-        )
+        policy_problem(),
+        "RETRY_MAX_DELAY\0a number of seconds (or of ms, written 100ms)\0T\0ten"
     );
+    assert!(policy_problem_number().is_nan());
 }
 
 #[cfg(feature = "overload")]
@@ -108,7 +109,7 @@ fn budget_errors_are_range_errors_and_tokens_are_spent() {
     let mut budget =
         EngineBudget::new(f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN, 5.0).unwrap();
     let (present, s) = all_slots_unset();
-    let policy = EnginePolicy::new(present, &s, "").unwrap();
+    let policy = EnginePolicy::build(present, &s, "").unwrap();
     let mut run: EngineRun = policy.start(7.0);
     assert!(run.decide_within(&policy, &mut budget, 1, 0, 0.0, f64::NAN, f64::NAN) >= 0.0);
     // The second retry cannot be paid for: stop reason "budget" (index 4 → -5).
