@@ -1,6 +1,6 @@
 // Policy: validated retry options, built once and shared by any number of calls.
 import { engineFromEnv, freshSeed } from './engine.js';
-import { presets as presetOptions } from './generated/tables.js';
+import { awsPresets, presets as standardPresets } from './generated/tables.js';
 import { ENV_NAMES, ENV_PREFIX, PRESET_NAMES, engineToJSON, readCallOptions, readOptions, typeError } from './options.js';
 import { execute } from './retry.js';
 import { describe } from './describe.js';
@@ -129,15 +129,25 @@ function fromEngine(engine) {
 }
 
 /**
- * Named policies: `default`, `aggressive`, `conservative` (seed 004) and `awsStandard`. Each
- * is built on first use, so importing the package builds none.
+ * Named policies: `default`, `aggressive`, `conservative` (the retry standard), and in the
+ * Node builds `awsStandard` and `aws2026`. Each is built on first use, so importing the
+ * package builds none.
  */
 export const presets = {};
+// The browser build leaves the AWS presets out: they serve AWS SDK clients, which jitterbug
+// joins in Node (toAwsRetryStrategy). Asking for one there says so, rather than give undefined.
+const presetOptions = NODE ? { ...standardPresets, ...awsPresets } : standardPresets;
 for (const name of PRESET_NAMES) {
   let policy;
+  const options = presetOptions[name];
   Object.defineProperty(presets, name, {
-    enumerable: true,
-    get: () => (policy ??= new Policy(presetOptions[name])),
+    enumerable: options !== undefined,
+    get: () => {
+      if (options === undefined) {
+        throw new TypeError(`presets.${name} is not in the browser build, which leaves out what serves AWS SDK clients; in a page, use Policy.fromJSON with the JSON of presets.${name}.toJSON() from Node`);
+      }
+      return (policy ??= new Policy(options));
+    },
   });
 }
 Object.freeze(presets);

@@ -6,7 +6,9 @@ use jitterbug::engine::breaker::{Reason, State, BREAKER_FIELDS, BUCKETS};
 use jitterbug::engine::budget::BUDGET_FIELDS;
 use jitterbug::engine::env::DEFAULT_PREFIX;
 use jitterbug::engine::http::{ResponseOutcome, STATUS_BOUNDS};
-use jitterbug::engine::presets::{budget_preset, preset, BUDGET_PRESET_NAMES, PRESET_NAMES};
+use jitterbug::engine::presets::{
+    budget_preset, preset, AWS_PRESET_NAMES, BUDGET_PRESET_NAMES, PRESET_NAMES,
+};
 use jitterbug::engine::retry_after::DELAY_HEADERS;
 use jitterbug::engine::{
     Backoff, Field, FieldKind, Jitter, LongRetryAfter, PolicyError, PolicyOptions, StopReason,
@@ -98,16 +100,20 @@ fn main() {
         "export const breakerReasons = {};",
         list(Reason::ALL.map(Reason::name))
     );
-    let presets: Vec<String> = PRESET_NAMES
-        .iter()
-        .map(|name| {
-            format!(
-                "{name}: {}",
-                options_object(&preset(name).expect("a listed preset"))
-            )
-        })
-        .collect();
-    println!("export const presets = {{ {} }};", presets.join(", "));
+    // Two tables: the browser build leaves the AWS presets out (they serve AWS SDK clients).
+    let presets = |aws: bool| -> String {
+        let objects: Vec<String> = PRESET_NAMES
+            .iter()
+            .filter(|name| AWS_PRESET_NAMES.contains(name) == aws)
+            .map(|name| {
+                let options = preset(name).expect("a listed preset");
+                format!("{name}: {}", options_object(&options))
+            })
+            .collect();
+        format!("{{ {} }}", objects.join(", "))
+    };
+    println!("export const presets = {};", presets(false));
+    println!("export const awsPresets = {};", presets(true));
 }
 
 /// The options that are set, as a JavaScript object literal with the fields' JSON names.
@@ -125,6 +131,13 @@ fn options_object(options: &PolicyOptions) -> String {
     }
     if let Some(j) = options.jitter {
         fields.push(format!("jitter: {:?}", j.name()));
+    }
+    if let Some(c) = options.long_retry_after {
+        fields.push(format!("longRetryAfter: {:?}", c.name()));
+    }
+    if let Some(delays) = &options.delays {
+        let items: Vec<String> = delays.iter().map(f64::to_string).collect();
+        fields.push(format!("backoff: [{}]", items.join(", ")));
     }
     for field in Field::ALL {
         if let Some(Some(names)) = numbers.names_mut(field) {

@@ -20,6 +20,9 @@ pub const PRESET_NAMES: [&str; 5] = [
     "aws2026",
 ];
 
+/// The presets that follow the AWS SDKs' retry modes (the others are the retry standard's).
+pub const AWS_PRESET_NAMES: [&str; 2] = ["awsStandard", "aws2026"];
+
 /// The errors the AWS SDKs treat as throttling: their error type `THROTTLING`, HTTP 429 and
 /// the services' throttling error codes.
 pub const AWS_THROTTLING: [&str; 16] = [
