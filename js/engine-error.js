@@ -1,8 +1,8 @@
 // The engine's errors cross the boundary as their parts, `[isRangeError, name, expected,
 // value]` (src/bindings/errors.rs); the generated glue throws what this makes of them
 // (scripts/build.mjs patches it in): a TypeError or RangeError that names the field and the
-// value, written as JavaScript writes it. A policy's error comes as text and a number instead
-// (`policyError`).
+// value, written as JavaScript writes it. A policy's error comes as its field, its expectation
+// and its value instead (`policyError`).
 
 /** The error the engine's `parts` describe (anything else is thrown as it is). */
 export function engineError(parts) {
@@ -13,10 +13,9 @@ export function engineError(parts) {
 }
 
 /**
- * The error of the policy that just failed to build, from the engine's `policyProblem` text
- * (name, expected, kind and a text value, NUL-separated) and `number` (its numeric value).
+ * The RangeError of the policy that just failed to build: the engine says what field `name`
+ * must be (`expected`) and the `value` it got.
  */
-export function policyError(text, number) {
-  const [name, expected, kind, value = number] = text.split('\0');
-  return engineError([kind === 'R', name, expected, value]);
+export function policyError(name, expected, value) {
+  return engineError([true, name, expected, value]);
 }

@@ -2,18 +2,12 @@
 // (./init.js is init-sync.js or init-async.js, chosen per build).
 export { ready } from './init.js';
 import { ready } from './init.js';
-import { statusBounds } from './generated/tables.js';
+import { fields, statusBounds } from './generated/tables.js';
 import {
-  EnginePolicy, retriesMethod as methodRule, policyProblem, policyProblemNumber,
+  EnginePolicy, retriesMethod as methodRule, policyProblem, policyProblemField, policyProblemValue,
   responseOutcome as outcomeRule, delayHintMs as delayHintRule,
 } from './generated/glue.js';
 import { policyError } from './engine-error.js';
-
-/** The engine policy `built` (undefined when the options made none: its error is thrown). */
-function builtOrThrow(built) {
-  if (built === undefined) throw policyError(policyProblem(), policyProblemNumber());
-  return built;
-}
 
 /**
  * A seed for one call's schedule (or an unseeded breaker): a whole number below 2^53. Seeds
@@ -27,7 +21,9 @@ export function freshSeed() {
 /** A validated engine policy; throws the engine's TypeError or RangeError. */
 export function newEnginePolicy(present, slots, lists) {
   ready();
-  return builtOrThrow(EnginePolicy.build(present, slots, lists));
+  const engine = EnginePolicy.build(present, slots, lists);
+  if (engine === undefined) throw policyError(fields[policyProblemField()][0], policyProblem(), policyProblemValue());
+  return engine;
 }
 
 /**
@@ -66,5 +62,5 @@ export function engineFromEnv(prefix, values) {
   if (typeof EnginePolicy.fromEnv !== 'function') {
     throw new TypeError('Policy.fromEnv is not in the browser build: browsers have no environment variables. Send the policy as JSON and use Policy.fromJSON');
   }
-  return builtOrThrow(EnginePolicy.fromEnv(prefix, values));
+  return EnginePolicy.fromEnv(prefix, values);
 }

@@ -279,6 +279,7 @@ export declare class Policy {
  * 500 ms after throttling, up to 20 s, 3 attempts; only throttling and transient errors
  * retried: a 501 is not) and with the constants the SDKs adopted in 2026 as `aws2026` (50 ms,
  * 1 s after throttling). Pair the AWS ones with `RetryBudget.presets` of the same name.
+ * The AWS ones are Node-only: in the browser build, reading one throws a `TypeError`.
  */
 export declare const presets: {
   readonly default: Policy;

@@ -3,8 +3,10 @@
 use alloc::string::String;
 use core::cell::Cell;
 
-use crate::engine::{ErrorKind, PolicyError, Value};
-#[cfg(any(feature = "overload", feature = "infra"))]
+#[cfg(any(feature = "overload", feature = "infra", feature = "env"))]
+use crate::engine::ErrorKind;
+use crate::engine::{Field, PolicyError, Value};
+#[cfg(any(feature = "overload", feature = "infra", feature = "env"))]
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
@@ -12,8 +14,9 @@ use wasm_bindgen::prelude::*;
 /// or text): the package's JavaScript (js/engine-error.js) turns them into the `TypeError` or
 /// `RangeError` that names the field and the value, the number as JavaScript writes it. The
 /// module then carries no message building and no number formatting. (Budgets, breakers and
-/// the infrastructure exports: Node builds only. A policy's error goes by `policyProblem`.)
-#[cfg(any(feature = "overload", feature = "infra"))]
+/// the infrastructure exports and the environment reader: Node builds only. A policy built
+/// from slots reports its error by `policyProblem`.)
+#[cfg(any(feature = "overload", feature = "infra", feature = "env"))]
 pub fn to_js_error(err: &PolicyError) -> JsValue {
     let parts = Array::new();
     parts.push(&JsValue::from_bool(err.kind == ErrorKind::Range));
@@ -40,51 +43,52 @@ pub fn number_text(n: f64) -> String {
 /// The error of the last policy that failed to build (see `EnginePolicy.build`). A policy's
 /// error does not cross as a JavaScript value: creating one needs the module's table of
 /// JavaScript references and its management code, which the browser's module otherwise does
-/// without. So JavaScript asks for its parts, as text and a number.
-struct LastProblem(Cell<Option<PolicyError>>, Cell<f64>);
+/// without. Slots can only fail a range check (JavaScript checks their types), so JavaScript
+/// asks for the field, what it must be and the value, and throws the RangeError.
+struct LastProblem {
+    field: Cell<usize>,
+    expected: Cell<&'static str>,
+    value: Cell<f64>,
+}
 
 // Safety: wasm32 without the atomics feature runs one thread, so the cells are never shared.
 unsafe impl Sync for LastProblem {}
 
-static LAST_PROBLEM: LastProblem = LastProblem(Cell::new(None), Cell::new(f64::NAN));
+static LAST_PROBLEM: LastProblem = LastProblem {
+    field: Cell::new(0),
+    expected: Cell::new(""),
+    value: Cell::new(f64::NAN),
+};
 
-/// Keeps `err` for `policyProblem`, and gives `None` for the caller to return.
+/// Keeps `err` (a range error about a policy field) for `policyProblem`, and gives `None`
+/// for the caller to return.
 pub(crate) fn keep_problem<T>(err: PolicyError) -> Option<T> {
-    let number = match err.value {
+    LAST_PROBLEM
+        .field
+        .set(err.field.map_or(usize::MAX, Field::index));
+    LAST_PROBLEM.expected.set(err.expected);
+    LAST_PROBLEM.value.set(match err.value {
         Value::Number(n) => n,
         Value::Text(_) => f64::NAN,
-    };
-    LAST_PROBLEM.1.set(number);
-    LAST_PROBLEM.0.set(Some(err));
+    });
     None
 }
 
-/// The last policy error's parts, NUL-separated: the name, what it must be, `R` (a range
-/// error) or `T` (a type error) and, when the value is text, the value; a numeric value is
-/// `policyProblemNumber()`. Empty when no policy failed since the last call.
+/// What the field of the last policy error must be (`policyProblemField`, `policyProblemValue`
+/// say which field and what it got); empty when no policy failed.
 #[wasm_bindgen(js_name = policyProblem)]
 pub fn policy_problem() -> String {
-    let Some(err) = LAST_PROBLEM.0.take() else {
-        return String::new();
-    };
-    let kind = if err.kind == ErrorKind::Range {
-        "R"
-    } else {
-        "T"
-    };
-    let mut parts = err.name;
-    for part in ["\0", err.expected, "\0", kind] {
-        parts.push_str(part);
-    }
-    if let Value::Text(text) = &err.value {
-        parts.push('\0');
-        parts.push_str(text);
-    }
-    parts
+    String::from(LAST_PROBLEM.expected.get())
 }
 
-/// The last policy error's value, when it is a number (NaN otherwise).
-#[wasm_bindgen(js_name = policyProblemNumber)]
-pub fn policy_problem_number() -> f64 {
-    LAST_PROBLEM.1.get()
+/// The last policy error's field, as its index in the engine's `Field::ALL`.
+#[wasm_bindgen(js_name = policyProblemField)]
+pub fn policy_problem_field() -> usize {
+    LAST_PROBLEM.field.get()
+}
+
+/// The last policy error's value.
+#[wasm_bindgen(js_name = policyProblemValue)]
+pub fn policy_problem_value() -> f64 {
+    LAST_PROBLEM.value.get()
 }

@@ -10,6 +10,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::errors::keep_problem;
+#[cfg(feature = "env")]
+use super::errors::to_js_error;
 use super::run::EngineRun;
 #[cfg(feature = "env")]
 use crate::engine::env::options_from_env_values;
@@ -133,16 +135,17 @@ impl EnginePolicy {
     }
 
     #[cfg(feature = "env")]
-    /// A policy from environment variables, or undefined (see `build`): `values` holds,
-    /// NUL-separated, the value of `prefix` + each of the engine's `envNames` in order (empty
-    /// when unset); JavaScript reads them. NUL cannot occur in an environment variable.
+    /// A policy from environment variables: `values` holds, NUL-separated, the value of
+    /// `prefix` + each of the engine's `envNames` in order (empty when unset); JavaScript
+    /// reads them. NUL cannot occur in an environment variable.
     #[wasm_bindgen(js_name = fromEnv)]
-    pub fn from_env(prefix: &str, values: &str) -> Option<EnginePolicy> {
+    pub fn from_env(prefix: &str, values: &str) -> Result<EnginePolicy, JsValue> {
         let values: Vec<String> = nul_separated(values).map(String::from).collect();
         let parse = |text: &str| Some(js_sys::Number::from(JsValue::from_str(text)).value_of());
         options_from_env_values(prefix, &values, &parse)
             .and_then(|options| options.build())
-            .map_or_else(keep_problem, |policy| Some(EnginePolicy(policy)))
+            .map(EnginePolicy)
+            .map_err(|err| to_js_error(&err))
     }
 
     /// Field `index` (in `Field::ALL` order) of the validated policy, defaults included, as

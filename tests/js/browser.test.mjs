@@ -20,6 +20,10 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>jitterbug browser test
   try { new Policy({ maxAttempts: 0 }); } catch (e) { results.error = [e.constructor.name, e.message]; }
   try { Policy.fromEnv({}); } catch (e) { results.fromEnv = [e.constructor.name, e.message]; }
   try { new RetryBudget(); } catch (e) { results.budget = [e.constructor.name, e.message]; }
+  results.presetNames = Object.keys(jitterbug.presets);
+  try { jitterbug.presets.awsStandard; } catch (e) { results.awsPreset = [e.constructor.name, e.message]; }
+  try { new Policy({ backoff: [100, 20000] }); } catch (e) { results.listError = [e.constructor.name, e.message]; }
+  results.listed = new Policy({ backoff: [100, 250], jitter: 'none' }).delays(3);
   let calls = 0;
   results.value = await retry(async ({ attempt }) => { calls++; if (attempt < 3) throw new Error('flaky'); return 'ok'; },
     { initialDelay: 5, maxDelay: 5 });
@@ -144,6 +148,11 @@ test('the package works in Chromium from a <script type="module">, without a bun
   assert.deepEqual(results.error, ['RangeError', '`maxAttempts` must be an integer from 1 to 4294967295, got 0']);
   assert.equal(results.fromEnv[0], 'TypeError');
   assert.match(results.fromEnv[1], /not in the browser build: browsers have no environment variables/);
+  // The AWS presets serve AWS SDK clients (Node): named, not listed, and refused clearly.
+  assert.deepEqual(results.presetNames, ['default', 'aggressive', 'conservative']);
+  assert.deepEqual(results.awsPreset, ['TypeError', 'presets.awsStandard is not in the browser build, which leaves out what serves AWS SDK clients; in a page, use Policy.fromJSON with the JSON of presets.awsStandard.toJSON() from Node']);
+  assert.deepEqual(results.listError, ['RangeError', '`backoff` must be a non-empty list of delays, each from 0 to `maxDelay`, got 20000']);
+  assert.deepEqual(results.listed, [100, 250, 250]);
   assert.equal(results.budget[0], 'TypeError');
   assert.match(results.budget[1], /not in the browser build/);
   assert.equal(results.value, 'ok');
