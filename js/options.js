@@ -161,14 +161,9 @@ export class Plan {
 export function engineToJSON(engine, lists) {
   const json = {};
   tables.fields.forEach(([name, kind], index) => {
-    if (kind === 'names' && lists !== undefined) {
-      json[name] = [...(lists[name] ?? [])];
-      return;
-    }
     if (kind === 'names') {
-      const items = [];
-      for (let item; (item = engine.listItem(index, items.length)) !== undefined;) items.push(item);
-      json[name] = items;
+      // Only a policy read from the environment (Node builds) has no lists of its own.
+      json[name] = NODE && lists === undefined ? listOf(engine, index) : [...(lists[name] ?? [])];
       return;
     }
     const value = engine.slot(index);
@@ -180,6 +175,13 @@ export function engineToJSON(engine, lists) {
     json[name] = kind === 'name' ? NAMES_OF[name][value] : value;
   });
   return json;
+}
+
+/** A list field of a policy read from the environment, from the engine. */
+function listOf(engine, index) {
+  const items = [];
+  for (let item; (item = engine.listItem(index, items.length)) !== undefined;) items.push(item);
+  return items;
 }
 
 /** A policy's list of delays, read from the engine (a policy read from the environment). */

@@ -18,12 +18,6 @@ if (typeof globalThis.TextEncoder === 'undefined') {
       }
       return Uint8Array.from(bytes);
     }
-
-    encodeInto(text, view) {
-      const bytes = this.encode(text);
-      view.set(bytes);
-      return { read: String(text).length, written: bytes.length };
-    }
   };
 }
 

@@ -29,8 +29,8 @@ function patchGlue(file) {
     // own loader and its deprecation branches are left out of the bundle.
     ['export { initSync, __wbg_init as default };', 'export { initSync, __wbg_init as default, __wbg_get_imports, __wbg_finalize_init };'],
     // Every host the package supports (Node 18+, browsers with ES2022) has encodeInto and
-    // FinalizationRegistry; the inline build's stand-in TextEncoder (js/text-codec.js) has
-    // encodeInto too. The fallbacks are dead weight in the browser bundle.
+    // FinalizationRegistry (and the glue no longer uses encodeInto: see passString below).
+    // The fallbacks are dead weight in the browser bundle.
     ["if (!('encodeInto' in cachedTextEncoder)) {", 'if (false) {'],
   ];
   let glue = readFileSync(file, 'utf8');
@@ -44,6 +44,12 @@ function patchGlue(file) {
   const thrown = /throw takeFromExternrefTable0\((ret\[[01]\])\);/g;
   glue = glue.replace(thrown, 'throw engineError(takeFromExternrefTable0($1));');
   if (/throw takeFromExternrefTable0|throw takeObject/.test(glue)) throw new Error("build: wasm-bindgen's glue throws in a form patchGlue does not know; update it");
+  // Strings cross by TextEncoder.encode alone (the glue's own path when it has no realloc):
+  // its ASCII loop and encodeInto path speed up long strings, and ours are short (an error's
+  // identifiers, a policy's lists, a response's delay headers), crossing only after a failure.
+  const passString = /function passStringToWasm0\(arg, malloc, realloc\) \{\n    if \(realloc === undefined\) \{\n([\s\S]*?)\n    \}\n[\s\S]*?\n\}\n/;
+  if (!passString.test(glue)) throw new Error("build: wasm-bindgen's glue no longer has passStringToWasm0 as patchGlue knows it; update it");
+  glue = glue.replace(passString, 'function passStringToWasm0(arg, malloc, realloc) {\n$1\n}\n');
   const noRegistry = "(typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(";
   if (!glue.includes(noRegistry)) throw new Error("build: wasm-bindgen's glue no longer has its FinalizationRegistry fallback; update patchGlue");
   glue = glue.replaceAll(noRegistry, 'new FinalizationRegistry(');
