@@ -237,8 +237,9 @@ export interface PolicyOptions extends Omit<PolicyJSON, 'backoff'>, RetryBehavio
    * As in {@link PolicyJSON.backoff}, or, for the rare schedule no list or formula says, a
    * function: `(retry, error) => ms` returns the base delay before retry `retry` (1 = the
    * retry after the first attempt) after `error`; jitter and `maxDelay` still apply, and it
-   * is asked only when a retry may follow. A function is not data: `toJSON` and `toEnv`
-   * refuse such a policy, and `throttlingDelay`/`transientDelay` may not be set beside it.
+   * is asked only when a retry may follow (and by `delays(n)` previews, with no error). A
+   * function is not data: `toJSON` and `toEnv` refuse such a policy, and
+   * `throttlingDelay`/`transientDelay` may not be set beside it.
    * @throws {RangeError} (from the call) when it returns a negative number or NaN.
    */
   backoff?: Backoff | readonly number[] | ((retry: number, error: unknown) => number);

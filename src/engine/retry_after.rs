@@ -216,6 +216,24 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 const NOW_2026: f64 = 1_796_256_000_000.0;
 
 #[cfg(test)]
+mod long_retry_after {
+    use super::LongRetryAfter;
+
+    #[test]
+    fn names_and_indexes_are_the_ones_the_binding_passes() {
+        for (i, choice) in LongRetryAfter::ALL.into_iter().enumerate() {
+            assert_eq!(choice.index(), i);
+            assert_eq!(LongRetryAfter::from_name(choice.name()), Some(choice));
+        }
+        assert_eq!(
+            LongRetryAfter::ALL.map(LongRetryAfter::name),
+            ["stop", "cap"]
+        );
+        assert_eq!(LongRetryAfter::from_name("Cap"), None);
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

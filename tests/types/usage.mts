@@ -12,6 +12,14 @@ const json: PolicyJSON = policy.toJSON();
 const copy: Policy = Policy.fromJSON(json);
 const fromEnv: Policy = Policy.fromEnv(process.env, { prefix: 'PAYMENTS_' });
 const delays: number[] = copy.delays(3);
+const stepped = new Policy({ backoff: [100, 250, 1000], jitter: 'none', longRetryAfter: 'cap' });
+const listed: PolicyJSON['backoff'] = stepped.toJSON().backoff;
+const custom = new Policy({ backoff: (retry: number, error: unknown) => (error instanceof Error ? 50 : 10) * retry });
+// @ts-expect-error a backoff function is not data
+const notData: PolicyJSON = { backoff: (n: number) => n };
+// @ts-expect-error longRetryAfter is 'stop' or 'cap'
+new Policy({ longRetryAfter: 'wait' });
+void [stepped, listed, custom, notData];
 
 async function main(): Promise<void> {
   const text: string = await retry(async ({ attempt, signal }: AttemptContext) => `attempt ${attempt} ${signal.aborted}`);
