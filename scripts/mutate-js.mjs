@@ -25,7 +25,7 @@ const FILES = ['retry.js', 'sleep.js', 'fetch.js', 'options.js', 'policy.js', 'b
   .filter((f) => only === undefined || only.split(',').includes(f));
 // The tests that exercise js/ in Node, fast enough to run once per mutant (the browser, package,
 // page and garbage-collection tests run the same code through slower harnesses).
-const TESTS = ['retry', 'policy', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget', 'breaker', 'traps', 'aws', 'fake-timers',
+const TESTS = ['retry', 'policy', 'delays', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget', 'breaker', 'traps', 'aws', 'fake-timers',
   'coordination', 'redis']
   .map((name) => `tests/js/${name}.test.mjs`);
 
