@@ -2,8 +2,9 @@
 //!
 //! Options cross the boundary as numbers: the package's JavaScript reads an options object
 //! with the generated field table and passes one array of slots, one per field (`Field::ALL`
-//! order, backoff and jitter as indexes into their name lists), with a bitmask of the slots
-//! the user set. That keeps per-call validation free of string copies.
+//! order, name fields as indexes into their name lists, a list of delays after the fields),
+//! with a bitmask of the slots the user set. That keeps per-call validation free of string
+//! copies. Only the name lists (`retryOn`, …) cross as text.
 
 use super::lists::{nul_separated, separated};
 use alloc::string::String;
@@ -71,8 +72,8 @@ fn options_from_slots(present: u32, slots: &[f64]) -> Result<PolicyOptions, Poli
 }
 
 /// `true` when the slots make a valid policy: the cheap check `retry(fn, options)` runs when
-/// a call site's options change. When it fails, `new EnginePolicy` with the same slots throws
-/// the error.
+/// a call site's options change. When it fails, `EnginePolicy.build` with the same slots gives
+/// the error (see `policyProblem`).
 /// (Node builds: the browser build, kept small, builds a policy instead.)
 #[cfg(feature = "overload")]
 #[wasm_bindgen(js_name = checkOptions)]

@@ -94,8 +94,11 @@ test('a backoff function chooses each base delay from the retry number and the e
     return retryNumber * 5;
   };
   assert.deepEqual(await waits({ backoff, jitter: 'none', maxAttempts: 4 }), [5, 10, 15]);
-  // Asked only when a retry may follow: not after the last attempt.
   assert.deepEqual(seen, [[1, 'failure 1'], [2, 'failure 2'], [3, 'failure 3']]);
+  // Asked only when a retry may follow: not after the last attempt fails.
+  seen.length = 0;
+  await assert.rejects(retry(flaky(9), { backoff, jitter: 'none', maxAttempts: 3 }), RetryExhaustedError);
+  assert.deepEqual(seen, [[1, 'failure 1'], [2, 'failure 2']]);
   // Capped at maxDelay, and jittered like any base.
   assert.deepEqual(await waits({ backoff: () => 1e9, jitter: 'none', initialDelay: 1, maxDelay: 7, maxAttempts: 2 }), [7]);
   const jittered = await waits({ backoff: () => 8, seed: 3, maxAttempts: 3 });

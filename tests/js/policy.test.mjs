@@ -53,6 +53,10 @@ test('wrong types and unknown fields are TypeErrors naming the field and the val
   assert.throws(() => new Policy({ maxAttemps: 3 }), { name: 'TypeError', message: /^Unknown option `maxAttemps` \(known: maxAttempts, / });
   assert.throws(() => new Policy(5), { name: 'TypeError', message: 'Expected options to be an object or a Policy, got 5' });
   assert.throws(() => new Policy({ signal: new AbortController().signal }), { name: 'TypeError', message: /`signal` belongs to a call/ });
+  // A call's options are named as such, whatever the wrong value.
+  for (const [call, shown] of [[null, 'null'], [5, '5']]) {
+    assert.throws(() => new Policy().execute(() => 1, call), { name: 'TypeError', message: `Expected call options to be an object, got ${shown}` });
+  }
 });
 
 test('undefined fields count as absent', () => {

@@ -107,6 +107,18 @@ test('retryOn and abortOn match an error\'s causes too (fetch puts the socket\'s
   attempts = 0;
   await assert.rejects(retry(async () => { attempts += 1; throw reset(); }, { abortOn: ['ECONNRESET'], initialDelay: 0 }), TypeError);
   assert.equal(attempts, 1);
+  // Eight errors deep (the error and seven causes) is read; a ninth is not, so a chain that
+  // never ends costs a bounded walk.
+  const chain = (length) => {
+    let error = Object.assign(new Error('bottom'), { code: 'ECONNRESET' });
+    for (let i = 1; i < length; i++) error = new Error(`wrapper ${i}`, { cause: error });
+    return error;
+  };
+  for (const [length, expected] of [[8, 2], [9, 1]]) {
+    attempts = 0;
+    await retry(async () => { if (++attempts < 2) throw chain(length); }, { retryOn: ['ECONNRESET'], initialDelay: 0 }).catch(() => {});
+    assert.equal(attempts, expected, `a chain of ${length}`);
+  }
   // A cause chain that loops, or a cause getter that throws, is read safely.
   const looped = new Error('a');
   looped.cause = looped;
