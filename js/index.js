@@ -1,7 +1,7 @@
 // jitterbug: retries with backoff and jitter, decided by a WebAssembly engine.
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
-import { Policy } from './policy.js';
-import { readOptions } from './options.js';
+import { Policy, planIfPolicy } from './policy.js';
+import { readCallOptions, readOptions } from './options.js';
 import { execute } from './retry.js';
 import { isInstance } from './describe.js';
 import { AttemptTimeoutError, RetryExhaustedError } from './errors.js';
@@ -34,7 +34,8 @@ let defaultPlan;
  * (then `call` may carry `signal`, `retryIf`, `onRetry`) or a plain options object.
  */
 export function retry(fn, options, call) {
-  if (isInstance(options, Policy)) return options.execute(fn, call);
+  const policyPlan = planIfPolicy(options);
+  if (policyPlan !== undefined) return execute(policyPlan, fn, call === undefined ? undefined : readCallOptions(call));
   if (call !== undefined) {
     throw new TypeError('A third argument to retry() is only read with a Policy; put `signal`, `retryIf` and `onRetry` in the options object');
   }

@@ -11,12 +11,18 @@ const MAX_PREVIEW = 100_000;
 
 /** A Policy's validated plan, for the package's other entry points (retry, retryFetch). */
 export let planOf;
+/**
+ * `value`'s plan if it is a Policy of this copy of the package, else undefined: a brand check,
+ * cheaper than `instanceof` (which a Proxy can make throw) on the success path of `retry`.
+ */
+export let planIfPolicy;
 
 export class Policy {
   #plan;
 
   static {
     planOf = (policy) => policy.#plan;
+    planIfPolicy = (value) => (typeof value === 'object' && value !== null && #plan in value ? value.#plan : undefined);
   }
 
   /** @param {object} [options] policy fields plus `retryIf` / `onRetry` (see index.d.ts). */
