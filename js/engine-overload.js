@@ -2,9 +2,9 @@
 // `overload`). The browser build's module has none of these: js/browser/overload.js stands in.
 import { freshSeed, ready } from './engine.js';
 import { breakerFields } from './generated/tables.js';
+import { EngineBreaker, EngineBudget, checkOptions as check } from './generated/glue.js';
 
 const BREAKER_SEED = breakerFields.indexOf('seed');
-import { EngineBreaker, EngineBudget, checkOptions as check } from './generated/glue.js';
 
 /** `true` when the option slots make a valid policy (see src/bindings/policy.rs). */
 export function checkOptions(present, slots) {

@@ -40,7 +40,7 @@ const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
-// The behaviour fields that are functions (`backoff` too may be one: see readBackoff).
+// The behaviour fields that are functions (`backoff` may be one too: see readOptions).
 const HOOKS = ['retryIf', 'onRetry', 'retryOnResult', 'onGiveUp'];
 const BEHAVIOUR_FIELDS = [...HOOKS, 'unref', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
 // Only a call has these: the same AbortSignal or idempotency key never serves two calls.
@@ -107,7 +107,7 @@ export class Plan {
   constructor(present, slots, lists, hooks, signal, budget, breaker, guards, unref) {
     this.present = present;
     this.slots = slots;
-    // The list fields given, by name, or undefined for none.
+    // The list fields given (and a list of delays, as `backoff`), by name, or undefined for none.
     this.lists = lists;
     // A backoff function (retry, error) => base delay in ms, or undefined.
     this.backoff = hooks?.backoff;
@@ -192,8 +192,8 @@ function delaysOf(engine) {
 }
 
 // The engine's check is a pure function of the slots, so the last slots it accepted are kept:
-// a call site that passes the same values again (an options literal) is answered by ten
-// comparisons instead of a call into WebAssembly. Rejected slots are never kept.
+// a call site that passes the same values again (an options literal) is answered by comparing
+// the slots instead of a call into WebAssembly. Rejected slots are never kept.
 let lastValidPresent = -1;
 let lastValidSlots = NO_SLOTS.slice();
 

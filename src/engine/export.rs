@@ -104,7 +104,10 @@ pub fn to_step_functions(
     if retries > ASL_MAX_ATTEMPTS {
         losses.push(Loss::AttemptsCapped(ASL_MAX_ATTEMPTS));
     }
-    let first_delay = policy.delays().map_or(policy.initial_delay(), |d| d[0]);
+    let first_delay = policy
+        .delays()
+        .and_then(|delays| delays.first().copied())
+        .unwrap_or(policy.initial_delay());
     let interval_seconds = whole_seconds(first_delay, ASL_MAX_INTERVAL_SECONDS);
     if f64::from(interval_seconds) * 1000.0 != first_delay {
         losses.push(Loss::IntervalRounded(first_delay, interval_seconds));
