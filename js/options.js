@@ -17,7 +17,7 @@ export { stopReasons as STOP_REASONS, presetNames as PRESET_NAMES, envNames as E
 export const backoffKinds = Object.freeze([...tables.backoffNames]);
 export const jitterKinds = Object.freeze([...tables.jitterNames]);
 
-const FIELDS = new Map(tables.fields.map(([name, kind], index) => [name, { index, kind }]));
+const FIELDS = new Map(tables.fields.map(([name, kind], index) => [name, { index, kind, numeric: kind === 'number' || kind === 'duration' }]));
 const NAMES_OF = { backoff: tables.backoffNames, jitter: tables.jitterNames, longRetryAfter: tables.longRetryAfterNames };
 const NAME_CODES = Object.fromEntries(Object.entries(NAMES_OF).map(([field, names]) => [field, new Map(names.map((name, code) => [name, code]))]));
 // The backoff code that says "a list of delays", which crosses in the slots after the fields'.
@@ -216,6 +216,7 @@ export function readOptions(options, allowSignal) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected options to be an object or a Policy, got ${describe(options)}`);
   }
+  if (allowSignal && lastPlainPlan !== undefined && isLastPlain(options)) return lastPlainPlan;
   const slots = NO_SLOTS.slice();
   let present = 0;
   let lists, hooks, signal, budget, breaker, guards, unref;
@@ -302,7 +303,28 @@ export function readOptions(options, allowSignal) {
     else if (!checkOptions(present, slots)) plan.makeEngine(); // throws, for the first bad field
     rememberValid(present, slots);
   }
+  if (allowSignal && (lists ?? hooks ?? signal ?? unref ?? budget ?? breaker ?? guards) === undefined) lastPlainPlan = plan;
   return plan;
+}
+
+// The last plan read from inline options of numbers alone. Such a plan is data (nothing in it
+// belongs to one call), so a call site that passes the same numbers again (an options literal)
+// gets it back without a slot array, a plan or a check being made.
+let lastPlainPlan;
+
+/**
+ * Whether `options` holds numbers alone, and exactly the last plain plan's. An object with no
+ * fields is never one: it may be another copy's Policy, which the full read refuses.
+ */
+function isLastPlain(options) {
+  let present = 0;
+  for (const key in options) {
+    const value = options[key];
+    const field = FIELDS.get(key);
+    if (typeof value !== 'number' || !field?.numeric || lastPlainPlan.slots[field.index] !== value) return false;
+    present |= 1 << field.index;
+  }
+  return present !== 0 && present === lastPlainPlan.present;
 }
 
 /** The per-call options of `policy.execute(fn, call)`: `signal`, `retryIf`, `onRetry`. */

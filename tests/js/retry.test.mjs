@@ -483,3 +483,26 @@ test('onGiveUp hears once why a call gave up; aborts and successes say nothing; 
   assert.equal(typeof event.elapsed, 'number');
   assert.throws(() => retry(async () => 1, { onGiveUp: 1 }), { name: 'TypeError', message: '`onGiveUp` must be a function, got 1' });
 });
+
+test('inline options: a literal repeated at a call site is read once, and every other value is still checked', async () => {
+  const options = () => ({ maxAttempts: 2, initialDelay: 1, jitter: 'none' });
+  // The same numbers again: the same plan, so the same schedule.
+  for (let i = 0; i < 3; i++) assert.equal(await retry(flaky(1).fn, { maxAttempts: 2, initialDelay: 1 }), 'done');
+  await assert.rejects(retry(flaky(5).fn, { maxAttempts: 2, initialDelay: 1 }), RetryExhaustedError);
+  // A changed value, a number where a name belongs, or one out of range is read and refused.
+  assert.equal(await retry(flaky(1).fn, options()), 'done');
+  // (0 is the code 'none' crosses as: a number there is still a wrong type.)
+  assert.throws(() => retry(flaky(1).fn, { ...options(), jitter: 0 }), { name: 'TypeError', message: '`jitter` must be a string, got 0' });
+  assert.throws(() => retry(flaky(1).fn, { maxAttempts: 2, initialDelay: 1, jitter: 'none', maxDelay: 0.5 }), { name: 'RangeError' });
+  assert.equal(await retry(flaky(1).fn, { maxAttempts: 2, initialDelay: 1 }), 'done');
+  assert.throws(() => retry(flaky(1).fn, { maxAttempts: 0, initialDelay: 1 }), { name: 'RangeError' });
+  assert.throws(() => retry(flaky(1).fn, { maxAttempts: '2', initialDelay: 1 }), { name: 'TypeError' });
+  // One field fewer is another plan: maxAttempts back to its default of 3.
+  let calls = 0;
+  await retry(async () => { calls += 1; if (calls < 3) throw new Error('again'); }, { initialDelay: 1 });
+  assert.equal(calls, 3);
+  // An object with no fields of its own after an empty literal: another copy's Policy is still refused.
+  assert.equal(await retry(flaky(0).fn, {}), 'done');
+  const foreign = new (class Policy { execute() {} delays() {} })();
+  assert.throws(() => retry(flaky(0).fn, foreign), { name: 'TypeError', message: /another copy of jitterbug/ });
+});
