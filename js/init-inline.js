@@ -9,7 +9,7 @@ let compiled = false;
 
 export function ready() {
   if (!compiled) {
-    initSync({ module: Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0)) });
+    initSync({ module: Uint8Array.from(atob(wasmBase64()), (c) => c.charCodeAt(0)) });
     compiled = true;
   }
 }

@@ -8,7 +8,7 @@ let compiled = false;
 
 export function ready() {
   if (!compiled) {
-    initSync({ module: Buffer.from(wasmBase64, 'base64') });
+    initSync({ module: Buffer.from(wasmBase64(), 'base64') });
     compiled = true;
   }
 }
