@@ -32,6 +32,8 @@ impl EngineRun {
     /// As `decide`, and a retry must be paid for from `budget`.
     #[cfg(feature = "overload")]
     #[wasm_bindgen(js_name = decideWithin)]
+    // A hot path: each value crosses as a number of its own rather than in a structure.
+    #[allow(clippy::too_many_arguments)]
     pub fn decide_within(
         &mut self,
         policy: &EnginePolicy,
