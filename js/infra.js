@@ -4,7 +4,7 @@
 import { freshSeed, ready } from './engine.js';
 import { deadlineFrom as deadlineRule } from './generated/glue.js';
 import { RetryBudget, budgetEngine } from './budget.js';
-import { ENV_PREFIX, STOP_REASONS, refuseForeignPolicy, typeError } from './options.js';
+import { ENV_PREFIX, MAX_ATTEMPTS, STOP_REASONS, refuseForeignPolicy, typeError } from './options.js';
 import { Policy, planOf } from './policy.js';
 import { identifiers } from './retry.js';
 
@@ -25,20 +25,13 @@ export function toStepFunctionsRetry(policy, { errors } = {}) {
   if (errors !== undefined && (!Array.isArray(errors) || !errors.every((e) => typeof e === 'string' && e !== '' && !e.includes('\0')))) {
     throw typeError('errors', 'an array of error names (non-empty strings)', errors);
   }
-  const exported = plan.engine.toStepFunctions(errors?.join('\0'), plan.budget !== undefined, plan.breaker !== undefined);
-  if (plan.backoff !== undefined) {
-    exported.losses.push('a backoff function is not expressible: exponential backoff with IntervalSeconds from initialDelay and BackoffRate = multiplier is used');
-  }
-  return exported;
+  return plan.engine.toStepFunctions(errors?.join('\0'), plan.budget !== undefined, plan.breaker !== undefined);
 }
 
 /** The environment variables `Policy.fromEnv` reads back into an identical policy. */
 export function toEnv(policy, { prefix = ENV_PREFIX } = {}) {
   const plan = engineOf(policy);
   if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
-  if (plan.backoff !== undefined) {
-    throw new TypeError('This Policy\'s `backoff` is a function, which environment variables cannot hold: give `backoff` a list of delays (or a name)');
-  }
   return plan.engine.toEnv(prefix);
 }
 
@@ -97,7 +90,14 @@ export function toAwsRetryStrategy(policy, { budget } = {}) {
       const hint = errorInfo?.retryAfterHint;
       const retryAfter = hint instanceof Date ? Math.max(0, hint.getTime() - Date.now()) : NaN;
       const elapsed = Date.now() - token.started;
-      const base = errorClass >= 0 ? plan.chosenBase(attempt, errorInfo?.error) : NaN;
+      let base;
+      try {
+        // A backoff function is asked only when a retry may follow (as in retry.js).
+        base = errorClass >= 0 && attempt < engine.slot(MAX_ATTEMPTS) ? plan.chosenBase(attempt, errorInfo?.error) : NaN;
+      } catch (error) {
+        token.run.free(); // the call ends here: the SDK throws this error
+        throw error;
+      }
       const delay = bucket === undefined
         ? token.run.decide(engine, attempt, errorClass, elapsed, retryAfter, base)
         : token.run.decideWithin(engine, bucket, attempt, errorClass, elapsed, retryAfter, base);

@@ -20,8 +20,10 @@ export const jitterKinds = Object.freeze([...tables.jitterNames]);
 const FIELDS = new Map(tables.fields.map(([name, kind], index) => [name, { index, kind, numeric: kind === 'number' || kind === 'duration' }]));
 const NAMES_OF = { backoff: tables.backoffNames, jitter: tables.jitterNames, longRetryAfter: tables.longRetryAfterNames };
 const NAME_CODES = Object.fromEntries(Object.entries(NAMES_OF).map(([field, names]) => [field, new Map(names.map((name, code) => [name, code]))]));
-// The backoff code that says "a list of delays", which crosses in the slots after the fields'.
+// The backoff codes past the names': "a list of delays" (which crosses in the slots after the
+// fields'), and "a function of the caller's own" (the engine then takes each base delay from it).
 const DELAY_LIST = tables.backoffNames.length;
+const BACKOFF_FUNCTION = DELAY_LIST + 1;
 // Every field but the name lists crosses to the engine as one numeric slot; the lists cross
 // as one string (see Plan.makeEngine), in this order.
 const SLOT_COUNT = tables.fields.filter(([, kind]) => kind !== 'names').length;
@@ -33,8 +35,6 @@ const MAX_ELAPSED = FIELDS.get('maxElapsed').index;
 export const MAX_ATTEMPTS = FIELDS.get('maxAttempts').index;
 const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
 const BACKOFF = FIELDS.get('backoff').index;
-// Fields a backoff function leaves without effect (it receives the error and decides).
-const CLASS_DELAYS = ['throttlingDelay', 'transientDelay'];
 const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
@@ -237,7 +237,8 @@ export function readOptions(options, allowSignal) {
           if (key === 'backoff' && typeof value !== 'string') {
             if (typeof value === 'function') {
               (hooks ??= {}).backoff = value;
-              continue;
+              slots[field.index] = BACKOFF_FUNCTION;
+              break;
             }
             (lists ??= {}).backoff = delayList(value);
             slots[field.index] = DELAY_LIST;
@@ -290,12 +291,6 @@ export function readOptions(options, allowSignal) {
   }
   // Read as options, it would silently be the defaults (it has no enumerable fields).
   if (keys === 0) refuseForeignPolicy(options);
-  if (hooks?.backoff !== undefined) {
-    const classDelay = CLASS_DELAYS.find((name) => present & (1 << FIELDS.get(name).index));
-    if (classDelay !== undefined) {
-      throw new TypeError(`\`${classDelay}\` has no effect with a backoff function (it receives the error)`);
-    }
-  }
   const plan = new Plan(present, slots, lists, hooks, signal, budget, breaker, guards, unref);
   if (present !== 0 && !isLastValid(present, slots)) {
     // Node asks the engine's cheap check; the browser build, without it, builds a policy.

@@ -24,8 +24,10 @@ use wasm_bindgen::prelude::*;
 
 /// How many slots the fields take: one each, the list fields excepted (they come last).
 const SLOT_COUNT: usize = Field::RetryOn.index();
-/// The backoff code for a list of delays (past the names').
+/// The backoff codes past the names': a list of delays, and a backoff function of the
+/// caller's own (see `PolicyOptions::caller_backoff`).
 const LIST_CODE: f64 = Backoff::ALL.len() as f64;
+const FUNCTION_CODE: f64 = LIST_CODE + 1.0;
 
 /// The options in `slots`: one number per field in `Field::ALL` order (the name lists
 /// excepted; backoff, jitter and longRetryAfter as indexes into their name lists), read where
@@ -36,11 +38,11 @@ fn options_from_slots(present: u32, slots: &[f64]) -> Result<PolicyOptions, Poli
             .then(|| slots.get(field.index()).copied())
             .flatten()
     };
-    // Backoff code `Backoff::ALL.len()`: a list of delays, in the slots after the fields'.
+    // A list of delays comes in the slots after the fields'.
     let listed = slot(Field::Backoff) == Some(LIST_CODE);
-    // Every name field's code in range (the list code aside), checked in one place.
+    // Every name field's code in range (backoff's two past its names too), checked in one place.
     let names = [
-        (Field::Backoff, Backoff::ALL.len() + usize::from(listed)),
+        (Field::Backoff, Backoff::ALL.len() + 2),
         (Field::Jitter, Jitter::ALL.len()),
         (Field::LongRetryAfter, LongRetryAfter::ALL.len()),
     ];
@@ -68,6 +70,7 @@ fn options_from_slots(present: u32, slots: &[f64]) -> Result<PolicyOptions, Poli
     if listed {
         options.delays = Some(slots.get(SLOT_COUNT..).unwrap_or_default().to_vec());
     }
+    options.caller_backoff = slot(Field::Backoff) == Some(FUNCTION_CODE);
     Ok(options)
 }
 
@@ -151,14 +154,15 @@ impl EnginePolicy {
 
     /// Field `index` (in `Field::ALL` order) of the validated policy, defaults included, as
     /// a number (backoff, jitter and longRetryAfter as indexes into their name lists, a list
-    /// of delays as the backoff code past them); NaN for an unset optional field or a list
-    /// field.
+    /// of delays and a backoff function as the two backoff codes past them); NaN for an unset
+    /// optional field or a list field.
     pub fn slot(&self, index: usize) -> f64 {
         let Some(&field) = Field::ALL.get(index) else {
             return f64::NAN;
         };
         match field {
             Field::Backoff if self.0.delays().is_some() => LIST_CODE,
+            Field::Backoff if self.0.caller_backoff() => FUNCTION_CODE,
             Field::Backoff => self.0.backoff().index() as f64,
             Field::Jitter => self.0.jitter().index() as f64,
             Field::LongRetryAfter => self.0.long_retry_after().index() as f64,

@@ -3,7 +3,7 @@
 
 use super::backoff::Backoff;
 use super::classify::ErrorClass;
-use super::error::PolicyError;
+use super::error::{ErrorKind, PolicyError};
 use super::field::{Field, FieldKind};
 use super::jitter::Jitter;
 use super::numbers::{ceil, push_integer};
@@ -42,6 +42,8 @@ pub enum Loss {
     BackoffApproximated(Backoff),
     /// ASL cannot list delays: exponential backoff from the first one is used.
     DelayListApproximated,
+    /// The caller's own backoff (a function) is not data.
+    BackoffFunction,
     /// ASL jitters FULL or NONE only.
     JitterApproximated(Jitter),
     NoDeadline,
@@ -65,6 +67,7 @@ impl Loss {
             Loss::AttemptsCapped(n) => parts(&["maxAttempts is capped at ", &number_text(f64::from(n) + 1.0), " (ASL allows at most 99999999 retries)"]),
             Loss::BackoffApproximated(b) => parts(&[b.name(), " backoff is not expressible: exponential backoff with BackoffRate = multiplier is used"]),
             Loss::DelayListApproximated => parts(&["a list of delays is not expressible: exponential backoff from the first delay with BackoffRate = multiplier is used"]),
+            Loss::BackoffFunction => parts(&["a backoff function is not expressible: exponential backoff from initialDelay with BackoffRate = multiplier is used"]),
             Loss::JitterApproximated(j) => parts(&[j.name(), " jitter is not expressible: FULL jitter is used"]),
             Loss::NoDeadline => parts(&["maxElapsed is not expressible in a retrier: set the state's TimeoutSeconds"]),
             Loss::NoAttemptTimeout => parts(&["attemptTimeout is not expressible in a retrier: set the Task state's TimeoutSeconds"]),
@@ -117,6 +120,10 @@ pub fn to_step_functions(
         losses.push(Loss::MaxDelayRounded(policy.max_delay(), max_delay_seconds));
     }
     let backoff_rate = match policy.backoff() {
+        _ if policy.caller_backoff() => {
+            losses.push(Loss::BackoffFunction);
+            policy.multiplier()
+        }
         _ if policy.delays().is_some() => {
             losses.push(Loss::DelayListApproximated);
             policy.multiplier()
@@ -187,6 +194,16 @@ pub fn options_to_env(
     number_text: impl Fn(f64) -> String,
 ) -> Result<Vec<(String, String)>, PolicyError> {
     let options = policy.to_options();
+    if options.caller_backoff {
+        return Err(PolicyError {
+            kind: ErrorKind::Type,
+            ..PolicyError::option_text(
+                Field::Backoff.name(),
+                "a name or a list of delays to be written to environment variables",
+                "a function",
+            )
+        });
+    }
     let mut vars = Vec::new();
     for field in Field::ALL {
         let value = match field {
@@ -449,6 +466,7 @@ mod tests {
             transient_delay: Some(25.0),
             long_retry_after: Some(LongRetryAfter::Cap),
             delays: None,
+            caller_backoff: false,
             retry_on: Some(alloc::vec![
                 "ECONNRESET".into(),
                 "ThrottlingException".into()
@@ -520,6 +538,27 @@ mod tests {
         assert_eq!(
             to_step_functions(&cap, None, (false, false)).1,
             [Loss::NoRetryAfter]
+        );
+    }
+
+    #[test]
+    fn the_caller_s_backoff_is_not_data() {
+        let p = policy(PolicyOptions {
+            caller_backoff: true,
+            initial_delay: Some(1000.0),
+            ..Default::default()
+        });
+        let err = options_to_env(&p, "RETRY_", text).unwrap_err();
+        assert_eq!(err.kind, super::super::error::ErrorKind::Type);
+        assert_eq!(
+            err.to_string(),
+            "`backoff` must be a name or a list of delays to be written to environment variables, got 'a function'"
+        );
+        let (_, losses) = to_step_functions(&p, None, (false, false));
+        assert_eq!(losses, [Loss::BackoffFunction]);
+        assert_eq!(
+            Loss::BackoffFunction.message_with(|n| n.to_string()),
+            "a backoff function is not expressible: exponential backoff from initialDelay with BackoffRate = multiplier is used"
         );
     }
 

@@ -47,6 +47,10 @@ pub struct PolicyOptions {
     /// The base delays before retries 1, 2, …, the last repeated, instead of `backoff`'s
     /// formula (in JSON and JavaScript: `backoff` given as a list).
     pub delays: Option<Vec<f64>>,
+    /// The caller chooses each retry's base delay itself (in JavaScript: `backoff` given as a
+    /// function), passing it as [`Failure::base`](super::schedule::Failure::base). Not data:
+    /// JSON and environment variables cannot hold it.
+    pub caller_backoff: bool,
     pub retry_on: Option<Vec<String>>,
     pub abort_on: Option<Vec<String>>,
     pub throttling_on: Option<Vec<String>>,
@@ -77,6 +81,7 @@ pub struct PolicyOptions {
 /// - `delays`: none (`backoff`'s formula) — each in `[0, max_delay]`; with them,
 ///   `throttling_delay` and `transient_delay` must be unset, and `backoff`, `initial_delay`
 ///   and `multiplier` have no effect
+/// - `caller_backoff`: false — when true, the same as for `delays`
 /// - `retry_on`: empty (every error is retryable unless `abort_on` names it)
 /// - `abort_on`: empty
 /// - `throttling_on`: empty — the errors that mean "slow down" (see [`ErrorClass`])
@@ -270,32 +275,28 @@ impl PolicyOptions {
         if let Some(problem) = self.out_of_bounds(&BOUNDS[1..]) {
             return Some(problem);
         }
-        self.delays
-            .as_deref()
-            .and_then(|delays| self.delay_list_problem(delays))
-    }
-
-    /// What is wrong with a list of delays, if anything: an empty list (value 0, its length),
-    /// a delay outside `[0, maxDelay]`, or a class delay, which only a backoff formula reads.
-    /// (`backoff` beside a list is ignored: JSON and environment variables hold one or the
-    /// other.)
-    fn delay_list_problem(&self, delays: &[f64]) -> Option<Problem> {
         let max_delay = self.max_delay.unwrap_or(DEFAULT_MAX_DELAY);
-        let expected = "a non-empty list of delays, each from 0 to `maxDelay`";
-        if delays.is_empty() {
-            return Some((Field::Backoff, expected, 0.0));
+        if let Some(problem) = self
+            .delays
+            .as_deref()
+            .and_then(|d| delay_list_problem(d, max_delay))
+        {
+            return Some(problem);
         }
-        for &delay in delays {
-            if !(0.0..=max_delay).contains(&delay) {
-                return Some((Field::Backoff, expected, delay));
-            }
+        // Only a backoff formula grows from a class's first delay.
+        if self.delays.is_none() && !self.caller_backoff {
+            return None;
         }
-        let class_delay = match (self.throttling_delay, self.transient_delay) {
+        let (field, value) = match (self.throttling_delay, self.transient_delay) {
             (Some(v), _) => (Field::ThrottlingDelay, v),
             (None, Some(v)) => (Field::TransientDelay, v),
             (None, None) => return None,
         };
-        Some((class_delay.0, "unset with a list of delays", class_delay.1))
+        Some((
+            field,
+            "unset with a list of delays or a backoff function",
+            value,
+        ))
     }
 
     /// The first set field, of `bounds`, whose value is out of its bounds.
@@ -340,7 +341,7 @@ impl PolicyOptions {
                 slot.get_or_insert(default);
             }
         }
-        if self.delays.is_none() {
+        if self.delays.is_none() && !self.caller_backoff {
             self.backoff.get_or_insert(Backoff::Exponential);
         }
         self.jitter.get_or_insert(Jitter::Full);
@@ -373,6 +374,18 @@ impl PolicyOptions {
             _ => None,
         }
     }
+}
+
+/// What is wrong with a list of delays, if anything: an empty list (value 0, its length) or a
+/// delay outside `[0, max_delay]`. (`backoff` beside a list is ignored: JSON and environment
+/// variables hold one or the other.)
+fn delay_list_problem(delays: &[f64], max_delay: f64) -> Option<Problem> {
+    let expected = "a non-empty list of delays, each from 0 to `maxDelay`";
+    if delays.is_empty() {
+        return Some((Field::Backoff, expected, 0.0));
+    }
+    let bad = delays.iter().find(|d| !(0.0..=max_delay).contains(*d))?;
+    Some((Field::Backoff, expected, *bad))
 }
 
 impl Policy {
@@ -425,6 +438,10 @@ impl Policy {
     /// instead of a backoff formula.
     pub fn delays(&self) -> Option<&[f64]> {
         self.options.delays.as_deref()
+    }
+    /// Whether the caller chooses each base delay itself (see [`PolicyOptions::caller_backoff`]).
+    pub fn caller_backoff(&self) -> bool {
+        self.options.caller_backoff
     }
     /// The longest server-requested wait honoured: `max_retry_after`, else `max_delay`.
     pub fn retry_after_cap(&self) -> f64 {
@@ -560,7 +577,7 @@ mod tests {
         );
         assert_eq!(
             err.to_string(),
-            "`throttlingDelay` must be unset with a list of delays, got 500"
+            "`throttlingDelay` must be unset with a list of delays or a backoff function, got 500"
         );
         rejects(
             PolicyOptions {
@@ -577,6 +594,28 @@ mod tests {
             },
             Field::MaxAttempts,
         );
+        // The caller's own backoff (a function, in JavaScript): no formula grows from a class
+        // delay there either.
+        let err = rejects(
+            PolicyOptions {
+                caller_backoff: true,
+                transient_delay: Some(5.0),
+                ..Default::default()
+            },
+            Field::TransientDelay,
+        );
+        assert_eq!(
+            err.to_string(),
+            "`transientDelay` must be unset with a list of delays or a backoff function, got 5"
+        );
+        let own = PolicyOptions {
+            caller_backoff: true,
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        assert!(own.caller_backoff());
+        assert_eq!(own.to_options().backoff, None);
         // Defaults: no backoff name beside a list; a long Retry-After stops.
         let p = list(&[5.0]).build().unwrap();
         assert_eq!(p.to_options().backoff, None);

@@ -75,7 +75,7 @@ test('bad lists are TypeErrors or RangeErrors naming backoff and the value', () 
   assert.throws(() => new Policy({ backoff: [60000.5], maxDelay: 60000 }), { name: 'RangeError' });
   // A class's first delay belongs to a backoff formula.
   assert.throws(() => new Policy({ backoff: [10], throttlingDelay: 500 }), {
-    name: 'RangeError', message: '`throttlingDelay` must be unset with a list of delays, got 500',
+    name: 'RangeError', message: '`throttlingDelay` must be unset with a list of delays or a backoff function, got 500',
   });
 });
 
@@ -124,12 +124,13 @@ test('a backoff function is not data: toJSON and toEnv refuse, Step Functions sa
   const policy = new Policy({ backoff: (n) => n });
   assert.throws(() => policy.toJSON(), { name: 'TypeError', message: 'A Policy whose `backoff` is a function is not data: give `backoff` a list of delays to serialise it' });
   assert.throws(() => JSON.stringify(policy), { name: 'TypeError' });
-  assert.throws(() => toEnv(policy), { name: 'TypeError', message: /`backoff` is a function, which environment variables cannot hold/ });
+  assert.throws(() => toEnv(policy), { name: 'TypeError', message: "`backoff` must be a name or a list of delays to be written to environment variables, got 'a function'" });
   assert.ok(toStepFunctionsRetry(policy).losses.some((loss) => loss.startsWith('a backoff function is not expressible')));
-  // The class delays would be silently ignored: refused.
+  // The class delays would be silently ignored: refused, by the engine's rule for lists too.
   assert.throws(() => new Policy({ backoff: () => 1, transientDelay: 5 }), {
-    name: 'TypeError', message: '`transientDelay` has no effect with a backoff function (it receives the error)',
+    name: 'RangeError', message: '`transientDelay` must be unset with a list of delays or a backoff function, got 5',
   });
+  assert.throws(() => retry(() => 1, { backoff: () => 1, throttlingDelay: 0 }), { name: 'RangeError' });
   // A policy field, not a call's.
   assert.throws(() => new Policy().execute(() => 1, { backoff: () => 1 }), { name: 'TypeError', message: /^Unknown call option `backoff`/ });
 });
@@ -143,6 +144,15 @@ test('the AWS SDK retry strategy asks a backoff function too, with the SDK\'s er
   const next = await strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING', error });
   assert.equal(next.getRetryDelay(), 40);
   assert.deepEqual(seen, ['ThrottlingException']);
+  // Not asked once the attempts are spent (the SDK is told no), as in retry().
+  const last = await strategy.refreshRetryTokenForRetry(next, { errorType: 'THROTTLING', error }).catch((e) => e);
+  assert.deepEqual(seen, ['ThrottlingException', 'ThrottlingException']);
+  await assert.rejects(strategy.refreshRetryTokenForRetry(last, { errorType: 'THROTTLING', error }), /no retry \(attempts\)/);
+  assert.equal(seen.length, 2);
+  // One that throws ends the call with its error.
+  const broken = new Error('broken backoff');
+  const failing = toAwsRetryStrategy(new Policy({ backoff: () => { throw broken; } }));
+  await assert.rejects(failing.refreshRetryTokenForRetry(await failing.acquireInitialRetryToken('s3'), { errorType: 'TRANSIENT', error }), broken);
 });
 
 test('longRetryAfter: a wait past maxRetryAfter stops by default, waits the cap with "cap"', async () => {
