@@ -3,7 +3,8 @@
 // this class converts types and reports transitions.
 import { newEngineBreaker } from './engine-overload.js';
 import { breakerBuckets, breakerFields } from './generated/tables.js';
-import { describe, typeError } from './describe.js';
+import { describe, readSafely, typeError } from './describe.js';
+import { ANSWERED } from './errors.js';
 import { readNumberOptions } from './number-options.js';
 import { reportListenerError } from './report.js';
 
@@ -67,6 +68,7 @@ export class CircuitBreaker {
    * success. A filter that throws is reported, and the attempt counts as a failure.
    */
   #counts(error) {
+    if (readSafely(error, ANSWERED) === true) return false;
     if (this.#isFailure === undefined) return true;
     try {
       return Boolean(this.#isFailure(error));

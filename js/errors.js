@@ -3,6 +3,12 @@ import { messageOf } from './describe.js';
 
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
 
+/**
+ * Set on an attempt's failure that came after the service answered (retryOnResult judged the
+ * answer): a circuit breaker counts the attempt as a success.
+ */
+export const ANSWERED = Symbol('jitterbug.answered');
+
 /** Thrown when a call stops retrying with the error still retryable. */
 export class RetryExhaustedError extends Error {
   constructor(reason, attempts, elapsed, lastError, log) {

@@ -193,7 +193,8 @@ export interface RetryBehaviour {
    * Retry on a result, not only an error: return (or resolve) `true` for a result that asks for
    * another attempt ("poll until the job says DONE"). When the attempts run out the call
    * rejects with `RetryExhaustedError`, whose `cause` (a `RetryableResultError`) carries the
-   * last result as `value`. `retryOn` does not apply to it, `abortOn` does. Default: none.
+   * last result as `value`. `retryOn` does not apply to it, `abortOn` does; a breaker counts
+   * it as a success. If it throws, the call ends with that error, unretried. Default: none.
    */
   retryOnResult?: (result: any, info: { attempt: number }) => boolean | Promise<boolean>;
   /**

@@ -150,7 +150,7 @@ for (const name of PRESET_NAMES) {
     enumerable: options !== undefined,
     get: () => {
       if (options === undefined) {
-        throw new TypeError(`presets.${name} is not in the browser build, which leaves out what serves AWS SDK clients; in a page, use Policy.fromJSON with the JSON of presets.${name}.toJSON() from Node`);
+        throw new TypeError(`presets.${name} (for AWS SDK clients) is not in the browser build: in a page, use Policy.fromJSON with its JSON from Node`);
       }
       return (policy ??= new Policy(options));
     },

@@ -1,10 +1,10 @@
 // The retry loop. The first attempt runs on a path with no clock read, no timer and no
 // WebAssembly call; the engine is consulted only once an attempt has failed.
 import { freshSeed } from './engine.js';
-import { RetryExhaustedError } from './errors.js';
+import { ANSWERED, RetryExhaustedError } from './errors.js';
 import { reportListenerError } from './report.js';
 import { MAX_ATTEMPTS, STOP_REASONS } from './options.js';
-import { describe, readSafely } from './describe.js';
+import { describe, isInstance, readSafely } from './describe.js';
 import { Attempt, guardedAttempt, sleep, untilAborted } from './sleep.js';
 import { budgetEngine, sharedBudget } from './budget.js';
 import { placeRetry } from './slots.js';
@@ -51,13 +51,31 @@ class RetryableResultError extends Error {
     this.value = value;
     // Retried because the caller asked: `retryOn` (error names) does not apply, `abortOn` does.
     this[DECIDED] = true;
+    if (NODE) this[ANSWERED] = true; // (breakers are Node-only)
+  }
+}
+
+/**
+ * What an attempt fails with when `retryOnResult` throws (never seen outside this module): the
+ * call ends with `cause`, unretried, and a breaker counts the service's answer as a success.
+ */
+class ResultCheckError {
+  constructor(cause) {
+    this.cause = cause;
+    if (NODE) this[ANSWERED] = true;
   }
 }
 
 /** `fn`, whose results that `retryOnResult` wants retried fail the attempt. */
 function untilAccepted(fn, retryOnResult) {
   return (context) => Promise.resolve(fn(context)).then(async (value) => {
-    if (await retryOnResult(value, { attempt: context.attempt })) throw new RetryableResultError(value);
+    let again;
+    try {
+      again = await retryOnResult(value, { attempt: context.attempt });
+    } catch (error) {
+      throw new ResultCheckError(error);
+    }
+    if (again) throw new RetryableResultError(value);
     return value;
   });
 }
@@ -239,6 +257,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   let timedOut = firstTimedOut;
   try {
     for (;;) {
+      // A broken retryOnResult ends the call with its error, as a broken retryIf does.
+      if (isInstance(error, ResultCheckError)) throw error.cause;
       let elapsed = now() - origin;
       // -1: not retryable; else the error's class (its first delay and its price).
       let errorClass = engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true, isBug(error));

@@ -161,3 +161,19 @@ test('an attempt cut off at the call\'s deadline frees its place and is no verdi
   await retry(async () => { throw new Error('answered'); }, { maxAttempts: 1, breaker: restored }).catch(() => {});
   assert.equal(restored.state, 'closed');
 });
+
+test('a result retryOnResult sends back (a poll saying "not yet") is an answer, not a failure of the service', async () => {
+  const breaker = new CircuitBreaker({ failureThreshold: 2, openDelay: 10_000 });
+  let polls = 0;
+  const status = await retry(async () => (++polls < 4 ? 'PENDING' : 'DONE'), {
+    breaker, maxAttempts: 5, initialDelay: 1, retryOnResult: (value) => value === 'PENDING',
+  });
+  assert.equal(status, 'DONE');
+  assert.equal(polls, 4);
+  assert.equal(breaker.state, 'closed');
+  // A result check that throws is the caller's bug, not the service's failure either.
+  const strict = new CircuitBreaker({ failureThreshold: 1, openDelay: 10_000 });
+  const broken = new Error('check broke');
+  await assert.rejects(retry(async () => 'DONE', { breaker: strict, retryOnResult: () => { throw broken; } }), broken);
+  assert.equal(strict.state, 'closed');
+});

@@ -150,7 +150,7 @@ test('the package works in Chromium from a <script type="module">, without a bun
   assert.match(results.fromEnv[1], /not in the browser build: browsers have no environment variables/);
   // The AWS presets serve AWS SDK clients (Node): named, not listed, and refused clearly.
   assert.deepEqual(results.presetNames, ['default', 'aggressive', 'conservative']);
-  assert.deepEqual(results.awsPreset, ['TypeError', 'presets.awsStandard is not in the browser build, which leaves out what serves AWS SDK clients; in a page, use Policy.fromJSON with the JSON of presets.awsStandard.toJSON() from Node']);
+  assert.deepEqual(results.awsPreset, ['TypeError', 'presets.awsStandard (for AWS SDK clients) is not in the browser build: in a page, use Policy.fromJSON with its JSON from Node']);
   assert.deepEqual(results.listError, ['RangeError', '`backoff` must be a non-empty list of delays, each from 0 to `maxDelay`, got 20000']);
   assert.deepEqual(results.listed, [100, 250, 250]);
   assert.equal(results.budget[0], 'TypeError');

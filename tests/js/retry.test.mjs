@@ -506,3 +506,10 @@ test('inline options: a literal repeated at a call site is read once, and every 
   const foreign = new (class Policy { execute() {} delays() {} })();
   assert.throws(() => retry(flaky(0).fn, foreign), { name: 'TypeError', message: /another copy of jitterbug/ });
 });
+
+test('a retryOnResult that throws ends the call with its error, as retryIf does: it is not retried', async () => {
+  const broken = new Error('result check broke');
+  let calls = 0;
+  await assert.rejects(retry(async () => { calls += 1; return 'x'; }, { retryOnResult: () => { throw broken; }, initialDelay: 1 }), broken);
+  assert.equal(calls, 1);
+});
