@@ -177,3 +177,26 @@ test('a result retryOnResult sends back (a poll saying "not yet") is an answer, 
   await assert.rejects(retry(async () => 'DONE', { breaker: strict, retryOnResult: () => { throw broken; } }), broken);
   assert.equal(strict.state, 'closed');
 });
+
+test('an unseeded breaker draws a seed of its own: with the same history, peers re-open at different times', async () => {
+  const realNow = Date.now;
+  let t = 0;
+  Date.now = () => t; // every breaker sees the same clock
+  try {
+    const reopenedUntil = async (options) => {
+      const breaker = new CircuitBreaker({ failureThreshold: 1, openDelay: 1000, maxOpenDelay: 1_000_000, ...options });
+      const fail = async () => { throw new Error('down'); };
+      t = 1_000_000;
+      await retry(fail, { breaker, maxAttempts: 1 }).catch(() => {});
+      t += 1000; // the probe goes through, fails, and the breaker re-opens for a drawn delay
+      await retry(fail, { breaker, maxAttempts: 1 }).catch(() => {});
+      return breaker.snapshot().openUntil;
+    };
+    const unseeded = [];
+    for (let i = 0; i < 10; i++) unseeded.push(await reopenedUntil({}));
+    assert.equal(new Set(unseeded).size, 10, `${unseeded}`);
+    assert.equal(await reopenedUntil({ seed: 5 }), await reopenedUntil({ seed: 5 }));
+  } finally {
+    Date.now = realNow;
+  }
+});

@@ -484,7 +484,7 @@ test('onGiveUp hears once why a call gave up; aborts and successes say nothing; 
   assert.throws(() => retry(async () => 1, { onGiveUp: 1 }), { name: 'TypeError', message: '`onGiveUp` must be a function, got 1' });
 });
 
-test('inline options: a literal repeated at a call site is read once, and every other value is still checked', async () => {
+test('inline options: a literal repeated at a call site keeps its schedule, and every other value is still checked', async () => {
   const options = () => ({ maxAttempts: 2, initialDelay: 1, jitter: 'none' });
   // The same numbers again: the same plan, so the same schedule.
   for (let i = 0; i < 3; i++) assert.equal(await retry(flaky(1).fn, { maxAttempts: 2, initialDelay: 1 }), 'done');
