@@ -7,6 +7,7 @@ import { describe, readSafely, typeError } from './describe.js';
 import { ANSWERED } from './errors.js';
 import { readNumberOptions } from './number-options.js';
 import { reportListenerError } from './report.js';
+import { publish } from './events.js';
 
 /** A call failed fast because the circuit is open; `retryAfter` is the ms until a probe is let through. */
 export class CircuitOpenError extends Error {
@@ -30,18 +31,19 @@ export class CircuitBreaker {
   #isFailure;
 
   static {
-    admitAttempt = (breaker) => {
+    // `observer`: the events of the call that moves the breaker (see events.js), or undefined.
+    admitAttempt = (breaker, observer) => {
       const retryAfter = breaker.#engine.admit(Date.now());
-      breaker.#report();
+      breaker.#report(observer);
       return retryAfter < 0 ? undefined : new CircuitOpenError(retryAfter);
     };
-    recordAttempt = (breaker, outcome) => {
+    recordAttempt = (breaker, outcome, observer) => {
       breaker.#engine.record(Date.now(), outcome.ok || !breaker.#counts(outcome.error));
-      breaker.#report();
+      breaker.#report(observer);
     };
-    releaseAttempt = (breaker) => {
+    releaseAttempt = (breaker, observer) => {
       breaker.#engine.release(Date.now());
-      breaker.#report();
+      breaker.#report(observer);
     };
   }
 
@@ -83,9 +85,13 @@ export class CircuitBreaker {
     return this.#engine.stateAt(Date.now());
   }
 
-  #report() {
+  #report(observer) {
     const change = this.#engine.takeTransition();
-    if (change === undefined || this.#onStateChange === undefined) return;
+    if (change === undefined) return;
+    // The event names the call that moved the breaker; without a listening call, the channel hears it alone.
+    if (observer !== undefined) observer.emit('breaker', change);
+    else publish('breaker', change);
+    if (this.#onStateChange === undefined) return;
     try {
       this.#onStateChange(change);
     } catch (error) {

@@ -17,6 +17,7 @@ export { AttemptTimeoutError, CircuitBreaker, CircuitOpenError, HttpStatusError,
 export { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlots };
 export { retryFetch, createFetch, retryOutcome } from './fetch.js';
 export { backoffKinds, jitterKinds } from './options.js';
+export { EVENT_TYPES as eventTypes, subscribe } from './events.js';
 
 // The build minifies class names; every exported class gets its own back, so that logs print
 // `RetryExhaustedError` and `abortOn: ['AttemptTimeoutError']` matches by class name. (Cheaper

@@ -5,7 +5,7 @@ import { freshSeed, ready } from './engine.js';
 import { deadlineFrom as deadlineRule } from './generated/glue.js';
 import { RetryBudget, budgetEngine } from './budget.js';
 import { ENV_PREFIX, MAX_ATTEMPTS, STOP_REASONS, refuseForeignPolicy, typeError } from './options.js';
-import { Policy, planOf } from './policy.js';
+import { LABEL_VARIABLES, Policy, planOf } from './policy.js';
 import { identifiers } from './retry.js';
 
 function engineOf(policy) {
@@ -32,7 +32,9 @@ export function toStepFunctionsRetry(policy, { errors } = {}) {
 export function toEnv(policy, { prefix = ENV_PREFIX } = {}) {
   const plan = engineOf(policy);
   if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
-  return plan.engine.toEnv(prefix);
+  const env = plan.engine.toEnv(prefix);
+  for (const [name, variable] of LABEL_VARIABLES) if (plan[name] !== undefined) env[prefix + variable] = plan[name];
+  return env;
 }
 
 /**

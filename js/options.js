@@ -41,8 +41,10 @@ const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 // `signal`, by policies.
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
 // The behaviour fields that are functions (`backoff` may be one too: see readOptions).
-const HOOKS = ['retryIf', 'onRetry', 'retryOnResult', 'onGiveUp'];
-const BEHAVIOUR_FIELDS = [...HOOKS, 'unref', ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
+const HOOKS = ['retryIf', 'onRetry', 'retryOnResult', 'onGiveUp', 'onEvent'];
+// What a policy's or a call's events are labelled with (see events.js): data, like the fields.
+const LABELS = ['service', 'operation'];
+const BEHAVIOUR_FIELDS = [...HOOKS, 'unref', ...LABELS, ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
 // Only a call has these: the same AbortSignal or idempotency key never serves two calls.
 const CALL_FIELDS = ['signal', ...(NODE ? ['idempotencyKey'] : [])];
 
@@ -104,7 +106,7 @@ function delayList(value) {
  * allocates one.
  */
 export class Plan {
-  constructor(present, slots, lists, hooks, signal, budget, breaker, guards, unref) {
+  constructor(present, slots, lists, hooks, signal, budget, breaker, guards, unref, labels) {
     this.present = present;
     this.slots = slots;
     // The list fields given (and a list of delays, as `backoff`), by name, or undefined for none.
@@ -115,6 +117,9 @@ export class Plan {
     this.onRetry = hooks?.onRetry;
     this.retryOnResult = hooks?.retryOnResult;
     this.onGiveUp = hooks?.onGiveUp;
+    this.onEvent = hooks?.onEvent;
+    this.service = labels?.service;
+    this.operation = labels?.operation;
     this.signal = signal;
     this.budget = budget;
     this.breaker = breaker;
@@ -219,7 +224,7 @@ export function readOptions(options, allowSignal) {
   if (allowSignal && lastPlainPlan !== undefined && isLastPlain(options)) return lastPlainPlan;
   const slots = NO_SLOTS.slice();
   let present = 0;
-  let lists, hooks, signal, budget, breaker, guards, unref;
+  let lists, hooks, signal, budget, breaker, guards, unref, labels;
   let keys = 0;
   for (const key in options) {
     keys += 1;
@@ -262,6 +267,9 @@ export function readOptions(options, allowSignal) {
     } else if (HOOKS.includes(key)) {
       if (typeof value !== 'function') throw typeError(key, 'a function', value);
       (hooks ??= {})[key] = value;
+    } else if (LABELS.includes(key)) {
+      if (typeof value !== 'string' || value === '') throw typeError(key, 'a non-empty string', value);
+      (labels ??= {})[key] = value;
     } else if (key === 'unref') {
       if (typeof value !== 'boolean') throw typeError(key, 'a boolean', value);
       unref = value;
@@ -291,14 +299,14 @@ export function readOptions(options, allowSignal) {
   }
   // Read as options, it would silently be the defaults (it has no enumerable fields).
   if (keys === 0) refuseForeignPolicy(options);
-  const plan = new Plan(present, slots, lists, hooks, signal, budget, breaker, guards, unref);
+  const plan = new Plan(present, slots, lists, hooks, signal, budget, breaker, guards, unref, labels);
   if (present !== 0 && !isLastValid(present, slots)) {
     // Node asks the engine's cheap check; the browser build, without it, builds a policy.
     if (!NODE) plan.makeEngine().free(); // throws the engine's TypeError or RangeError
     else if (!checkOptions(present, slots)) plan.makeEngine(); // throws, for the first bad field
     rememberValid(present, slots);
   }
-  if (allowSignal && (lists ?? hooks ?? signal ?? unref ?? budget ?? breaker ?? guards) === undefined) lastPlainPlan = plan;
+  if (allowSignal && (lists ?? hooks ?? signal ?? unref ?? budget ?? breaker ?? guards ?? labels) === undefined) lastPlainPlan = plan;
   return plan;
 }
 

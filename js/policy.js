@@ -68,7 +68,11 @@ export class Policy {
     if (this.#plan.backoff !== undefined) {
       throw new TypeError('A Policy whose `backoff` is a function is not data: give `backoff` a list of delays to serialise it');
     }
-    return engineToJSON(this.#plan.engine, this.#plan.lists ?? {});
+    const json = engineToJSON(this.#plan.engine, this.#plan.lists ?? {});
+    const { service, operation } = this.#plan;
+    if (service !== undefined) json.service = service;
+    if (operation !== undefined) json.operation = operation;
+    return json;
   }
 
   static fromJSON(json) {
@@ -91,6 +95,11 @@ function fromEnvironment(env, { prefix = ENV_PREFIX } = {}) {
   if (env === null || typeof env !== 'object') throw typeError('env', 'an object of strings', env);
   if (typeof prefix !== 'string') throw typeError('prefix', 'a string', prefix);
   refuseUnknownVariables(env, prefix);
+  const labels = {};
+  for (const [name, variable] of LABEL_VARIABLES) {
+    const value = env[prefix + variable];
+    if (value !== undefined && value !== null && value !== '') labels[name] = String(value);
+  }
   const values = ENV_NAMES.map((name) => {
     const value = env[prefix + name];
     const text = value === undefined || value === null ? '' : String(value);
@@ -98,17 +107,21 @@ function fromEnvironment(env, { prefix = ENV_PREFIX } = {}) {
     if (text.includes('\0')) throw typeError(prefix + name, 'text without NUL characters', text);
     return text;
   });
-  return fromEngine(engineFromEnv(prefix, values.join('\0')));
+  return fromEngine(engineFromEnv(prefix, values.join('\0')), labels);
 }
+
+/** The names a policy's events carry (see events.js), and the variables fromEnv and toEnv spell them with. */
+export const LABEL_VARIABLES = [['service', 'SERVICE'], ['operation', 'OPERATION']];
 
 /** A misspelt variable would be ignored, and its field silently left at its default. */
 function refuseUnknownVariables(env, prefix) {
   if (prefix === '') return; // every variable would be "under" it
+  const known = [...ENV_NAMES, ...LABEL_VARIABLES.map(([, variable]) => variable)];
   for (const variable of Object.keys(env)) {
-    if (!variable.startsWith(prefix) || ENV_NAMES.includes(variable.slice(prefix.length))) continue;
-    const closest = ENV_NAMES.map((name) => [distance(variable.slice(prefix.length), name), name]).sort((a, b) => a[0] - b[0])[0];
+    if (!variable.startsWith(prefix) || known.includes(variable.slice(prefix.length))) continue;
+    const closest = known.map((name) => [distance(variable.slice(prefix.length), name), name]).sort((a, b) => a[0] - b[0])[0];
     const meant = closest[0] <= 2 ? ` (did you mean \`${prefix}${closest[1]}\`?)` : '';
-    throw new TypeError(`Unknown environment variable \`${variable}\`${meant}: Policy.fromEnv reads ${ENV_NAMES.map((n) => prefix + n).join(', ')}; ` +
+    throw new TypeError(`Unknown environment variable \`${variable}\`${meant}: Policy.fromEnv reads ${known.map((n) => prefix + n).join(', ')}; ` +
       `if ${prefix} variables belong to something else, give fromEnv another prefix`);
   }
 }
@@ -126,9 +139,9 @@ function distance(a, b) {
   return row[b.length];
 }
 
-function fromEngine(engine) {
+function fromEngine(engine, labels) {
   try {
-    return new Policy(engineToJSON(engine));
+    return new Policy({ ...engineToJSON(engine), ...labels });
   } finally {
     engine.free();
   }

@@ -9,24 +9,43 @@ import { Attempt, guardedAttempt, sleep, untilAborted } from './sleep.js';
 import { budgetEngine, sharedBudget } from './budget.js';
 import { placeRetry } from './slots.js';
 import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
+import { observe } from './events.js';
+import { errorClasses } from './generated/tables.js';
 
 /**
  * One attempt, through the breaker when there is one: refused at once with a CircuitOpenError
  * while it is open (`circuitOpen`: never retried), and its outcome reported to it after.
  * `signal`: the caller's, or undefined.
  */
-function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left) {
+function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, observer) {
   if (!NODE || breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout, unref, left);
-  const refusal = admitAttempt(breaker);
+  const refusal = admitAttempt(breaker, observer);
   if (refusal !== undefined) return Promise.resolve({ ok: false, error: refusal, timedOut: false, circuitOpen: true });
   return guardedAttempt(fn, attempt, signal, timeout, unref, left).then((outcome) => {
     // An attempt the caller aborted, or cut off at its deadline, says nothing about the
     // service, but frees its place.
-    if (signal?.aborted || outcome.atDeadline) releaseAttempt(breaker);
-    else recordAttempt(breaker, outcome);
+    if (signal?.aborted || outcome.atDeadline) releaseAttempt(breaker, observer);
+    else recordAttempt(breaker, outcome, observer);
     return outcome;
   });
 }
+
+/** attemptThrough, and its `attempt` event when someone listens (`observer`). */
+function observedAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left) {
+  if (observer === undefined) return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left);
+  const begun = now();
+  return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, observer).then((outcome) => {
+    // A refused attempt was not made; the call's `giveUp` event says why.
+    if (!outcome.circuitOpen) {
+      const result = outcome.ok ? 'success' : outcome.timedOut ? 'timeout' : signal?.aborted ? 'aborted' : 'failure';
+      observer.emit('attempt', { attempt, duration: now() - begun, outcome: result, error: outcome.error, ...observer.about(outcome) });
+    }
+    return outcome;
+  });
+}
+
+// What the success path may emit: it asks only whether these are heard.
+const SUCCESS_EVENTS = ['attempt', 'success'];
 
 const now = () => performance.now();
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
@@ -108,9 +127,10 @@ function executeOnce(plan, fn, call) {
   const budget = NODE ? call?.budget ?? plan.budget : undefined;
   const shared = !NODE || budget === undefined ? undefined : sharedBudget(budget);
   if (NODE && shared !== undefined) shared.presume();
-  // The bare path: no signal, timer or breaker to attend to (`guarded` is set once, when the
-  // plan is read). Slots matter only after a failure.
-  if (signal === undefined && !plan.guarded && !call?.guarded) {
+  const observer = observe(plan, call, SUCCESS_EVENTS);
+  // The bare path: no signal, timer, breaker or listener to attend to (`guarded` is set once,
+  // when the plan is read). Slots matter only after a failure.
+  if (signal === undefined && !plan.guarded && !call?.guarded && observer === undefined) {
     let result;
     try {
       result = fn(new Attempt(1));
@@ -125,7 +145,7 @@ function executeOnce(plan, fn, call) {
       return value;
     }, fail);
   }
-  return guardedStart(plan, fn, call, signal, started, budget, shared);
+  return guardedStart(plan, fn, call, signal, started ?? (observer && now()), budget, shared, observer);
 }
 
 /** The engine's code for stopping with `reason` (a decision below 0). */
@@ -137,7 +157,8 @@ const stop = (reason) => -STOP_REASONS.indexOf(reason) - 1;
  * with what this returns: the error itself when it may not be retried or the circuit is open,
  * else a RetryExhaustedError.
  */
-function giveUp(plan, call, reason, attempts, error, elapsed, log) {
+function giveUp(plan, call, reason, attempts, error, elapsed, log, observer) {
+  observer?.emit('giveUp', { reason, attempts, error, elapsed });
   const onGiveUp = call?.onGiveUp ?? plan.onGiveUp;
   if (onGiveUp !== undefined) {
     try {
@@ -151,16 +172,17 @@ function giveUp(plan, call, reason, attempts, error, elapsed, log) {
   return new RetryExhaustedError(reason, attempts, elapsed, error, log);
 }
 
-function guardedStart(plan, fn, call, signal, started, budget, shared) {
+function guardedStart(plan, fn, call, signal, started, budget, shared, observer) {
   const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
-  return attemptThrough(breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed).then((outcome) => {
+  return observedAttempt(observer, breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed).then((outcome) => {
     if (outcome.circuitOpen || outcome.atDeadline) {
       shared?.unpresume();
-      throw outcome.circuitOpen ? giveUp(plan, call, 'circuitOpen', 0, outcome.error, 0, [])
-        : giveUp(plan, call, 'deadline', 1, outcome.error, now() - started, []);
+      throw outcome.circuitOpen ? giveUp(plan, call, 'circuitOpen', 0, outcome.error, 0, [], observer)
+        : giveUp(plan, call, 'deadline', 1, outcome.error, now() - started, [], observer);
     }
-    if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut);
+    if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut, observer);
     if (NODE && budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
+    observer?.emit('success', { attempts: 1, elapsed: now() - started });
     return outcome.value;
   });
 }
@@ -226,7 +248,7 @@ function notify(onRetry, event, entry) {
 }
 
 /** Everything after the first failure: ask the engine, sleep, try again. */
-async function recover(plan, fn, call, signal, started, firstError, firstTimedOut) {
+async function recover(plan, fn, call, signal, started, firstError, firstTimedOut, observer = observe(plan, call)) {
   const budget = NODE ? call?.budget ?? plan.budget : undefined;
   const shared = !NODE || budget === undefined ? undefined : sharedBudget(budget);
   // This call did not succeed at its first attempt after all (see executeOnce).
@@ -291,8 +313,10 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         slot = placed?.slot;
       }
       if (delay < 0) {
+        const reason = STOP_REASONS[-delay - 1];
+        if (reason === 'budget') observer?.emit('budgetRefused', { attempt, error, errorClass: errorClasses[errorClass] });
         // An error the policy does not retry propagates unchanged.
-        throw giveUp(plan, call, STOP_REASONS[-delay - 1], attempt, error, elapsed, log);
+        throw giveUp(plan, call, reason, attempt, error, elapsed, log, observer);
       }
       const entry = { attempt, error, delay, elapsed };
       log.push(entry);
@@ -301,6 +325,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         if (NODE && slot !== undefined) event.slot = slot;
         notify(onRetry, event, entry);
       }
+      observer?.emit('retry', { attempt, delay, elapsed, error, errorClass: errorClasses[errorClass], retriesLeft: maxAttempts - attempt });
       try {
         await sleep(delay, signal, unref);
       } catch (reason) {
@@ -310,17 +335,18 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       }
       attempt += 1;
       const left = plan.maxElapsed === undefined ? undefined : plan.maxElapsed - (now() - origin);
-      const outcome = await attemptThrough(breaker, fn, attempt, signal, plan.attemptTimeout, unref, left);
-      if (outcome.atDeadline) throw giveUp(plan, call, 'deadline', attempt, outcome.error, now() - origin, log);
+      const outcome = await observedAttempt(observer, breaker, fn, attempt, signal, plan.attemptTimeout, unref, left);
+      if (outcome.atDeadline) throw giveUp(plan, call, 'deadline', attempt, outcome.error, now() - origin, log, observer);
       // An open circuit fails fast: the call ends with the CircuitOpenError, no retry, and the
       // budget gets back what the refused retry cost.
       if (outcome.circuitOpen) {
         notMade();
-        throw giveUp(plan, call, 'circuitOpen', attempt - 1, outcome.error, now() - origin, log);
+        throw giveUp(plan, call, 'circuitOpen', attempt - 1, outcome.error, now() - origin, log, observer);
       }
       if (outcome.ok) {
         if (bucket !== undefined) run.succeededWithin(bucket);
         else if (NODE) shared?.succeeded(paid);
+        observer?.emit('success', { attempts: attempt, elapsed: now() - origin });
         return outcome.value;
       }
       if (signal?.aborted) throw signal.reason;

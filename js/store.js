@@ -4,6 +4,7 @@
 // MemoryStore is the embedded one (one process); jitterbug/redis has the fleet-wide one.
 import { describe, readSafely, typeError } from './describe.js';
 import { reportListenerError, reportWarning } from './report.js';
+import { publish } from './events.js';
 
 /** Idempotency records, as every store keeps them: the claim's state, its owner, the fingerprint. */
 export const CLAIMED = 'claimed';
@@ -164,6 +165,7 @@ function changed(store, state, error) {
     reportWarning(new CoordinationError(`The coordination store cannot be reached (${error?.message ?? describe(error)}): ` +
       `${state.failOpen ? 'calls decide locally' : 'calls refuse retries and idempotent runs'} until it is back`, error));
   }
+  publish('coordination', { ...event, failOpen: state.failOpen });
   const listener = readSafely(store, 'onStatusChange');
   if (typeof listener === 'function') {
     try {

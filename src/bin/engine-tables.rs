@@ -11,7 +11,7 @@ use jitterbug::engine::presets::{
 };
 use jitterbug::engine::retry_after::DELAY_HEADERS;
 use jitterbug::engine::{
-    Backoff, Field, FieldKind, Jitter, LongRetryAfter, PolicyError, PolicyOptions, StopReason,
+    Backoff, ErrorClass, Field, FieldKind, Jitter, LongRetryAfter, PolicyError, PolicyOptions, StopReason,
 };
 
 fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
@@ -62,6 +62,10 @@ fn main() {
     println!(
         "export const stopReasons = {};",
         list(StopReason::ALL.map(StopReason::name))
+    );
+    println!(
+        "export const errorClasses = {};",
+        list(ErrorClass::ALL.map(ErrorClass::name))
     );
     let [lowest, highest] = STATUS_BOUNDS;
     println!("export const statusBounds = [{lowest}, {highest}];");

@@ -28,6 +28,15 @@ impl ErrorClass {
         ErrorClass::Throttling,
         ErrorClass::Transient,
     ];
+
+    /// How events and metrics name the class.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorClass::Other => "other",
+            ErrorClass::Throttling => "throttling",
+            ErrorClass::Transient => "transient",
+        }
+    }
 }
 
 impl Policy {
@@ -126,6 +135,12 @@ mod tests {
         }
         .build()
         .unwrap()
+    }
+
+    #[test]
+    fn classes_are_named_for_events_in_their_boundary_order() {
+        let names = ErrorClass::ALL.map(ErrorClass::name);
+        assert_eq!(names, ["other", "throttling", "transient"]);
     }
 
     #[test]
