@@ -32,6 +32,10 @@ export interface AttemptContext {
 
 /** The retry policy as plain data: what `toJSON` returns and `fromJSON` reads. */
 export interface PolicyJSON {
+  /** The service the policy's calls reach, as their events, logs and metrics name it. Default: none. */
+  service?: string;
+  /** The operation the policy's calls perform, as their events, logs and metrics name it. Default: none. */
+  operation?: string;
   /**
    * Total attempts, **the first included**: 3 means one call and up to two retries.
    * An integer from 1 to 4294967295. Default: 3.
@@ -162,6 +166,46 @@ export interface RetryEvent {
   slot?: number;
 }
 
+/** What every event carries: its type and the names of the call it belongs to (undefined when unnamed). */
+export interface EventLabels {
+  service?: string;
+  operation?: string;
+}
+
+/**
+ * The events of a call's life, in the order a call meets them, given to `onEvent` and, in
+ * Node, published on the diagnostics channel `jitterbug:<type>` (see {@link subscribe}).
+ * Times are in ms; `elapsed` counts from the call's first attempt.
+ */
+export type JitterbugEvent = EventLabels & (
+  /** An attempt ended. retryFetch's also carry `method`, `url` and the response's `status`. */
+  | { type: 'attempt'; attempt: number; duration: number; outcome: 'success' | 'failure' | 'timeout' | 'aborted'; error?: unknown;
+      method?: string; url?: string; status?: number }
+  /** A retry is scheduled after attempt `attempt`; `errorClass` is `'other'`, `'throttling'` or `'transient'`. */
+  | { type: 'retry'; attempt: number; delay: number; elapsed: number; error: unknown; errorClass: ErrorClass; retriesLeft: number }
+  /** The retry budget refused the retry after attempt `attempt` (a `giveUp` with reason `'budget'` follows). */
+  | { type: 'budgetRefused'; attempt: number; error: unknown; errorClass: ErrorClass }
+  | { type: 'success'; attempts: number; elapsed: number }
+  /** The call stopped: `reason` as `onGiveUp`'s. (An aborted call ends without one; its last attempt says `'aborted'`.) */
+  | { type: 'giveUp'; reason: string; attempts: number; error: unknown; elapsed: number }
+  /** A circuit breaker changed state, during this call (or, on the channel alone, during a call nobody listens to). */
+  | { type: 'breaker'; from: string; to: string; reason: string }
+  /** A coordination store became unreachable or reachable again (channel only: it belongs to no one call). */
+  | { type: 'coordination'; available: boolean; error?: unknown; failOpen: boolean }
+);
+
+export type ErrorClass = 'other' | 'throttling' | 'transient';
+
+/** Every event type; Node's channel for each is `jitterbug:<type>`. */
+export declare const eventTypes: readonly JitterbugEvent['type'][];
+
+/**
+ * Node (20.16 and later): calls `listener` with every event of every call in the process,
+ * through the diagnostics channels; returns the function that stops it. In a browser, use
+ * `onEvent` on a Policy.
+ */
+export declare function subscribe(listener: (event: JitterbugEvent, channel: string) => void): () => void;
+
 /** Behaviour and shared state that cannot travel as data; accepted by a Policy and by each call. */
 export interface RetryBehaviour {
   /**
@@ -206,6 +250,18 @@ export interface RetryBehaviour {
   onGiveUp?: (event: { reason: string; attempts: number; error: unknown; elapsed: number }) => void;
   /** Called before each sleep. Its own errors never break the retry; they are kept in the attempt log. Default: none. */
   onRetry?: (event: RetryEvent) => unknown;
+  /**
+   * Hears every event of the call's life (see {@link JitterbugEvent}), in any runtime: the
+   * place for logs, metrics and traces (`jitterbug/log`, `jitterbug/prometheus`,
+   * `jitterbug/powertools` and `jitterbug/otel` each make one). An error it throws is reported
+   * as a process warning and never changes the outcome. With no `onEvent` and no subscriber to
+   * the diagnostics channels, a call does no work for events. Default: none.
+   */
+  onEvent?: (event: JitterbugEvent) => void;
+  /** The service the call reaches, as events, logs and metrics name it (`'lake'`). A non-empty string. Default: none. */
+  service?: string;
+  /** The operation the call performs, as events, logs and metrics name it (`'data_fetch'`). A non-empty string. Default: none. */
+  operation?: string;
   /**
    * The call's timers (its waits and `attemptTimeout`) do not keep a Node process alive: a
    * CLI exits when its other work is done, even with a retry waiting, and that call never

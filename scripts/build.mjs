@@ -140,6 +140,15 @@ await build({ ...redis, format: 'esm', outfile: `${pkg}/redis.mjs` });
 await build({ ...redis, format: 'cjs', outfile: `${pkg}/redis.cjs` });
 copyFileSync(`${root}js/redis.d.ts`, `${pkg}/redis.d.ts`);
 copyFileSync(`${root}js/redis.d.ts`, `${pkg}/redis.d.cts`);
+// The observability adapters (the same arrangement): each library is the user's, an optional peer.
+for (const adapter of ['log', 'prometheus', 'powertools', 'otel']) {
+  const options = { ...cdk, entryPoints: [`${root}js/${adapter}.js`], platform: 'neutral',
+    external: ['jitterbug', 'prom-client', '@aws-lambda-powertools/*', '@opentelemetry/api'] };
+  await build({ ...options, format: 'esm', outfile: `${pkg}/${adapter}.mjs` });
+  await build({ ...options, format: 'cjs', outfile: `${pkg}/${adapter}.cjs` });
+  copyFileSync(`${root}js/${adapter}.d.ts`, `${pkg}/${adapter}.d.ts`);
+  copyFileSync(`${root}js/${adapter}.d.ts`, `${pkg}/${adapter}.d.cts`);
+}
 copyFileSync(browserWasmPath, `${pkg}/jitterbug.wasm`);
 copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.ts`);
 copyFileSync(`${root}js/index.d.ts`, `${pkg}/index.d.cts`);
