@@ -85,7 +85,8 @@ export function publish(type, event) {
  */
 export function subscribe(listener) {
   if (typeof listener !== 'function') throw typeError('listener', 'a function', listener);
-  const diagnostics = globalThis.process?.getBuiltinModule?.('node:diagnostics_channel');
+  const diagnostics = NODE ? globalThis.process?.getBuiltinModule?.('node:diagnostics_channel') : undefined;
+  if (!NODE) throw new TypeError('subscribe() is for Node: in a browser, give a Policy `onEvent`');
   if (diagnostics === undefined) {
     throw new TypeError('subscribe() needs diagnostics_channel through process.getBuiltinModule (Node 20.16 and later); use `onEvent` on a Policy instead');
   }

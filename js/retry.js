@@ -314,7 +314,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       }
       if (delay < 0) {
         const reason = STOP_REASONS[-delay - 1];
-        if (reason === 'budget') observer?.emit('budgetRefused', { attempt, error, errorClass: errorClasses[errorClass] });
+        if (NODE && reason === 'budget') observer?.emit('budgetRefused', { attempt, error, errorClass: errorClasses[errorClass] });
         // An error the policy does not retry propagates unchanged.
         throw giveUp(plan, call, reason, attempt, error, elapsed, log, observer);
       }

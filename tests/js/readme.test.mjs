@@ -99,7 +99,8 @@ examples.forEach((source, index) => {
     // Asynchronously: this process serves the orders API the example calls.
     const { stdout: output } = await promisify(execFile)(process.execPath, [file], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORDERS_API: ordersUrl, DYNAMODB_ENDPOINT: dynamoUrl, REDIS_URL: redis.url } });
     const printed = new Map();
-    for (const line of output.trim().split('\n').filter(Boolean)) {
+    // Only the example's console.log lines (arrays); a library may write its own (Powertools' EMF).
+    for (const line of output.trim().split('\n').filter((text) => text.startsWith('['))) {
       const [id, text] = JSON.parse(line);
       if (!printed.has(id)) printed.set(id, text);
     }
