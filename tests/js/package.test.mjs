@@ -24,16 +24,17 @@ before(() => {
   const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', consumer, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop();
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(consumer, tarball)], { cwd: consumer });
-  // The optional peers of jitterbug/cdk and jitterbug/redis, as a project using them has them
+  // The optional peers of jitterbug/cdk, jitterbug/redis and the observability adapters, as a project using them has them
   // (linked from this workspace).
-  for (const peer of ['aws-cdk-lib', 'constructs', 'redis', '@redis', 'ioredis']) symlinkSync(join(root, 'node_modules', peer), join(consumer, 'node_modules', peer));
+  for (const peer of ['aws-cdk-lib', 'constructs', 'redis', '@redis', 'ioredis', 'prom-client', '@opentelemetry', '@aws-lambda-powertools']) symlinkSync(join(root, 'node_modules', peer), join(consumer, 'node_modules', peer));
 });
 
 test('the tarball holds the three builds, the module, the types and no sources', () => {
   const listing = execFileSync('npm', ['pack', join(root, 'pkg'), '--dry-run', '--json'], { encoding: 'utf8' });
   const files = JSON.parse(listing)[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, ['README.md', 'cdk.cjs', 'cdk.d.cts', 'cdk.d.ts', 'cdk.mjs', 'index.d.cts', 'index.d.ts', 'jitterbug.browser.mjs', 'jitterbug.cjs', 'jitterbug.inline.cjs', 'jitterbug.inline.mjs', 'jitterbug.mjs', 'jitterbug.wasm', 'package.json',
-    'redis.cjs', 'redis.d.cts', 'redis.d.ts', 'redis.mjs'].flatMap((f) => /\.(c|m)?js$/.test(f) && !f.endsWith('.d.ts') ? [f, `${f}.map`] : [f]).sort());
+    'redis.cjs', 'redis.d.cts', 'redis.d.ts', 'redis.mjs',
+    ...['log', 'prometheus', 'powertools', 'otel'].flatMap((adapter) => ['cjs', 'd.cts', 'd.ts', 'mjs'].map((ext) => `${adapter}.${ext}`))].flatMap((f) => /\.(c|m)?js$/.test(f) && !f.endsWith('.d.ts') ? [f, `${f}.map`] : [f]).sort());
 });
 
 test('require() from CommonJS', () => {

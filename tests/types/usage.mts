@@ -6,6 +6,33 @@ import { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlo
 import { RedisStore } from 'jitterbug/redis';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
+import { eventTypes, subscribe } from 'jitterbug';
+import type { JitterbugEvent } from 'jitterbug';
+import { jsonLogger } from 'jitterbug/log';
+import { prometheusMetrics } from 'jitterbug/prometheus';
+import { powertools } from 'jitterbug/powertools';
+import { openTelemetry } from 'jitterbug/otel';
+import { Registry } from 'prom-client';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { trace } from '@opentelemetry/api';
+
+// Observability: events narrow by type; each adapter is a listener for onEvent and subscribe().
+const onEvent = (event: JitterbugEvent): void => {
+  if (event.type === 'retry') void [event.delay, event.errorClass satisfies 'other' | 'throttling' | 'transient', event.retriesLeft];
+  else if (event.type === 'attempt') void [event.duration, event.outcome, event.status];
+  else if (event.type === 'giveUp') void [event.reason, event.attempts];
+  void [event.service, event.operation];
+};
+const named = new Policy({ service: 'lake', operation: 'data_fetch', onEvent });
+const stopListening: () => void = subscribe((event, channel: string) => void [event.type, channel]);
+const listeners = [jsonLogger(), jsonLogger({ logger: console, traceId: () => 'abc' }), prometheusMetrics({ registry: new Registry(), maxErrorTypes: 20 }),
+  powertools({ logger: new Logger(), metrics: new Metrics({ namespace: 'shop' }) }), openTelemetry({ tracer: trace.getTracer('shop') })];
+for (const listener of listeners) void retry(async () => 1, { onEvent: listener, service: 'lake' });
+const types: readonly string[] = eventTypes;
+// @ts-expect-error service is a string
+void new Policy({ service: 5 });
+void [named.toJSON().service, stopListening, types];
 
 const policy = new Policy({ maxAttempts: 5, backoff: 'fibonacci', jitter: 'decorrelated', retryOn: ['ECONNRESET'] });
 const json: PolicyJSON = policy.toJSON();
