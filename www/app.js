@@ -138,6 +138,29 @@ form.addEventListener('input', update);
 // ---- The live panel -----------------------------------------------------------------------
 let controller;
 
+/** One line of the events list: the call's event stream (onEvent), as it happens. */
+function eventLine(event) {
+  switch (event.type) {
+    case 'attempt':
+      return `attempt ${event.attempt} ${event.outcome}${event.status ? ` (${event.status})` : ''} after ${ms(event.duration)}`;
+    case 'retry':
+      return `retry ${event.attempt} scheduled in ${ms(event.delay)} (${event.errorClass} error, ${event.retriesLeft} left)`;
+    case 'success':
+      return `success after ${event.attempts} attempt${event.attempts === 1 ? '' : 's'}, ${ms(event.elapsed)}`;
+    case 'giveUp':
+      return `gave up: ${event.reason} after ${event.attempts} attempt${event.attempts === 1 ? '' : 's'}`;
+    default:
+      return event.type;
+  }
+}
+
+function showEvent(event) {
+  const li = document.createElement('li');
+  li.dataset.type = event.type;
+  li.textContent = eventLine(event);
+  $('events').append(li);
+}
+
 function attemptItem(n) {
   const li = document.createElement('li');
   li.dataset.attempt = n;
@@ -155,6 +178,7 @@ $('run').addEventListener('click', async () => {
     return;
   }
   $('attempts').replaceChildren();
+  $('events').replaceChildren();
   $('outcome').textContent = 'running…';
   $('run').disabled = true;
   $('abort').disabled = false;
@@ -186,7 +210,7 @@ $('run').addEventListener('click', async () => {
   const scenario = $('scenario').value;
   try {
     const statuses = splitList($('retry-on-status').value).map(Number);
-    const fetchWithRetry = createFetch({ ...options, onRetry, ...(statuses.length ? { retryOnStatus: statuses } : {}) }, loggingFetch);
+    const fetchWithRetry = createFetch({ ...options, onRetry, onEvent: showEvent, service: 'flaky-api', operation: scenario, ...(statuses.length ? { retryOnStatus: statuses } : {}) }, loggingFetch);
     const response = await fetchWithRetry(`/api/flaky?scenario=${scenario}&session=${session}`, { signal: controller.signal });
     const why = GAVE_UP_BECAUSE[retryOutcome(response)?.reason];
     $('outcome').textContent = `${response.ok ? 'Succeeded' : `Gave up${why ? ` (${why})` : ''}`}: ${response.status} ${response.statusText} after ` +

@@ -114,6 +114,17 @@ test('the live panel retries the flaky API and lists each attempt as it happens'
   // Retry-After: 1 was honoured: the waits after attempts 1 and 3 are at least 1000 ms.
   for (const i of [0, 2]) assert.ok(Number(/retry in (\d+)/.exec(attempts[i])[1]) >= 1000, attempts[i]);
   assert.match(await page.textContent('#outcome'), /^Succeeded: 200 OK after 4 attempts in \d+(?:\.\d)? ms$/);
+  // The same run, as its event stream told it (onEvent), in order.
+  const events = await page.$$eval('#events li', (items) => items.map((li) => li.textContent));
+  const number = '\\d+(?:\\.\\d)?';
+  const expected = [
+    `^attempt 1 failure \\(503\\) after ${number} ms$`, `^retry 1 scheduled in ${number} ms \\(other error, 4 left\\)$`,
+    `^attempt 2 failure \\(500\\) after ${number} ms$`, `^retry 2 scheduled in ${number} ms \\(other error, 3 left\\)$`,
+    `^attempt 3 failure \\(429\\) after ${number} ms$`, `^retry 3 scheduled in ${number} ms \\(other error, 2 left\\)$`,
+    `^attempt 4 success \\(200\\) after ${number} ms$`, `^success after 4 attempts, ${number} ms$`,
+  ];
+  assert.equal(events.length, expected.length, events.join('\n'));
+  events.forEach((line, i) => assert.match(line, new RegExp(expected[i])));
   await page.screenshot({ path: `${artifacts}playground.png`, fullPage: true });
 });
 
