@@ -11,6 +11,16 @@ import { retry as cockatielRetry, handleAll, ExponentialBackoff } from 'cockatie
 import pRetry from 'p-retry';
 import asyncRetry from 'async-retry';
 import { backOff } from 'exponential-backoff';
+import { jsonLogger } from 'jitterbug/log';
+import { prometheusMetrics } from 'jitterbug/prometheus';
+import { powertools } from 'jitterbug/powertools';
+import { openTelemetry } from 'jitterbug/otel';
+import { Registry as PromRegistry } from 'prom-client';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 const root = new URL('..', import.meta.url).pathname;
 const CALLS = Number(process.env.BENCH_CALLS ?? 100_000);
@@ -91,6 +101,77 @@ const inline = ratio('jitterbug retry(fn, { ...inline options })');
 const cockatielRatio = ratio('cockatiel retry(...).execute (pre-built)');
 target('retry(fn, { inline }) <= cockatiel execute (pre-built)', inline <= cockatielRatio,
   `${inline.toFixed(2)}x vs cockatiel ${cockatielRatio.toFixed(2)}x`);
+
+// ---- 1b. What listening costs: a retried call with each adapter attached ----------------------
+// Every row above ran with no onEvent and no subscriber: the success path's targets hold with
+// events compiled in. Here, a call that fails once and succeeds at its retry (a wait of 0 ms),
+// bare and with each adapter as its onEvent, interleaved; the adapters' output goes to a sink.
+const RETRIED = Math.max(1, Math.round(CALLS / 20));
+const sinkLogger = { info() {}, warn() {}, error() {} };
+const powertoolsLogger = new Logger({ serviceName: 'bench' });
+const powertoolsMetrics = new Metrics({ namespace: 'bench', serviceName: 'bench' });
+// OpenTelemetry's row runs as in a traced service: its context follows each call through its
+// awaits (AsyncLocalStorage), and the calls run inside an active span. That context costs every
+// promise something, so only that row has it.
+const contextManager = new AsyncLocalStorageContextManager();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
+const tracer = provider.getTracer('bench');
+const listeners = [
+  ['no listener', undefined],
+  ['onEvent: () => {}', () => {}],
+  ['jitterbug/log (to a logger)', jsonLogger({ logger: sinkLogger, traceId: () => undefined })],
+  ['jitterbug/prometheus', prometheusMetrics({ registry: new PromRegistry() })],
+  ['jitterbug/powertools (Logger + Metrics)', powertools({ logger: powertoolsLogger, metrics: powertoolsMetrics })],
+  ['jitterbug/otel (context manager, active span)', openTelemetry({ tracer })],
+  ['no listener (context manager, active span)', undefined],
+];
+const TRACED = new Set([listeners.length - 2, listeners.length - 1]);
+const flakyOnce = () => {
+  let failed = false;
+  return async () => {
+    if (!failed) {
+      failed = true;
+      throw new Error('busy');
+    }
+    return 1;
+  };
+};
+async function retriedCalls(policy) {
+  for (let i = 0; i < RETRIED; i++) await policy.execute(flakyOnce());
+}
+async function timeRetried(onEvent, traced) {
+  const policy = new Policy({ initialDelay: 0, jitter: 'none', service: 'bench', operation: 'retried', onEvent });
+  if (traced) context.setGlobalContextManager(contextManager.enable());
+  collect();
+  const write = [process.stdout.write, process.stderr.write];
+  process.stdout.write = process.stderr.write = () => true; // Powertools writes its lines and EMF there
+  const started = process.hrtime.bigint();
+  try {
+    if (traced) {
+      await tracer.startActiveSpan('bench', async (span) => {
+        await retriedCalls(policy);
+        span.end();
+      });
+    } else {
+      await retriedCalls(policy);
+    }
+  } finally {
+    [process.stdout.write, process.stderr.write] = write;
+    if (traced) context.disable();
+  }
+  return Number(process.hrtime.bigint() - started) / RETRIED;
+}
+const retriedSamples = listeners.map(() => []);
+for (const [i, [, onEvent]] of listeners.entries()) await timeRetried(onEvent, TRACED.has(i)); // warm-up
+for (let round = 0; round < ROUNDS; round++) {
+  for (const i of shuffled(listeners.length, round)) retriedSamples[i].push(await timeRetried(listeners[i][1], TRACED.has(i)));
+}
+const retriedNs = retriedSamples.map(median);
+console.log(`\na call that fails once and succeeds at its retry: ${RETRIED.toLocaleString()} calls per listener, ${ROUNDS} rounds, shuffled order`);
+// Each row against its own baseline: the traced rows against the traced call with no listener.
+const baselineOf = (i) => retriedNs[TRACED.has(i) ? listeners.length - 1 : 0];
+console.table(listeners.map(([name], i) => ({ listener: name, 'µs per call (median)': +(retriedNs[i] / 1000).toFixed(2),
+  '× no listener': +(retriedNs[i] / baselineOf(i)).toFixed(2) })));
 
 // ---- 2. Import time in a fresh Node process ----------------------------------------------
 const IMPORTS = Number(process.env.BENCH_IMPORTS ?? 15);

@@ -140,8 +140,8 @@ function send(setup, fetchImpl, input, init = {}) {
     throw new HttpStatusError(response, delayHintMs(response.status, asked, Date.now(), waitStatuses), outcome === RETRYABLE);
   };
   const call = {
-    // What the attempt events of this call say of it (see events.js).
-    request: { method, url: String(request?.url ?? input) },
+    // What the attempt events of this call say of it (see events.js; Node builds).
+    request: NODE ? { method, url: String(request?.url ?? input) } : undefined,
     signal: init.signal ?? plan.signal,
     budget: NODE ? plan.budget : undefined,
     breaker: NODE ? plan.breaker : undefined,

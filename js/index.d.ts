@@ -178,7 +178,7 @@ export interface EventLabels {
  * Times are in ms; `elapsed` counts from the call's first attempt.
  */
 export type JitterbugEvent = EventLabels & (
-  /** An attempt ended. retryFetch's also carry `method`, `url` and the response's `status`. */
+  /** An attempt ended. In Node, retryFetch's also carry `method`, `url` and the response's `status`. */
   | { type: 'attempt'; attempt: number; duration: number; outcome: 'success' | 'failure' | 'timeout' | 'aborted'; error?: unknown;
       method?: string; url?: string; status?: number }
   /** A retry is scheduled after attempt `attempt`; `errorClass` is `'other'`, `'throttling'` or `'transient'`. */

@@ -1,6 +1,6 @@
 // jitterbug/otel: retries in OpenTelemetry traces, through the application's
 // @opentelemetry/api (an optional peer): a span event on the active span for each retry and
-// give-up, and a client span for each HTTP attempt of retryFetch, with
+// give-up, and (in Node) a client span for each HTTP attempt of retryFetch, with
 // `http.request.resend_count` on the resent ones (OpenTelemetry's one stable retry attribute).
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { errorType } from './retry-standard.js';

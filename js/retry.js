@@ -9,7 +9,7 @@ import { Attempt, guardedAttempt, sleep, untilAborted } from './sleep.js';
 import { budgetEngine, sharedBudget } from './budget.js';
 import { placeRetry } from './slots.js';
 import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
-import { observe } from './events.js';
+import { observe, observeFirst } from './events.js';
 import { errorClasses } from './generated/tables.js';
 
 /**
@@ -44,8 +44,6 @@ function observedAttempt(observer, breaker, fn, attempt, signal, timeout, unref,
   });
 }
 
-// What the success path may emit: it asks only whether these are heard.
-const SUCCESS_EVENTS = ['attempt', 'success'];
 
 const now = () => performance.now();
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
@@ -127,7 +125,7 @@ function executeOnce(plan, fn, call) {
   const budget = NODE ? call?.budget ?? plan.budget : undefined;
   const shared = !NODE || budget === undefined ? undefined : sharedBudget(budget);
   if (NODE && shared !== undefined) shared.presume();
-  const observer = observe(plan, call, SUCCESS_EVENTS);
+  const observer = observeFirst(plan, call);
   // The bare path: no signal, timer, breaker or listener to attend to (`guarded` is set once,
   // when the plan is read). Slots matter only after a failure.
   if (signal === undefined && !plan.guarded && !call?.guarded && observer === undefined) {
@@ -158,11 +156,12 @@ const stop = (reason) => -STOP_REASONS.indexOf(reason) - 1;
  * else a RetryExhaustedError.
  */
 function giveUp(plan, call, reason, attempts, error, elapsed, log, observer) {
-  observer?.emit('giveUp', { reason, attempts, error, elapsed });
+  const outcome = { reason, attempts, error, elapsed };
+  observer?.emit('giveUp', outcome);
   const onGiveUp = call?.onGiveUp ?? plan.onGiveUp;
   if (onGiveUp !== undefined) {
     try {
-      onGiveUp({ reason, attempts, error, elapsed });
+      onGiveUp(outcome);
     } catch (listenerError) {
       reportListenerError(listenerError);
     }
@@ -320,12 +319,10 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       }
       const entry = { attempt, error, delay, elapsed };
       log.push(entry);
-      if (onRetry !== undefined) {
-        const event = { attempt, error, delay, elapsed, retriesLeft: maxAttempts - attempt };
-        if (NODE && slot !== undefined) event.slot = slot;
-        notify(onRetry, event, entry);
-      }
-      observer?.emit('retry', { attempt, delay, elapsed, error, errorClass: errorClasses[errorClass], retriesLeft: maxAttempts - attempt });
+      const event = { attempt, error, delay, elapsed, retriesLeft: maxAttempts - attempt };
+      if (NODE && slot !== undefined) event.slot = slot;
+      observer?.emit('retry', { ...event, errorClass: errorClasses[errorClass] });
+      if (onRetry !== undefined) notify(onRetry, event, entry);
       try {
         await sleep(delay, signal, unref);
       } catch (reason) {

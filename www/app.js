@@ -142,7 +142,7 @@ let controller;
 function eventLine(event) {
   switch (event.type) {
     case 'attempt':
-      return `attempt ${event.attempt} ${event.outcome}${event.status ? ` (${event.status})` : ''} after ${ms(event.duration)}`;
+      return `attempt ${event.attempt} ${event.outcome} after ${ms(event.duration)}`;
     case 'retry':
       return `retry ${event.attempt} scheduled in ${ms(event.delay)} (${event.errorClass} error, ${event.retriesLeft} left)`;
     case 'success':

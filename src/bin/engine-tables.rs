@@ -11,7 +11,8 @@ use jitterbug::engine::presets::{
 };
 use jitterbug::engine::retry_after::DELAY_HEADERS;
 use jitterbug::engine::{
-    Backoff, ErrorClass, Field, FieldKind, Jitter, LongRetryAfter, PolicyError, PolicyOptions, StopReason,
+    Backoff, ErrorClass, Field, FieldKind, Jitter, LongRetryAfter, PolicyError, PolicyOptions,
+    StopReason,
 };
 
 fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {

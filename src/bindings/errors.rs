@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 pub fn to_js_error(err: &PolicyError) -> JsValue {
     let parts = Array::new();
     parts.push(&JsValue::from_bool(err.kind == ErrorKind::Range));
-    parts.push(&JsValue::from_str(&err.name));
+    parts.push(&JsValue::from_str(err.name()));
     parts.push(&JsValue::from_str(err.expected));
     parts.push(&match &err.value {
         Value::Number(n) => JsValue::from_f64(*n),

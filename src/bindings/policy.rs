@@ -18,7 +18,7 @@ use super::run::EngineRun;
 use crate::engine::env::options_from_env_values;
 use crate::engine::{
     Backoff, ErrorClass, Field, FieldKind, Jitter, LongRetryAfter, Policy, PolicyError,
-    PolicyOptions, Schedule, Value,
+    PolicyOptions, Schedule,
 };
 use wasm_bindgen::prelude::*;
 
@@ -47,11 +47,10 @@ fn options_from_slots(present: u32, slots: &[f64]) -> Result<PolicyOptions, Poli
         (Field::LongRetryAfter, LongRetryAfter::ALL.len()),
     ];
     for (field, count) in names {
+        // Unreachable from the package (JavaScript turns names into codes, and refuses a name it
+        // does not know in the engine's words); the module so carries no list of names.
         if let Some(code) = slot(field).filter(|code| !(*code >= 0.0 && *code < count as f64)) {
-            return Err(PolicyError {
-                value: Value::Number(code),
-                ..PolicyError::unknown_name(field, "")
-            });
+            return Err(PolicyError::range(field, "the code of a name", code));
         }
     }
     // `get`, not indexing: no bounds-check panic (and its formatting code) in the module.

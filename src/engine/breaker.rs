@@ -894,7 +894,7 @@ mod probes_cannot_wedge {
             }
             .build()
             .unwrap_err();
-            assert_eq!(err.name, "probeLease", "{v}");
+            assert_eq!(err.name(), "probeLease", "{v}");
         }
         assert!(BreakerOptions {
             probe_lease: Some(2_147_483_647.0),
@@ -1236,7 +1236,7 @@ mod rules_pinned {
 
     #[test]
     fn option_bounds_on_both_sides() {
-        let build = |o: BreakerOptions| o.build().map(|_| ()).map_err(|e| e.name);
+        let build = |o: BreakerOptions| o.build().map(|_| ()).map_err(|e| e.name().to_string());
         let ratio = |v| BreakerOptions {
             failure_ratio: Some(v),
             ..Default::default()

@@ -90,7 +90,7 @@ pub fn options_from_env_values(
                 };
                 let value = number.ok_or_else(|| PolicyError {
                     kind: ErrorKind::Type,
-                    name: name(),
+                    renamed: Some(name()),
                     field: Some(field),
                     expected,
                     value: Value::Text(raw.clone()),
@@ -113,7 +113,7 @@ pub fn options_from_env_values(
 }
 
 fn rename(mut err: PolicyError, name: String) -> PolicyError {
-    err.name = name;
+    err.renamed = Some(name);
     err
 }
 
@@ -287,7 +287,7 @@ mod tests {
             "`RETRY_MAX_ATTEMPTS` must be a number, got 'Infinity'"
         );
         let err = from(&[("RETRY_JITTER", "lots")]).unwrap_err();
-        assert_eq!(err.name, "RETRY_JITTER");
+        assert_eq!(err.name(), "RETRY_JITTER");
     }
 
     #[test]
@@ -312,7 +312,7 @@ mod tests {
         );
         // A listed delay past maxDelay names the variable.
         let err = from(&[("RETRY_BACKOFF", "11")]).unwrap_err();
-        assert_eq!(err.name, "RETRY_BACKOFF");
+        assert_eq!(err.name(), "RETRY_BACKOFF");
         let err = from(&[("RETRY_LONG_RETRY_AFTER", "wait")]).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -353,7 +353,7 @@ mod lenient_parsers {
                 |name| (name == "RETRY_MAX_ATTEMPTS").then(|| text.into()),
                 js_like,
             );
-            assert_eq!(read.unwrap_err().name, "RETRY_MAX_ATTEMPTS", "{text:?}");
+            assert_eq!(read.unwrap_err().name(), "RETRY_MAX_ATTEMPTS", "{text:?}");
         }
         let read = options_from_env(
             "RETRY_",
@@ -373,7 +373,7 @@ mod lenient_parsers {
             );
             match text {
                 "" => assert_eq!(read.unwrap().max_delay, None, "unset"),
-                _ => assert_eq!(read.unwrap_err().name, "RETRY_MAX_DELAY", "{text:?}"),
+                _ => assert_eq!(read.unwrap_err().name(), "RETRY_MAX_DELAY", "{text:?}"),
             }
         }
         for (text, ms) in [

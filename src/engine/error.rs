@@ -24,8 +24,9 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyError {
     pub kind: ErrorKind,
-    /// The name the user wrote: the field's JSON name, or the environment variable.
-    pub name: String,
+    /// The name the user wrote when it is not the field's JSON name (an environment variable,
+    /// a budget's or breaker's option); see [`PolicyError::name`].
+    pub renamed: Option<String>,
     /// The policy field, when the error is about one (budget and breaker options are not).
     pub field: Option<Field>,
     /// What the field must be, e.g. "an integer from 1 to 4294967295".
@@ -36,8 +37,22 @@ pub struct PolicyError {
 impl PolicyError {
     pub(crate) fn range(field: Field, expected: &'static str, value: f64) -> Self {
         PolicyError {
+            kind: ErrorKind::Range,
+            renamed: None,
             field: Some(field),
-            ..PolicyError::option_range(field.name(), expected, value)
+            expected,
+            value: Value::Number(value),
+        }
+    }
+
+    /// The name the user wrote: the field's JSON name, or the environment variable or option.
+    /// (Asked for only where a message is made: the browser's module, which never asks, then
+    /// carries no field names.)
+    pub fn name(&self) -> &str {
+        match (&self.renamed, self.field) {
+            (Some(name), _) => name,
+            (None, Some(field)) => field.name(),
+            (None, None) => "",
         }
     }
 
@@ -45,7 +60,7 @@ impl PolicyError {
     pub fn option_range(name: &str, expected: &'static str, value: f64) -> Self {
         PolicyError {
             kind: ErrorKind::Range,
-            name: name.into(),
+            renamed: Some(name.into()),
             field: None,
             expected,
             value: Value::Number(value),
@@ -71,7 +86,7 @@ impl PolicyError {
         };
         PolicyError {
             kind: ErrorKind::Range,
-            name: field.name().into(),
+            renamed: None,
             field: Some(field),
             expected,
             value: Value::Text(text.into()),
@@ -95,7 +110,7 @@ impl PolicyError {
         let mut message = String::with_capacity(64);
         for part in [
             "`",
-            &self.name,
+            self.name(),
             "` must be ",
             self.expected,
             ", got ",

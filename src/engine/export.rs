@@ -611,7 +611,7 @@ mod tests {
         assert_eq!(deadline_from(0.5, Some(0.0)), Ok(0.5));
         for bad in [f64::NAN, -1.0, f64::INFINITY] {
             let err = deadline_from(30_000.0, Some(bad)).unwrap_err();
-            assert_eq!(err.name, "reserve");
+            assert_eq!(err.name(), "reserve");
             assert!(
                 matches!(err.value, super::super::Value::Number(v) if v.to_bits() == bad.to_bits())
             );
@@ -655,7 +655,7 @@ mod env_names {
         for name in [" Leading", "Trailing ", "\tTab", " ", "Line\n"] {
             let err = options_to_env(&with_retry_on(&[name]), "RETRY_", |n| n.to_string())
                 .expect_err(name);
-            assert_eq!(err.name, "retryOn", "{name:?}");
+            assert_eq!(err.name(), "retryOn", "{name:?}");
             assert_eq!(
                 err.expected,
                 "names without commas or leading or trailing spaces to be written to an environment variable"
@@ -698,7 +698,7 @@ mod asl_bounds {
     #[test]
     fn an_infinite_remaining_time_is_refused() {
         assert_eq!(
-            deadline_from(f64::INFINITY, Some(0.0)).unwrap_err().name,
+            deadline_from(f64::INFINITY, Some(0.0)).unwrap_err().name(),
             "getRemainingTimeInMillis()"
         );
     }

@@ -759,7 +759,10 @@ mod bounds {
 
     /// `Ok`, or the name of the field the options were refused for.
     fn check(options: PolicyOptions) -> Result<(), String> {
-        options.build().map(|_| ()).map_err(|e| e.name)
+        options
+            .build()
+            .map(|_| ())
+            .map_err(|e| e.name().to_string())
     }
 
     fn refused(field: &str) -> Result<(), String> {
