@@ -50,7 +50,7 @@ export function powertools({ logger, metrics, maxErrorTypes = 50 } = {}) {
         const single = metrics.singleMetric();
         const dimensions = Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ''));
         if (dimensions.service !== undefined) single.clearDefaultDimensions();
-        if (Object.keys(dimensions).length > 0) single.addDimensions(dimensions);
+        single.addDimensions(dimensions);
         single.addMetric(METRICS[key].name, key === 'duration' ? 'Seconds' : 'Count', value);
       }
     }

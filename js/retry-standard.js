@@ -11,10 +11,10 @@ export const METRICS = {
     buckets: [0.1, 0.5, 1, 2, 5, 10] },
 };
 
-/** The name a metric label gives an error: its `name`, else its class's, else its type. */
+/** The name a metric label gives an error: its `name` (unless empty), else its class's, else its type. */
 export function errorType(error) {
   try {
-    const name = error?.name ?? error?.constructor?.name;
+    const name = error?.name || error?.constructor?.name;
     return typeof name === 'string' && name !== '' ? name : typeof error;
   } catch {
     return typeof error; // a getter that throws, a revoked Proxy

@@ -2,7 +2,7 @@
 // (over the last build's engine: run `npm run build` first), runs the Node tests, and counts the
 // mutants the tests notice. The engine's own mutation testing is `cargo mutants`.
 //
-//   node scripts/mutate-js.mjs [--limit N] [--only file.js[,file.js…]] [--sites test-artifacts/js-mutants.txt]
+//   node scripts/mutate-js.mjs [--limit N] [--only file.js[,file.js…]] [--tests name[,name…]] [--sites test-artifacts/js-mutants.txt]
 //
 // Every mutant site is listed; with --limit, every k-th is tried so that the sample spreads
 // over all files; with --sites, only the sites a file names (`js/retry.js:18:59`, as a report
@@ -21,12 +21,14 @@ const wanted = sitesFile === undefined ? undefined
 
 const FILES = ['retry.js', 'sleep.js', 'fetch.js', 'options.js', 'policy.js', 'breaker.js', 'budget.js', 'infra.js',
   'describe.js', 'errors.js', 'index.js', 'number-options.js', 'traps.js', 'report.js', 'engine.js', 'store.js', 'slots.js',
-  'idempotency.js', 'redis.js', 'engine-error.js']
+  'idempotency.js', 'redis.js', 'engine-error.js', 'events.js', 'channels.js', 'retry-standard.js', 'log.js', 'prometheus.js',
+  'powertools.js', 'otel.js']
   .filter((f) => only === undefined || only.split(',').includes(f));
 // The tests that exercise js/ in Node, fast enough to run once per mutant (the browser, package,
 // page and garbage-collection tests run the same code through slower harnesses).
-const TESTS = ['retry', 'policy', 'delays', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget', 'breaker', 'traps', 'aws', 'fake-timers',
-  'coordination', 'redis']
+// `--tests a,b` runs only tests/js/a.test.mjs and b.test.mjs (for a pass over the modules they cover).
+const TESTS = (option('--tests')?.split(',') ?? ['retry', 'policy', 'delays', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget',
+  'breaker', 'traps', 'aws', 'fake-timers', 'coordination', 'redis', 'events', 'adapters'])
   .map((name) => `tests/js/${name}.test.mjs`);
 
 // [pattern, replacement]: each match of a pattern is one mutant.

@@ -87,6 +87,13 @@ test('Prometheus: error_type is bounded, so a stream of new error names cannot g
   for (let i = 0; i < 20; i++) await retry(failing(1, `Error${i}`), { maxAttempts: 1, onEvent }).catch(() => {});
   const types = samples(await registry.metrics(), 'retry_failure_total').map((line) => line.match(/error_type="([^"]+)"/)[1]);
   assert.deepEqual(types, ['Error0', 'Error1', 'Error2', 'other']);
+  // An error without a name of its own is counted by its class (a thrown string's is String).
+  const named = new Registry();
+  const count = prometheusMetrics({ registry: named });
+  class QuotaError extends Error {}
+  await retry(async () => { throw Object.assign(new QuotaError('x'), { name: '' }); }, { maxAttempts: 1, onEvent: count }).catch(() => {});
+  await retry(async () => { throw 'text'; }, { maxAttempts: 1, onEvent: count }).catch(() => {}); // eslint-disable-line no-throw-literal
+  assert.deepEqual(samples(await named.metrics(), 'retry_failure_total').map((line) => line.match(/error_type="([^"]+)"/)[1]), ['QuotaError', 'String']);
   assert.match(samples(await registry.metrics(), 'retry_failure_total').at(-1), / 17$/);
   // A second listener on the same registry counts into the same metrics, under the same bound.
   const again = prometheusMetrics({ registry });
@@ -157,6 +164,9 @@ test('Powertools: an unnamed call keeps the Logger\'s service and the instance\'
     [['WARN', 'orders', 'retrying'], ['ERROR', 'orders', 'gave up (attempts)']]);
   const failure = lines.find((line) => line.retry_failure_total !== undefined);
   assert.deepEqual([failure.service, failure.stage, failure.error_type], ['orders', 'prod', 'ServiceUnavailableError']);
+  // The duration has no dimension of its own: the instance's defaults alone.
+  const duration = lines.find((line) => line.retry_duration_seconds !== undefined);
+  assert.deepEqual(duration._aws.CloudWatchMetrics[0].Dimensions, [['service', 'stage']]);
   assert.throws(() => powertools({}), { name: 'TypeError', message: 'powertools() needs a `logger`, `metrics` or both' });
   assert.throws(() => powertools({ logger: console }), { name: 'TypeError', message: /`logger` must be a Powertools Logger/ });
 });
@@ -177,16 +187,16 @@ test('OpenTelemetry: a span event per retry on the active span; retryFetch\'s at
   try {
     const tracer = trace.getTracer('test');
     await tracer.startActiveSpan('handler', async (span) => {
-      await retryFetch(url, {}, { ...fast, service: 'items', onEvent: openTelemetry() });
+      await retryFetch(url, {}, { ...fast, service: 'items', operation: 'list', onEvent: openTelemetry() });
       span.end();
     });
     const spans = exporter.getFinishedSpans();
     const handler = spans.find((s) => s.name === 'handler');
-    assert.deepEqual(handler.events.map((e) => [e.name, e.attributes['jitterbug.attempt'], e.attributes['error.type'], e.attributes['jitterbug.service']]),
-      [['jitterbug.retry', 1, 'HttpStatusError', 'items'], ['jitterbug.retry', 2, 'HttpStatusError', 'items']]);
+    assert.deepEqual(handler.events.map((e) => [e.name, e.attributes['jitterbug.attempt'], e.attributes['error.type'], e.attributes['jitterbug.service'], e.attributes['jitterbug.operation']]),
+      [['jitterbug.retry', 1, 'HttpStatusError', 'items', 'list'], ['jitterbug.retry', 2, 'HttpStatusError', 'items', 'list']]);
     const attempts = spans.filter((s) => s.name === 'GET');
-    assert.deepEqual(attempts.map((s) => [s.attributes['http.request.resend_count'], s.attributes['http.response.status_code'], s.attributes['url.full'], s.status.code]),
-      [[undefined, 503, url, 2], [1, 503, url, 2], [2, 200, url, 0]]);
+    assert.deepEqual(attempts.map((s) => [s.attributes['http.request.resend_count'], s.attributes['http.response.status_code'], s.attributes['url.full'], s.status.code, s.attributes['error.type']]),
+      [[undefined, 503, url, 2, '503'], [1, 503, url, 2, '503'], [2, 200, url, 0, undefined]]);
     for (const s of attempts) {
       assert.equal(s.parentSpanContext?.spanId ?? s.parentSpanId, handler.spanContext().spanId, 'a child of the span that made the call');
       assert.equal(s.kind, 2 /* CLIENT */);
@@ -195,6 +205,9 @@ test('OpenTelemetry: a span event per retry on the active span; retryFetch\'s at
     server.close();
     trace.disable();
     context.disable();
+  }
+  for (const tracer of [{}, null, 'tracer']) {
+    assert.throws(() => openTelemetry({ tracer }), { name: 'TypeError', message: '`tracer` must be an OpenTelemetry Tracer (trace.getTracer(name))' });
   }
 });
 
@@ -215,6 +228,8 @@ test('JSON logger: the standard\'s line on stdout, with the Lambda trace id when
   const calls = [];
   const logger = { info: (l) => calls.push(['info', l.message]), warn: (l) => calls.push(['warn', l.message]), error: (l) => calls.push(['error', l.message]) };
   await retry(failing(1), { ...fast, onEvent: jsonLogger({ logger, traceId: () => undefined }) });
+  // A success at the first attempt is not news: nothing is logged.
+  await retry(failing(0), { ...fast, onEvent: jsonLogger({ logger }) });
   assert.deepEqual(calls, [['warn', 'retrying'], ['info', 'succeeded after retries']]);
   assert.throws(() => jsonLogger({ logger: {} }), { name: 'TypeError', message: '`logger` must be an object with info, warn and error methods, got [object Object]' });
 });

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { CircuitBreaker, MemoryStore, Policy, RetryBudget, eventTypes, retry, retryFetch, subscribe, toEnv } from 'jitterbug';
 
 const fast = { initialDelay: 1, maxDelay: 2, jitter: 'none' };
@@ -228,4 +229,16 @@ test('service and operation are data: JSON and the environment carry them; a bad
   assert.throws(() => new Policy({ operation: 7 }), { name: 'TypeError', message: '`operation` must be a non-empty string, got 7' });
   assert.throws(() => new Policy({ onEvent: 'log' }), { name: 'TypeError', message: '`onEvent` must be a function, got \'log\'' });
   assert.throws(() => new Policy().execute(async () => 1, { service: 5 }), { name: 'TypeError', message: '`service` must be a non-empty string, got 5' });
+});
+
+test('a subscriber there before the process\'s first call hears that call, which took the success path', () => {
+  // A fresh process: the channels are opened by the first call itself.
+  const script = `import diagnostics from 'node:diagnostics_channel';
+const heard = [];
+diagnostics.subscribe('jitterbug:success', (e) => heard.push(e.type + ' ' + e.attempts));
+const { retry } = await import('jitterbug');
+await retry(async () => 1);
+console.log(heard.join(','));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' });
+  assert.equal(output.trim(), 'success 1');
 });
