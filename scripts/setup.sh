@@ -23,19 +23,20 @@ fi
 
 # Debian packages the tests run for real: Chromium and ChromeDriver for the browser tests
 # (playwright-core and wasm-bindgen-test-runner drive them; neither can download a browser of
-# its own here), and redis-server for the fleet-coordination tests (they start their own
-# server on a free loopback port).
+# its own here), redis-server for the fleet-coordination tests (they start their own
+# server on a free loopback port), and prometheus for promtool (the alert rules' tests).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if (( ${#missing[@]} )); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${missing[*]} (apt-get)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: missing Debian packages: ${missing[*]} (the browser and Redis tests need them)" >&2
+    echo "setup: missing Debian packages: ${missing[*]} (the browser, Redis and alert-rule tests need them)" >&2
     exit 1
   fi
 fi

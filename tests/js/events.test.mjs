@@ -225,6 +225,8 @@ test('service and operation are data: JSON and the environment carry them; a bad
   assert.deepEqual(Policy.fromEnv(env).toJSON(), policy.toJSON());
   assert.equal(Policy.fromEnv({ RETRY_SERVICE: 'lake' }).toJSON().service, 'lake');
   assert.throws(() => Policy.fromEnv({ RETRY_SERVIC: 'lake' }), { name: 'TypeError', message: /Unknown environment variable `RETRY_SERVIC` \(did you mean `RETRY_SERVICE`\?\)/ });
+  // Every variable is looked at, not only those before the first known one.
+  assert.throws(() => Policy.fromEnv({ RETRY_SERVICE: 'lake', RETRY_OPERATON: 'sync' }), { name: 'TypeError', message: /`RETRY_OPERATON` \(did you mean `RETRY_OPERATION`\?\)/ });
   assert.throws(() => new Policy({ service: '' }), { name: 'TypeError', message: '`service` must be a non-empty string, got \'\'' });
   assert.throws(() => new Policy({ operation: 7 }), { name: 'TypeError', message: '`operation` must be a non-empty string, got 7' });
   assert.throws(() => new Policy({ onEvent: 'log' }), { name: 'TypeError', message: '`onEvent` must be a function, got \'log\'' });
@@ -241,4 +243,18 @@ await retry(async () => 1);
 console.log(heard.join(','));`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' });
   assert.equal(output.trim(), 'success 1');
+});
+
+test('inline options with names are never reused for a call site without them (the options cache keeps plain numbers alone)', async () => {
+  const services = [];
+  const onEvent = (e) => { if (e.type === 'success') services.push(e.service); };
+  const subscribed = subscribe(onEvent);
+  try {
+    await retry(async () => 1, { maxAttempts: 2, service: 'lake' });
+    await retry(async () => 1, { maxAttempts: 2 });
+    await retry(async () => 1, { maxAttempts: 2 });
+  } finally {
+    subscribed();
+  }
+  assert.deepEqual(services, ['lake', undefined, undefined]);
 });
