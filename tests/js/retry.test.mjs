@@ -311,6 +311,10 @@ test('unref: a waiting retry does not keep a process alive; without it, it does'
       retry(() => new Promise(() => {}), { ${limit}, unref: true });`);
     assert.ok(hangingMs < 10_000, `${limit}: the process lived ${hangingMs.toFixed(0)} ms`);
   }
+  // A call's `unref: false` wins over its policy's `true`: the attempt's timer keeps the process.
+  const overridden = spawnSync(process.execPath, ['--input-type=module', '-e', `import { Policy } from 'jitterbug';
+    new Policy({ attemptTimeout: 60000, unref: true }).execute(() => new Promise(() => {}), { unref: false });`], { encoding: 'utf8', timeout: 1500 });
+  assert.equal(overridden.signal, 'SIGTERM', 'the call\'s unref: false keeps the process alive');
   assert.throws(() => retry(async () => 1, { unref: 'yes' }), { name: 'TypeError', message: /`unref` must be a boolean, got 'yes'/ });
 });
 
