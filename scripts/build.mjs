@@ -141,8 +141,9 @@ await build({ ...redis, format: 'esm', outfile: `${pkg}/redis.mjs` });
 await build({ ...redis, format: 'cjs', outfile: `${pkg}/redis.cjs` });
 copyFileSync(`${root}js/redis.d.ts`, `${pkg}/redis.d.ts`);
 copyFileSync(`${root}js/redis.d.ts`, `${pkg}/redis.d.cts`);
-// The observability adapters (the same arrangement): each library is the user's, an optional peer.
-for (const adapter of ['log', 'prometheus', 'powertools', 'otel']) {
+// The observability adapters and the decorators (the same arrangement): each library is the
+// user's, an optional peer.
+for (const adapter of ['log', 'prometheus', 'powertools', 'otel', 'decorators']) {
   const options = { ...cdk, entryPoints: [`${root}js/${adapter}.js`], platform: 'neutral',
     external: ['jitterbug', 'prom-client', '@aws-lambda-powertools/*', '@opentelemetry/api'] };
   await build({ ...options, format: 'esm', outfile: `${pkg}/${adapter}.mjs` });

@@ -34,7 +34,7 @@ test('the tarball holds the three builds, the module, the types and no sources',
   const files = JSON.parse(listing)[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, ['README.md', 'cdk.cjs', 'cdk.d.cts', 'cdk.d.ts', 'cdk.mjs', 'index.d.cts', 'index.d.ts', 'jitterbug.browser.mjs', 'jitterbug.cjs', 'jitterbug.inline.cjs', 'jitterbug.inline.mjs', 'jitterbug.mjs', 'jitterbug.wasm', 'package.json',
     'redis.cjs', 'redis.d.cts', 'redis.d.ts', 'redis.mjs',
-    ...['log', 'prometheus', 'powertools', 'otel'].flatMap((adapter) => ['cjs', 'd.cts', 'd.ts', 'mjs'].map((ext) => `${adapter}.${ext}`))].flatMap((f) => /\.(c|m)?js$/.test(f) && !f.endsWith('.d.ts') ? [f, `${f}.map`] : [f]).sort());
+    ...['log', 'prometheus', 'powertools', 'otel', 'decorators'].flatMap((adapter) => ['cjs', 'd.cts', 'd.ts', 'mjs'].map((ext) => `${adapter}.${ext}`))].flatMap((f) => /\.(c|m)?js$/.test(f) && !f.endsWith('.d.ts') ? [f, `${f}.map`] : [f]).sort());
 });
 
 test('require() from CommonJS', () => {

@@ -7,10 +7,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { startRedis } from './fixtures/redis-server.mjs';
+import { transformSync } from 'esbuild';
 
 const root = new URL('../../', import.meta.url).pathname;
 const readme = readFileSync(`${root}README.md`, 'utf8');
-const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+// ```js examples run as they are; ```ts ones (decorators: Node cannot parse them) are compiled
+// by esbuild first, as a TypeScript project's build would.
+const examples = [...readme.matchAll(/```(js|ts)\n([\s\S]*?)```/g)].map((m) => ({ typescript: m[1] === 'ts', source: m[2] }));
 const workdir = `${root}target/readme-examples`;
 mkdirSync(workdir, { recursive: true });
 
@@ -88,11 +91,13 @@ before(async () => {
 });
 after(() => redis.close());
 
-examples.forEach((source, index) => {
+examples.forEach(({ typescript, source }, index) => {
   const firstLine = source.split('\n')[0];
   test(`README example ${index + 1}: ${firstLine}`, async () => {
     const commonjs = /\brequire\(/.test(source);
-    const { code, expected } = instrument(source);
+    const instrumented = instrument(source);
+    const { expected } = instrumented;
+    const code = typescript ? transformSync(instrumented.code, { loader: 'ts', format: 'esm', target: 'es2022' }).code : instrumented.code;
     const logger = `const __util = require('node:util'); const __log = (id, ...args) => process.stdout.write(JSON.stringify([id, __util.format(...args)]) + '\\n');`;
     const file = `${workdir}/example-${index + 1}.${commonjs ? 'cjs' : 'mjs'}`;
     writeFileSync(file, commonjs ? `${logger}\n${code}` : `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${logger}\n${code}`);
