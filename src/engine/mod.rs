@@ -8,6 +8,7 @@
 
 extern crate alloc;
 
+pub mod adaptive;
 pub mod backoff;
 pub mod breaker;
 pub mod budget;
