@@ -1,8 +1,8 @@
-// The way into the engine's budgets and breakers and its cheap check of options (cargo feature
+// The way into the engine's budgets, breakers and adaptive rates and its cheap check of options (cargo feature
 // `overload`). The browser build's module has none of these: js/browser/overload.js stands in.
 import { freshSeed, ready } from './engine.js';
 import { breakerFields } from './generated/tables.js';
-import { EngineBreaker, EngineBudget, checkOptions as check } from './generated/glue.js';
+import { EngineAdaptiveRate, EngineBreaker, EngineBudget, checkOptions as check } from './generated/glue.js';
 
 const BREAKER_SEED = breakerFields.indexOf('seed');
 
@@ -24,4 +24,10 @@ export function newEngineBreaker(values) {
   // An unseeded breaker jitters its repeated trips from a fresh seed.
   if (Number.isNaN(values[BREAKER_SEED])) values[BREAKER_SEED] = freshSeed();
   return new EngineBreaker(...values);
+}
+
+/** An engine adaptive client rate, made at `now` (ms). */
+export function newEngineAdaptiveRate(now) {
+  ready();
+  return new EngineAdaptiveRate(now);
 }

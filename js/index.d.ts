@@ -220,6 +220,12 @@ export interface RetryBehaviour {
    */
   breaker?: CircuitBreaker;
   /**
+   * An adaptive client rate shared with other calls (Node): off until an error of the
+   * throttling class (`throttlingOn`), then every attempt waits for a token at a rate that
+   * follows the service's answers. Default: none.
+   */
+  rate?: AdaptiveRate;
+  /**
    * Retry slots shared with the fleet (the policy needs `slotWidth`): a retry must find room in
    * a slot, else the call stops with `RetryExhaustedError` (`reason: 'slots'`). Default: none.
    */
@@ -760,3 +766,21 @@ export declare function toAwsRetryStrategy(policy: Policy, options?: { budget?: 
   refreshRetryTokenForRetry(token: AwsRetryToken, errorInfo: AwsRetryErrorInfo): Promise<AwsRetryToken>;
   recordSuccess(token: AwsRetryToken): void;
 };
+
+/**
+ * The AWS SDKs' adaptive client rate (their "adaptive" retry mode), for any call: give it as
+ * `rate` to a Policy or a call. Off, and free, until an error of the throttling class; then a
+ * token bucket paces every attempt of every call sharing it, its rate cut to 0.7 of the measured
+ * one per throttle and grown back along a CUBIC curve, never below 0.5 requests a second. A wait
+ * that would pass the call's deadline is not begun. Node builds.
+ */
+export declare class AdaptiveRate {
+  /** It takes no options: its constants are the SDKs'. */
+  constructor(options?: Record<string, never>);
+  /** Whether a throttling error has switched the rate limit on. */
+  readonly enabled: boolean;
+  /** The requests per second calls may send now (limited only once `enabled`). */
+  readonly fillRate: number;
+  /** The calls' measured sending rate, in requests per second. */
+  readonly measuredRate: number;
+}

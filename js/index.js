@@ -11,10 +11,11 @@ import { CircuitBreaker, CircuitOpenError } from './breaker.js';
 import { CoordinationError, MemoryStore } from './store.js';
 import { RetrySlots } from './slots.js';
 import { Idempotency, IdempotencyError } from './idempotency.js';
+import { AdaptiveRate } from './adaptive.js';
 
 export { Policy, presets } from './policy.js';
 export { AttemptTimeoutError, CircuitBreaker, CircuitOpenError, HttpStatusError, RetryBudget, RetryExhaustedError };
-export { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlots };
+export { AdaptiveRate, CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlots };
 export { retryFetch, createFetch, retryOutcome } from './fetch.js';
 export { backoffKinds, jitterKinds } from './options.js';
 export { EVENT_TYPES as eventTypes, subscribe } from './events.js';
@@ -24,7 +25,7 @@ export { EVENT_TYPES as eventTypes, subscribe } from './events.js';
 // than esbuild's keepNames, which names every function in the bundle.)
 // (The browser build's stand-ins for the Node-only classes are named where they are made.)
 const exported = { AttemptTimeoutError, HttpStatusError, Policy, RetryExhaustedError,
-  ...(NODE ? { CircuitBreaker, CircuitOpenError, CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetryBudget, RetrySlots } : {}) };
+  ...(NODE ? { AdaptiveRate, CircuitBreaker, CircuitOpenError, CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetryBudget, RetrySlots } : {}) };
 for (const name in exported) Object.defineProperty(exported[name], 'name', { value: name });
 export { deadlineFrom, toAwsRetryStrategy, toEnv, toStepFunctionsRetry } from './infra.js';
 

@@ -9,6 +9,7 @@ import { RetryBudget } from './budget.js';
 import { CircuitBreaker } from './breaker.js';
 import { RetrySlots } from './slots.js';
 import { Idempotency } from './idempotency.js';
+import { AdaptiveRate } from './adaptive.js';
 
 export { stopReasons as STOP_REASONS, presetNames as PRESET_NAMES, envNames as ENV_NAMES,
   envPrefix as ENV_PREFIX } from './generated/tables.js';
@@ -44,7 +45,7 @@ const SLOT_WIDTH = FIELDS.get('slotWidth').index;
 const HOOKS = ['retryIf', 'onRetry', 'retryOnResult', 'onGiveUp', 'onEvent'];
 // What a policy's or a call's events are labelled with (see events.js): data, like the fields.
 const LABELS = ['service', 'operation'];
-const BEHAVIOUR_FIELDS = [...HOOKS, 'unref', ...LABELS, ...(NODE ? ['budget', 'breaker', 'slots', 'idempotency'] : [])];
+const BEHAVIOUR_FIELDS = [...HOOKS, 'unref', ...LABELS, ...(NODE ? ['budget', 'breaker', 'rate', 'slots', 'idempotency'] : [])];
 // Only a call has these: the same AbortSignal or idempotency key never serves two calls.
 const CALL_FIELDS = ['signal', ...(NODE ? ['idempotencyKey'] : [])];
 
@@ -123,8 +124,9 @@ export class Plan {
     this.signal = signal;
     this.budget = budget;
     this.breaker = breaker;
-    // Fleet coordination, `{ retrySlots, idempotency, idempotencyKey }`, or undefined (one
-    // field, so that plans without it stay small: inline options make one per call).
+    // Fleet coordination, `{ retrySlots, idempotency, idempotencyKey, rate }` (`rate`: an
+    // AdaptiveRate every attempt waits on), or undefined (one field, so that plans without it
+    // stay small: inline options make one per call).
     this.fleet = guards;
     // Whether the timers of a call leave the process free to exit (Node: timer.unref()).
     this.unref = unref;
@@ -132,6 +134,7 @@ export class Plan {
     this.attemptTimeout = present & (1 << ATTEMPT_TIMEOUT) ? slots[ATTEMPT_TIMEOUT] : undefined;
     // Whether a call under this plan needs more than the bare path (see retry.js).
     this.guarded = this.attemptTimeout !== undefined || this.maxElapsed !== undefined || breaker !== undefined;
+    if (NODE && guards?.rate !== undefined) this.guarded = true;
     this.engine = undefined;
   }
 
@@ -276,6 +279,9 @@ export function readOptions(options, allowSignal) {
     } else if (NODE && key === 'breaker') {
       if (!isInstance(value, CircuitBreaker)) throw typeError(key, 'a CircuitBreaker', value);
       breaker = value;
+    } else if (NODE && key === 'rate') {
+      if (!isInstance(value, AdaptiveRate)) throw typeError(key, 'an AdaptiveRate', value);
+      (guards ??= {}).rate = value;
     } else if (NODE && key === 'budget') {
       if (!isInstance(value, RetryBudget)) throw typeError(key, 'a RetryBudget', value);
       budget = value;

@@ -1,7 +1,7 @@
 // The retry loop. The first attempt runs on a path with no clock read, no timer and no
 // WebAssembly call; the engine is consulted only once an attempt has failed.
 import { freshSeed } from './engine.js';
-import { ANSWERED, RetryExhaustedError } from './errors.js';
+import { ANSWERED, AttemptTimeoutError, RetryExhaustedError } from './errors.js';
 import { reportListenerError } from './report.js';
 import { MAX_ATTEMPTS, STOP_REASONS } from './options.js';
 import { describe, isInstance, readSafely } from './describe.js';
@@ -9,6 +9,7 @@ import { Attempt, guardedAttempt, sleep, untilAborted } from './sleep.js';
 import { budgetEngine, sharedBudget } from './budget.js';
 import { placeRetry } from './slots.js';
 import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
+import { pace, recordResponse } from './adaptive.js';
 import { observe, observeFirst } from './events.js';
 import { errorClasses } from './generated/tables.js';
 
@@ -30,11 +31,35 @@ function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, obse
   });
 }
 
+/**
+ * attemptThrough after `rate` (an AdaptiveRate, Node builds) lets the attempt go: its wait
+ * counts against the deadline, an abort ends it. A success is a response the rate hears (as
+ * no error class); a failure is heard where the retry loop classifies it.
+ */
+async function pacedAttempt(rate, breaker, fn, attempt, signal, timeout, unref, left, observer) {
+  const waited = Date.now();
+  try {
+    // A wait past the deadline is not begun: the call ends there, as an attempt cut off would.
+    if (!await pace(rate, signal, unref, left)) {
+      return { ok: false, error: new AttemptTimeoutError(attempt, Math.max(left, 0), true), timedOut: true, atDeadline: true };
+    }
+  } catch (reason) {
+    return { ok: false, error: reason, timedOut: false };
+  }
+  const outcome = await attemptThrough(breaker, fn, attempt, signal, timeout, unref, left === undefined ? undefined : left - (Date.now() - waited), observer);
+  if (outcome.ok) recordResponse(rate, -1);
+  return outcome;
+}
+
 /** attemptThrough, and its `attempt` event when someone listens (`observer`). */
-function observedAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left) {
-  if (observer === undefined) return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left);
+function observedAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left, rate) {
+  if (NODE && rate !== undefined) {
+    if (observer === undefined) return pacedAttempt(rate, breaker, fn, attempt, signal, timeout, unref, left);
+  } else if (observer === undefined) return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left);
   const begun = now();
-  return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, observer).then((outcome) => {
+  const made = NODE && rate !== undefined ? pacedAttempt(rate, breaker, fn, attempt, signal, timeout, unref, left, observer)
+    : attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, observer);
+  return made.then((outcome) => {
     // A refused attempt was not made; the call's `giveUp` event says why.
     if (!outcome.circuitOpen) {
       const result = outcome.ok ? 'success' : outcome.timedOut ? 'timeout' : signal?.aborted ? 'aborted' : 'failure';
@@ -173,7 +198,8 @@ function giveUp(plan, call, reason, attempts, error, elapsed, log, observer) {
 
 function guardedStart(plan, fn, call, signal, started, budget, shared, observer) {
   const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
-  return observedAttempt(observer, breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed).then((outcome) => {
+  const rate = NODE ? fleetOf(plan, call, 'rate') : undefined;
+  return observedAttempt(observer, breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed, rate).then((outcome) => {
     if (outcome.circuitOpen || outcome.atDeadline) {
       shared?.unpresume();
       throw outcome.circuitOpen ? giveUp(plan, call, 'circuitOpen', 0, outcome.error, 0, [], observer)
@@ -267,6 +293,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
     paid = NaN;
   };
   const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
+  const rate = NODE ? fleetOf(plan, call, 'rate') : undefined;
   const retryIf = call?.retryIf ?? plan.retryIf;
   const onRetry = call?.onRetry ?? plan.onRetry;
   const maxAttempts = engine.slot(MAX_ATTEMPTS);
@@ -283,6 +310,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       let elapsed = now() - origin;
       // -1: not retryable; else the error's class (its first delay and its price).
       let errorClass = engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true, isBug(error));
+      // A failed attempt is a response too: the rate slows down for a throttling one.
+      if (NODE && rate !== undefined) recordResponse(rate, errorClass);
       if (errorClass >= 0 && retryIf !== undefined) {
         // Abort ends the call at once, even while an async retryIf is pending.
         if (!await untilAborted(retryIf(error, { attempt, elapsed, retriesLeft: maxAttempts - attempt }), signal)) errorClass = -1;
@@ -332,7 +361,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       }
       attempt += 1;
       const left = plan.maxElapsed === undefined ? undefined : plan.maxElapsed - (now() - origin);
-      const outcome = await observedAttempt(observer, breaker, fn, attempt, signal, plan.attemptTimeout, unref, left);
+      const outcome = await observedAttempt(observer, breaker, fn, attempt, signal, plan.attemptTimeout, unref, left, rate);
       if (outcome.atDeadline) throw giveUp(plan, call, 'deadline', attempt, outcome.error, now() - origin, log, observer);
       // An open circuit fails fast: the call ends with the CircuitOpenError, no retry, and the
       // budget gets back what the refused retry cost.

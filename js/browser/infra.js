@@ -1,7 +1,9 @@
 // The browser build's stand-in for infra.js: Step Functions, Lambda and AWS SDK exports belong
 // to infrastructure code and handlers, which run in Node (cargo feature `infra`).
+import { nodeOnly } from './overload.js';
+
 const missing = (name) => () => {
-  throw new TypeError(`${name} is not in the browser build: it is for infrastructure code and Lambda handlers (Node)`);
+  throw nodeOnly(name);
 };
 
 export const toStepFunctionsRetry = missing('toStepFunctionsRetry');

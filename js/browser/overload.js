@@ -1,11 +1,14 @@
-// The browser build's stand-ins for budget.js, breaker.js, store.js, slots.js and
+// The browser build's stand-ins for budget.js, breaker.js, store.js, slots.js, adaptive.js and
 // idempotency.js: its module leaves overload protection and fleet coordination out (cargo
 // feature `overload`), which keeps the bundle under 20 KiB. They guard a service against a
 // fleet of clients; a page retries alone.
+/** What a Node-only export of the browser build throws. */
+export const nodeOnly = (name) => new TypeError(`${name} is not in the browser build: it is for Node (services, Lambda handlers, infrastructure code)`);
+
 const standIn = (name) => {
   const StandIn = class {
     constructor() {
-      throw new TypeError(`${name} is not in the browser build: budgets, breakers and fleet coordination guard services against fleets of clients (Node, Lambda); a page retries alone`);
+      throw nodeOnly(name);
     }
 
     static restore() {
@@ -20,6 +23,7 @@ export const CircuitBreaker = standIn('CircuitBreaker');
 export const MemoryStore = standIn('MemoryStore');
 export const RetrySlots = standIn('RetrySlots');
 export const Idempotency = standIn('Idempotency');
+export const AdaptiveRate = standIn('AdaptiveRate');
 
 /** Exported for the same shape as the Node build; nothing in a browser can raise these. */
 export const CircuitOpenError = Object.defineProperty(class extends Error {}, 'name', { value: 'CircuitOpenError' });
@@ -33,4 +37,6 @@ export const admitAttempt = () => undefined;
 export const recordAttempt = () => undefined;
 export const releaseAttempt = () => undefined;
 export const placeRetry = () => undefined;
+export const pace = () => undefined;
+export const recordResponse = () => undefined;
 export const checkOptions = () => undefined;

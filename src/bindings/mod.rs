@@ -2,6 +2,8 @@
 //! holds no retry rules; those live in [`crate::engine`].
 
 #[cfg(feature = "overload")]
+mod adaptive;
+#[cfg(feature = "overload")]
 mod breaker;
 #[cfg(feature = "overload")]
 mod budget;

@@ -141,7 +141,7 @@ test('the package works in Chromium from a <script type="module">, without a bun
   await page.waitForFunction(() => window.results !== undefined, null, { timeout: 20_000 });
   const results = await page.evaluate(() => window.results);
   assert.deepEqual(errors, []);
-  assert.equal(results.classNames.length, 12, JSON.stringify(results.classNames));
+  assert.equal(results.classNames.length, 13, JSON.stringify(results.classNames));
   for (const [exported, name] of results.classNames) assert.equal(name, exported, 'every exported class keeps its name');
   // The same delays as the Rust engine natively and Node (src/engine/schedule.rs).
   assert.deepEqual(results.delays, [74.15648787718233, 31.982078575384023, 111.44045210205546, 275.35257321891004, 60.84826966439394]);

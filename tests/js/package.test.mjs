@@ -128,7 +128,7 @@ test('every exported class keeps its name in the minified CommonJS and ESM build
   const cjs = require('jitterbug');
   for (const build of [esm, cjs]) {
     const classes = Object.entries(build).filter(([, v]) => typeof v === 'function' && /^class\b/.test(String(v)));
-    assert.deepEqual(classes.map(([name]) => name).sort(), ['AttemptTimeoutError', 'CircuitBreaker', 'CircuitOpenError',
+    assert.deepEqual(classes.map(([name]) => name).sort(), ['AdaptiveRate', 'AttemptTimeoutError', 'CircuitBreaker', 'CircuitOpenError',
       'CoordinationError', 'HttpStatusError', 'Idempotency', 'IdempotencyError', 'MemoryStore', 'Policy', 'RetryBudget',
       'RetryExhaustedError', 'RetrySlots']);
     for (const [exported, Class] of classes) assert.equal(Class.name, exported);

@@ -1,0 +1,33 @@
+// AdaptiveRate with retry(): off until a service throttles, then every attempt paced by the
+// engine's token bucket. The waits are pinned on a fake clock (in a process of its own:
+// tests/js/fixtures/adaptive-clock.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { AdaptiveRate, retry } from 'jitterbug';
+
+const root = new URL('../../', import.meta.url).pathname;
+const report = JSON.parse(execFileSync(process.execPath, ['tests/js/fixtures/adaptive-clock.mjs'], { cwd: root, encoding: 'utf8' }));
+
+test('off until a throttling error: 50 calls and a retried error that is not throttling take no time', () => {
+  assert.deepEqual(report.off, { waited: 0, busyWait: 1, enabled: false, fillRate: 0.5 });
+});
+
+test('a throttling error switches it on: the retry waits 2000 ms (a token at 0.5/s), the next call 625 ms (1.6/s)', () => {
+  // Throttled at 0 ms with nothing measured yet: the rate falls to its minimum, 0.5/s, so the
+  // retry waits a whole token. Its success at 2000 ms measures 2 requests over 2 s (0.8/s after
+  // smoothing); the CUBIC curve allows 0.4 * 2^3 = 3.2/s, capped at twice the measured rate: 1.6/s.
+  assert.deepEqual(report.on, { retryWait: 2000, result: 'ok', calls: 2, enabled: true, fillRate: 1.6, measuredRate: 0.8, nextWait: 625 });
+});
+
+test('a wait for a token that would pass the deadline is not begun (the call stops with "deadline"); an abort ends a wait', () => {
+  // 1 ms: the clock's first tick, which runs the retry's 0 ms wait (an immediate); no token wait.
+  assert.deepEqual(report.deadline, { lateWait: 1, calls: 1, exhausted: true, reason: 'deadline', elapsed: 1 });
+  assert.deepEqual(report.abort, { message: 'stop', ran: false });
+});
+
+test('bad use is a clear error', () => {
+  assert.throws(() => retry(async () => 1, { rate: {} }), { name: 'TypeError', message: '`rate` must be an AdaptiveRate, got [object Object]' });
+  assert.throws(() => new AdaptiveRate({ beta: 0.5 }), { name: 'TypeError', message: /AdaptiveRate takes no options/ });
+  assert.throws(() => new AdaptiveRate(null), { name: 'TypeError', message: /AdaptiveRate takes no options/ });
+});
