@@ -760,7 +760,13 @@ export interface AwsRetryToken {
  * Retry-After hint is honoured up to `maxRetryAfter`; `budget` (default: the policy's) rations
  * retries. Node builds only.
  */
-export declare function toAwsRetryStrategy(policy: Policy, options?: { budget?: RetryBudget }): {
+export declare function toAwsRetryStrategy(policy: Policy, options?: {
+  budget?: RetryBudget;
+  /** `'adaptive'`: the SDKs' adaptive mode, a client rate that slows down when throttled. Default: `'standard'`. */
+  mode?: 'standard' | 'adaptive';
+  /** With `mode: 'adaptive'`, a rate shared with other clients or calls. Default: one of the strategy's own. */
+  rate?: AdaptiveRate;
+}): {
   mode: string;
   acquireInitialRetryToken(retryTokenScope: string): Promise<AwsRetryToken>;
   refreshRetryTokenForRetry(token: AwsRetryToken, errorInfo: AwsRetryErrorInfo): Promise<AwsRetryToken>;

@@ -4,6 +4,8 @@
 import { freshSeed, ready } from './engine.js';
 import { deadlineFrom as deadlineRule } from './generated/glue.js';
 import { RetryBudget, budgetEngine } from './budget.js';
+import { AdaptiveRate, pace, recordResponse } from './adaptive.js';
+import { describe } from './describe.js';
 import { ENV_PREFIX, MAX_ATTEMPTS, STOP_REASONS, refuseForeignPolicy, typeError } from './options.js';
 import { LABEL_VARIABLES, Policy, planOf } from './policy.js';
 import { identifiers } from './retry.js';
@@ -73,15 +75,25 @@ class RetryToken {
  * SDK's error types; its client errors are never retried; its throttling and transient errors
  * keep their class), Retry-After hints and, if given, `budget`.
  */
-export function toAwsRetryStrategy(policy, { budget } = {}) {
+export function toAwsRetryStrategy(policy, { budget, mode = 'standard', rate } = {}) {
   const plan = engineOf(policy);
   const shared = budget ?? plan.budget;
   if (shared !== undefined && !(shared instanceof RetryBudget)) throw typeError('budget', 'a RetryBudget', shared);
+  if (mode !== 'standard' && mode !== 'adaptive') {
+    const message = `\`mode\` must be 'standard' or 'adaptive', got ${describe(mode)}`;
+    throw typeof mode === 'string' ? new RangeError(message) : new TypeError(message);
+  }
+  if (rate !== undefined && (mode !== 'adaptive' || !(rate instanceof AdaptiveRate))) {
+    throw typeError('rate', "an AdaptiveRate, with mode: 'adaptive'", rate);
+  }
+  // The SDKs' adaptive mode: one client rate per strategy (per client), unless one is shared.
+  const limiter = mode === 'adaptive' ? rate ?? new AdaptiveRate() : undefined;
   const bucket = shared === undefined ? undefined : budgetEngine(shared);
   const engine = plan.engine;
   return {
-    mode: 'jitterbug',
+    mode: mode === 'adaptive' ? 'adaptive' : 'jitterbug',
     async acquireInitialRetryToken() {
+      if (limiter !== undefined) await pace(limiter);
       return new RetryToken(engine.start(freshSeed()), 0, 0, Date.now());
     },
     async refreshRetryTokenForRetry(token, errorInfo) {
@@ -89,6 +101,8 @@ export function toAwsRetryStrategy(policy, { budget } = {}) {
       // The SDK's classification (a client error is final; throttling and transient errors
       // keep their class), then the policy's (see the engine's aws_error_class).
       const errorClass = engine.awsClassify(String(errorInfo?.errorType ?? ''), identifiers(errorInfo?.error));
+      // As the SDKs' adaptive mode: every response is heard, a throttling one slows the client.
+      if (limiter !== undefined) recordResponse(limiter, errorClass);
       const hint = errorInfo?.retryAfterHint;
       const retryAfter = hint instanceof Date ? Math.max(0, hint.getTime() - Date.now()) : NaN;
       const elapsed = Date.now() - token.started;
@@ -111,6 +125,7 @@ export function toAwsRetryStrategy(policy, { budget } = {}) {
       return new RetryToken(token.run, attempt, delay, token.started);
     },
     recordSuccess(token) {
+      if (limiter !== undefined) recordResponse(limiter, -1);
       if (bucket !== undefined) token.run.succeededWithin(bucket);
       token.run.free();
     },

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { Policy, RetryBudget, deadlineFrom, presets, toAwsRetryStrategy, toEnv, toStepFunctionsRetry } from 'jitterbug';
+import { AdaptiveRate, Policy, RetryBudget, deadlineFrom, presets, toAwsRetryStrategy, toEnv, toStepFunctionsRetry } from 'jitterbug';
 
 const TYPES = {
   throttled: [400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', 'slow down'],
@@ -147,6 +147,32 @@ test('the aws2026 preset and budget: 50 ms and 1 s first waits, 14 tokens a retr
   assert.ok(ordinary === first);
   // Paid 5 then 14; the success refunds the last retry's cost.
   assert.equal(budget.tokens, 500 - 5 - 14 + 14);
+});
+
+test('adaptive mode: the client\'s rate is off until DynamoDB throttles, then its next request waits for a token', async () => {
+  script = ['ok', 'ok', 'throttled', 'ok', 'ok', 'ok'];
+  requests = [];
+  const rate = new AdaptiveRate();
+  const dynamo = client(toAwsRetryStrategy(presets.awsStandard, { mode: 'adaptive', rate }));
+  await dynamo.send(new ListTablesCommand({}));
+  await dynamo.send(new ListTablesCommand({}));
+  assert.equal(rate.enabled, false, 'successes do not switch it on');
+  const throttledCall = await dynamo.send(new ListTablesCommand({}));
+  assert.equal(throttledCall.$metadata.attempts, 2);
+  assert.equal(rate.enabled, true, 'a throttling error (ProvisionedThroughputExceededException) switched it on');
+  // The bucket may still hold the token it filled while off; once that is spent, each request
+  // waits for the next token at the fill rate (at least 0.5/s, at most a few a second here).
+  await dynamo.send(new ListTablesCommand({}));
+  const fill = rate.fillRate;
+  const before = performance.now();
+  await dynamo.send(new ListTablesCommand({}));
+  const waited = performance.now() - before;
+  assert.ok(fill >= 0.5 && fill < 5, `fill rate ${fill}`);
+  assert.ok(waited >= 0.8 * 1000 / fill, `waited ${waited.toFixed(0)} ms at ${fill.toFixed(2)}/s`);
+  assert.equal(requests.length, 6);
+  assert.throws(() => toAwsRetryStrategy(new Policy(), { mode: 'fast' }), { name: 'RangeError', message: "`mode` must be 'standard' or 'adaptive', got 'fast'" });
+  assert.throws(() => toAwsRetryStrategy(new Policy(), { rate }), { name: 'TypeError', message: /`rate` must be an AdaptiveRate, with mode: 'adaptive'/ });
+  assert.equal(toAwsRetryStrategy(new Policy(), { mode: 'adaptive' }).mode, 'adaptive');
 });
 
 test('toEnv gives the variables fromEnv reads back into an identical policy', () => {
