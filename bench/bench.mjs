@@ -255,7 +255,8 @@ target('collecting 60,000 policies, budgets or breakers blocks the loop <= 50 ms
 console.log('');
 const simulation = execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'simulate'], { cwd: root, encoding: 'utf8' });
 console.log(simulation.trim());
-const rows = Object.fromEntries(simulation.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| protection'))
+const [overloadTable, throttlingTable] = simulation.split('\nthrottling simulation');
+const rows = Object.fromEntries(overloadTable.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| protection'))
   .map((line) => line.split('|').map((cell) => cell.trim()).filter(Boolean))
   .map(([name, , , amplification, recovery]) => [name, { amplification: parseFloat(amplification), recovery: parseFloat(recovery) }]));
 const openDelay = Number(/openDelay (\d+) ms/.exec(simulation)[1]);
@@ -263,6 +264,14 @@ target('amplification during the outage with a budget <= 1.1x (3x without)', row
   `budget ${rows.budget.amplification}x, budget + breaker ${rows['budget + breaker'].amplification}x, none ${rows['no budget'].amplification}x`);
 target('recovery no slower than without a budget by more than one openDelay', Math.max(rows.budget.recovery, rows['budget + breaker'].recovery) <= rows['no budget'].recovery + openDelay,
   `budget ${rows.budget.recovery} ms, budget + breaker ${rows['budget + breaker'].recovery} ms, none ${rows['no budget'].recovery} ms, openDelay ${openDelay} ms`);
+// ---- 6. Throttling: a fleet asking twice what a service serves, with and without AdaptiveRate -
+const throttling = Object.fromEntries(throttlingTable.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| client rate'))
+  .map((line) => line.split('|').map((cell) => cell.trim()).filter(Boolean))
+  .map(([name, requests, throttled, succeeded]) => [name, { requests: +requests, throttled: +throttled, succeeded: +succeeded }]));
+const { none: unpaced, AdaptiveRate: paced } = throttling;
+target('AdaptiveRate cuts throttled requests at least 4x, serving as many calls (within 5%)',
+  paced.throttled * 4 <= unpaced.throttled && paced.succeeded >= 0.95 * unpaced.succeeded,
+  `throttled ${paced.throttled} vs ${unpaced.throttled} without; calls served ${paced.succeeded} vs ${unpaced.succeeded}`);
 
 console.log('\ntargets:');
 for (const { name, ok, detail } of results) console.log(`  ${ok ? 'met    ' : 'NOT MET'}  ${name}: ${detail}`);

@@ -255,3 +255,166 @@ mod tests {
         );
     }
 }
+
+/// A fleet that asks a service for more than it serves: the service refuses what its own
+/// token bucket cannot pay for (a throttling error), and the clients retry.
+#[derive(Debug, Clone, Copy)]
+pub struct Throttling {
+    pub clients: u32,
+    /// Each client starts a call this often (ms).
+    pub call_interval: f64,
+    /// Requests per second the service serves (its bucket holds one second of them).
+    pub service_rate: f64,
+    pub end: f64,
+}
+
+impl Default for Throttling {
+    fn default() -> Self {
+        // 10 clients × 20 calls a second: twice the 100 a second the service serves.
+        Throttling {
+            clients: 10,
+            call_interval: 50.0,
+            service_rate: 100.0,
+            end: 60_000.0,
+        }
+    }
+}
+
+/// What the service refused and what the calls came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlingReport {
+    /// Requests that reached the service.
+    pub requests: u64,
+    /// Of them, refused with a throttling error.
+    pub throttled: u64,
+    pub succeeded: u64,
+    pub gave_up: u64,
+    /// Calls still waiting for a token of the client's rate at the end.
+    pub waiting: u64,
+}
+
+/// Runs the throttling scenario, each client with an `AdaptiveRate` or without.
+pub fn simulate_throttling(scenario: Throttling, adaptive: bool) -> ThrottlingReport {
+    use crate::engine::adaptive::AdaptiveRate;
+    let policy: Policy = PolicyOptions {
+        max_attempts: Some(3.0),
+        initial_delay: Some(100.0),
+        max_delay: Some(2_000.0),
+        ..Default::default()
+    }
+    .build()
+    .expect("a valid policy");
+    let mut rates: Vec<Option<AdaptiveRate>> = (0..scenario.clients)
+        .map(|_| adaptive.then(|| AdaptiveRate::new(0.0)))
+        .collect();
+    // The service's bucket: full at the start, refilled at its rate.
+    let (mut tokens, mut filled_at) = (scenario.service_rate, 0.0);
+    let mut queue: BinaryHeap<Reverse<(u64, u64, usize, u32)>> = BinaryHeap::new();
+    let mut sequence = 0u64;
+    let mut push = |queue: &mut BinaryHeap<_>, t: f64, call: usize, attempt: u32| {
+        sequence += 1;
+        queue.push(Reverse(((t * 1000.0) as u64, sequence, call, attempt)));
+    };
+    // A call is (client, started, schedule); attempt 0 marks a new call to start.
+    let mut calls: Vec<(usize, f64, Schedule)> = Vec::new();
+    let mut report = ThrottlingReport {
+        requests: 0,
+        throttled: 0,
+        succeeded: 0,
+        gave_up: 0,
+        waiting: 0,
+    };
+    for c in 0..scenario.clients as usize {
+        let offset = scenario.call_interval * c as f64 / f64::from(scenario.clients);
+        calls.push((c, offset, Schedule::new(&policy, c as u64)));
+        push(&mut queue, offset, calls.len() - 1, 0);
+    }
+    while let Some(Reverse((micros, _, call, attempt))) = queue.pop() {
+        let t = micros as f64 / 1000.0;
+        if t >= scenario.end {
+            // The attempts left in the queue wait past the end (the rest are calls not yet due).
+            let left = queue.iter().filter(|Reverse((_, _, _, a))| *a > 0).count();
+            report.waiting = (left + usize::from(attempt > 0)) as u64;
+            break;
+        }
+        let attempt = if attempt == 0 {
+            // A new call: the client's next one is due one interval later.
+            let (client, started, _) = calls[call];
+            let next = (
+                client,
+                started + scenario.call_interval,
+                Schedule::new(&policy, (client as u64) << 32 | calls.len() as u64),
+            );
+            calls.push(next);
+            push(
+                &mut queue,
+                started + scenario.call_interval,
+                calls.len() - 1,
+                0,
+            );
+            1
+        } else {
+            attempt
+        };
+        let client = calls[call].0;
+        if let Some(rate) = rates[client].as_mut() {
+            let wait = rate.acquire(t);
+            if wait > 0.0 {
+                push(&mut queue, t + wait, call, attempt);
+                continue;
+            }
+        }
+        report.requests += 1;
+        tokens =
+            (tokens + (t - filled_at) / 1000.0 * scenario.service_rate).min(scenario.service_rate);
+        filled_at = t;
+        let served = tokens >= 1.0;
+        if served {
+            tokens -= 1.0;
+        } else {
+            report.throttled += 1;
+        }
+        if let Some(rate) = rates[client].as_mut() {
+            rate.record(!served, t);
+        }
+        if served {
+            report.succeeded += 1;
+            continue;
+        }
+        let failure = Failure {
+            base: None,
+            attempt,
+            retryable: true,
+            elapsed: t - calls[call].1,
+            retry_after: None,
+            class: ErrorClass::Throttling,
+        };
+        match calls[call].2.after_failure(&policy, failure) {
+            Decision::Retry { delay } => push(&mut queue, t + delay, call, attempt + 1),
+            Decision::Stop(_) => report.gave_up += 1,
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod throttling_tests {
+    use super::*;
+
+    #[test]
+    fn an_adaptive_rate_cuts_the_throttled_requests_of_a_fleet_asking_twice_what_is_served() {
+        let scenario = Throttling::default();
+        let plain = simulate_throttling(scenario, false);
+        let adaptive = simulate_throttling(scenario, true);
+        println!("{plain:?}\n{adaptive:?}");
+        assert!(
+            adaptive.throttled * 4 <= plain.throttled,
+            "{adaptive:?} vs {plain:?}"
+        );
+        // The service serves as much either way (it is the bottleneck): within 5%.
+        assert!(
+            adaptive.succeeded * 100 >= plain.succeeded * 95,
+            "{adaptive:?} vs {plain:?}"
+        );
+    }
+}

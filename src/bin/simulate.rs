@@ -1,6 +1,6 @@
 //! Prints the overload simulation's table (see `jitterbug::simulation`); `npm run bench` runs it.
 
-use jitterbug::simulation::{simulate, Protection, Scenario};
+use jitterbug::simulation::{simulate, simulate_throttling, Protection, Scenario, Throttling};
 
 fn main() {
     let scenario = Scenario::default();
@@ -25,6 +25,32 @@ fn main() {
             r.service_calls,
             r.amplification,
             r.recovery_ms
+        );
+    }
+
+    let throttling = Throttling::default();
+    println!();
+    println!(
+        "throttling simulation: {} clients, one call each per {} ms ({} a second in all), a service that serves {} a second \
+         and throttles the rest; policy: 3 attempts, full jitter from 100 ms; {} s",
+        throttling.clients,
+        throttling.call_interval,
+        f64::from(throttling.clients) * 1000.0 / throttling.call_interval,
+        throttling.service_rate,
+        throttling.end / 1000.0
+    );
+    println!("| client rate | requests sent | throttled | calls succeeded | calls gave up | calls waiting at the end |");
+    println!("|---|---|---|---|---|---|");
+    for adaptive in [false, true] {
+        let r = simulate_throttling(throttling, adaptive);
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            if adaptive { "AdaptiveRate" } else { "none" },
+            r.requests,
+            r.throttled,
+            r.succeeded,
+            r.gave_up,
+            r.waiting
         );
     }
 }
