@@ -79,16 +79,21 @@ struct Call {
     schedule: Schedule,
 }
 
-/// Runs one scenario under one protection.
-pub fn simulate(scenario: Scenario, protection: Protection) -> Report {
-    let policy: Policy = PolicyOptions {
+/// Every simulated client's policy: 3 attempts, full jitter from 100 ms, at most 2 s.
+fn fleet_policy() -> Policy {
+    PolicyOptions {
         max_attempts: Some(3.0),
         initial_delay: Some(100.0),
         max_delay: Some(2_000.0),
         ..Default::default()
     }
     .build()
-    .expect("a valid policy");
+    .expect("a valid policy")
+}
+
+/// Runs one scenario under one protection.
+pub fn simulate(scenario: Scenario, protection: Protection) -> Report {
+    let policy = fleet_policy();
     let mut clients: Vec<Client> = (0..scenario.clients)
         .map(|c| Client {
             budget: (protection != Protection::None)
@@ -296,14 +301,7 @@ pub struct ThrottlingReport {
 /// Runs the throttling scenario, each client with an `AdaptiveRate` or without.
 pub fn simulate_throttling(scenario: Throttling, adaptive: bool) -> ThrottlingReport {
     use crate::engine::adaptive::AdaptiveRate;
-    let policy: Policy = PolicyOptions {
-        max_attempts: Some(3.0),
-        initial_delay: Some(100.0),
-        max_delay: Some(2_000.0),
-        ..Default::default()
-    }
-    .build()
-    .expect("a valid policy");
+    let policy = fleet_policy();
     let mut rates: Vec<Option<AdaptiveRate>> = (0..scenario.clients)
         .map(|_| adaptive.then(|| AdaptiveRate::new(0.0)))
         .collect();
