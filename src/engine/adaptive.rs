@@ -173,14 +173,11 @@ fn cbrt(x: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
-    // Newton's method from a power-of-two first guess: converges in a few steps.
-    let mut y = if x > 1.0 { x / 3.0 } else { 1.0 };
-    for _ in 0..100 {
-        let next = (2.0 * y + x / (y * y)) / 3.0;
-        if (next - y).abs() <= f64::EPSILON * next {
-            return next;
-        }
-        y = next;
+    // Newton's method from above (from `max(x, 1)`, each step shrinks by at most a third until
+    // near the root, then doubles the correct digits): 64 steps settle any x up to 1e12.
+    let mut y = x.max(1.0);
+    for _ in 0..64 {
+        y = (2.0 * y + x / (y * y)) / 3.0;
     }
     y
 }
@@ -275,6 +272,27 @@ mod tests {
     }
 
     #[test]
+    fn growth_is_capped_at_twice_the_measured_rate() {
+        // Throttled at 0 s with nothing measured: the minimum rate. A success at 2 s measures
+        // 2 requests over 2 s (0.8/s after smoothing); the curve would allow 0.4 × 2³ = 3.2/s,
+        // the cap twice the measured rate: 1.6/s.
+        let mut rate = AdaptiveRate::new(0.0);
+        rate.record(true, 0.0);
+        assert_eq!(rate.fill_rate(), MIN_FILL_RATE);
+        rate.record(false, 2_000.0);
+        assert!(
+            (rate.measured_rate() - 0.8).abs() < 1e-12,
+            "{}",
+            rate.measured_rate()
+        );
+        assert!(
+            (rate.fill_rate() - 1.6).abs() < 1e-12,
+            "{}",
+            rate.fill_rate()
+        );
+    }
+
+    #[test]
     fn off_until_throttled_then_paced_by_the_bucket() {
         let mut rate = AdaptiveRate::new(0.0);
         for i in 0..100 {
@@ -324,7 +342,7 @@ mod tests {
         ] {
             assert_eq!(floor(x), f, "floor({x})");
         }
-        for x in [1e-9, 0.001, 0.75, 1.0, 7.5, 27.0, 1000.0, 1e9] {
+        for x in [1e-9, 0.001, 0.75, 1.0, 7.5, 27.0, 1000.0, 1e9, 1e12] {
             let y = cbrt(x);
             assert!(
                 (y * y * y - x).abs() <= 1e-12 * x.max(1.0),
