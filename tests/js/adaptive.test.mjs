@@ -17,12 +17,19 @@ test('a throttling error switches it on: the retry waits 2000 ms (a token at 0.5
   // Throttled at 0 ms with nothing measured yet: the rate falls to its minimum, 0.5/s, so the
   // retry waits a whole token. Its success at 2000 ms measures 2 requests over 2 s (0.8/s after
   // smoothing); the CUBIC curve allows 0.4 * 2^3 = 3.2/s, capped at twice the measured rate: 1.6/s.
-  assert.deepEqual(report.on, { retryWait: 2000, result: 'ok', calls: 2, enabled: true, fillRate: 1.6, measuredRate: 0.8, nextWait: 625 });
+  // (The engine's numbers from here on: each next wait follows from the rate the last success left.)
+  assert.deepEqual(report.on, { retryWait: 2000, result: 'ok', calls: 2, enabled: true, fillRate: 1.6, measuredRate: 0.8, nextWait: 625,
+    heardWait: 285, events: ['attempt success', 'success 1'] });
+});
+
+test('within a deadline long enough the wait is made; an attempt running on after its wait is still cut at the deadline', () => {
+  assert.deepEqual(report.within, { wait: 893, result: 'in time', stuck: { took: 3000, reason: 'deadline', elapsed: 3000 } });
 });
 
 test('a wait for a token that would pass the deadline is not begun (the call stops with "deadline"); an abort ends a wait', () => {
   // 1 ms: the clock's first tick, which runs the retry's 0 ms wait (an immediate); no token wait.
-  assert.deepEqual(report.deadline, { lateWait: 1, calls: 1, exhausted: true, reason: 'deadline', elapsed: 1 });
+  assert.deepEqual(report.deadline, { lateWait: 1, calls: 1, exhausted: true, reason: 'deadline', elapsed: 1,
+    cause: 'Attempt 2 was cut off after 800 ms, at the call\'s deadline (maxElapsed)' });
   assert.deepEqual(report.abort, { message: 'stop', ran: false });
 });
 
