@@ -32,34 +32,19 @@ function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, obse
 }
 
 /**
- * attemptThrough after `rate` (an AdaptiveRate, Node builds) lets the attempt go: its wait
- * counts against the deadline, an abort ends it. A success is a response the rate hears (as
- * no error class); a failure is heard where the retry loop classifies it.
+ * One attempt, through the breaker (attemptThrough), and its `attempt` event when someone
+ * listens (`observer`). With a `rate` (an AdaptiveRate, Node builds) it first waits for a token.
  */
-async function pacedAttempt(rate, breaker, fn, attempt, signal, timeout, unref, left, observer) {
-  const waited = Date.now();
-  try {
-    // A wait past the deadline is not begun: the call ends there, as an attempt cut off would.
-    if (!await pace(rate, signal, unref, left)) {
-      return { ok: false, error: new AttemptTimeoutError(attempt, Math.max(left, 0), true), timedOut: true, atDeadline: true };
-    }
-  } catch (reason) {
-    return { ok: false, error: reason, timedOut: false };
-  }
-  const outcome = await attemptThrough(breaker, fn, attempt, signal, timeout, unref, left === undefined ? undefined : left - (Date.now() - waited), observer);
-  if (outcome.ok) recordResponse(rate, -1);
-  return outcome;
+function observedAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left, rate) {
+  if (NODE && rate !== undefined) return pacedAttempt(rate, observer, breaker, fn, attempt, signal, timeout, unref, left);
+  return heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left);
 }
 
-/** attemptThrough, and its `attempt` event when someone listens (`observer`). */
-function observedAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left, rate) {
-  if (NODE && rate !== undefined) {
-    if (observer === undefined) return pacedAttempt(rate, breaker, fn, attempt, signal, timeout, unref, left);
-  } else if (observer === undefined) return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left);
+/** attemptThrough, and its `attempt` event (its duration the attempt's own) when someone listens. */
+function heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left) {
+  if (observer === undefined) return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left);
   const begun = now();
-  const made = NODE && rate !== undefined ? pacedAttempt(rate, breaker, fn, attempt, signal, timeout, unref, left, observer)
-    : attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, observer);
-  return made.then((outcome) => {
+  return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, observer).then((outcome) => {
     // A refused attempt was not made; the call's `giveUp` event says why.
     if (!outcome.circuitOpen) {
       const result = outcome.ok ? 'success' : outcome.timedOut ? 'timeout' : signal?.aborted ? 'aborted' : 'failure';
@@ -69,6 +54,26 @@ function observedAttempt(observer, breaker, fn, attempt, signal, timeout, unref,
   });
 }
 
+/**
+ * heardAttempt once `rate` lets the attempt go: the wait counts against the deadline, an abort
+ * ends it. A success is a response the rate hears (as no error class); a failure is heard where
+ * the retry loop classifies it.
+ */
+async function pacedAttempt(rate, observer, breaker, fn, attempt, signal, timeout, unref, left) {
+  const waited = Date.now();
+  try {
+    // A wait past the deadline is not begun: the call ends there, as an attempt cut off would.
+    if (!await pace(rate, signal, unref, left)) {
+      return { ok: false, error: new AttemptTimeoutError(attempt, Math.max(left, 0), true), timedOut: true, atDeadline: true };
+    }
+  } catch (reason) {
+    return { ok: false, error: reason, timedOut: false };
+  }
+  const remaining = left === undefined ? undefined : left - (Date.now() - waited);
+  const outcome = await heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, remaining);
+  if (outcome.ok) recordResponse(rate, -1);
+  return outcome;
+}
 
 const now = () => performance.now();
 /* global NODE */ // true in the Node builds, false in the browser build (scripts/build.mjs defines it)
