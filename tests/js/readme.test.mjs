@@ -122,7 +122,18 @@ test('the README documents every policy field and every export', () => {
     assert.match(readme, new RegExp(`#### \`${field}`), field);
   }
   for (const name of ['retry', 'Policy', 'withRetry', 'presets', 'RetryExhaustedError', 'AttemptTimeoutError', 'retryFetch', 'createFetch', 'HttpStatusError', 'backoffKinds', 'jitterKinds', 'RetryBudget', 'CircuitBreaker', 'toStepFunctionsRetry', 'toRetryProps', 'toEnv', 'deadlineFrom', 'toAwsRetryStrategy', 'MemoryStore', 'RedisStore', 'RetrySlots', 'Idempotency', 'retryOutcome', 'addRetry']) {
-    assert.match(readme, new RegExp(`^#{3,4} .*\`(new )?${name}\\b`, 'm'), name);
+    assert.match(readme, new RegExp(`^#{3,4} .*\`(new |@)?${name}\\b`, 'm'), name);
+  }
+});
+
+test('every function and class the package and its subpaths export has a README heading', async () => {
+  // Errors are documented together under "Errors"; the rest each under a heading of their own.
+  const together = new Set(['CircuitOpenError', 'CoordinationError', 'IdempotencyError']);
+  for (const entry of ['jitterbug', 'jitterbug/log', 'jitterbug/prometheus', 'jitterbug/powertools', 'jitterbug/otel', 'jitterbug/decorators']) {
+    for (const [name, value] of Object.entries(await import(entry))) {
+      if (together.has(name)) continue;
+      assert.match(readme, new RegExp(`^#{3,4} .*\`(new |@)?${name}\\b`, 'm'), `${entry}: ${name} (${typeof value})`);
+    }
   }
 });
 
