@@ -6,7 +6,7 @@ import { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlo
 import { RedisStore } from 'jitterbug/redis';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
-import { eventTypes, subscribe } from 'jitterbug';
+import { AdaptiveRate, eventTypes, subscribe } from 'jitterbug';
 import type { JitterbugEvent } from 'jitterbug';
 import { jsonLogger } from 'jitterbug/log';
 import { prometheusMetrics } from 'jitterbug/prometheus';
@@ -32,6 +32,15 @@ for (const listener of listeners) void retry(async () => 1, { onEvent: listener,
 const types: readonly string[] = eventTypes;
 // @ts-expect-error service is a string
 void new Policy({ service: 5 });
+// The adaptive client rate: a call option and a Policy's, and the AWS SDK strategy's mode.
+const adaptive = new AdaptiveRate();
+const limited = new Policy({ rate: adaptive, throttlingOn: ['ThrottlingException'] });
+void retry(async () => 1, { rate: adaptive });
+const adaptiveStrategy = toAwsRetryStrategy(limited, { mode: 'adaptive', rate: adaptive });
+const rates: [boolean, number, number] = [adaptive.enabled, adaptive.fillRate, adaptive.measuredRate];
+// @ts-expect-error mode is 'standard' or 'adaptive'
+void toAwsRetryStrategy(limited, { mode: 'fast' });
+void [adaptiveStrategy.mode, rates];
 void [named.toJSON().service, stopListening, types];
 
 const policy = new Policy({ maxAttempts: 5, backoff: 'fibonacci', jitter: 'decorrelated', retryOn: ['ECONNRESET'] });
