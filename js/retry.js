@@ -56,18 +56,18 @@ function heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, le
 
 /**
  * heardAttempt once `rate` lets the attempt go: the wait counts against the deadline, an abort
- * ends it. A success is a response the rate hears (as no error class); a failure is heard where
- * the retry loop classifies it.
+ * ends it (either way the outcome says `notMade`). A success is a response the rate hears (as
+ * no error class); a failure is heard where the retry loop classifies it.
  */
 async function pacedAttempt(rate, observer, breaker, fn, attempt, signal, timeout, unref, left) {
   const waited = Date.now();
   try {
     // A wait past the deadline is not begun: the call ends there, as an attempt cut off would.
     if (!await pace(rate, signal, unref, left)) {
-      return { ok: false, error: new AttemptTimeoutError(attempt, Math.max(left, 0), true), timedOut: true, atDeadline: true };
+      return { ok: false, error: new AttemptTimeoutError(attempt, Math.max(left, 0), true), timedOut: true, atDeadline: true, notMade: true };
     }
   } catch (reason) {
-    return { ok: false, error: reason, timedOut: false };
+    return { ok: false, error: reason, timedOut: false, notMade: true };
   }
   const remaining = left === undefined ? undefined : left - (Date.now() - waited);
   const outcome = await heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, remaining);
@@ -367,6 +367,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       attempt += 1;
       const left = plan.maxElapsed === undefined ? undefined : plan.maxElapsed - (now() - origin);
       const outcome = await observedAttempt(observer, breaker, fn, attempt, signal, plan.attemptTimeout, unref, left, rate);
+      // A wait for a token that was aborted or refused at the deadline: the retry paid for never went.
+      if (NODE && outcome.notMade) notMade();
       if (outcome.atDeadline) throw giveUp(plan, call, 'deadline', attempt, outcome.error, now() - origin, log, observer);
       // An open circuit fails fast: the call ends with the CircuitOpenError, no retry, and the
       // budget gets back what the refused retry cost.

@@ -33,6 +33,10 @@ test('a wait for a token that would pass the deadline is not begun (the call sto
   assert.deepEqual(report.abort, { message: 'stop', ran: false });
 });
 
+test('a retry the budget paid for but that never went (its wait aborted, or refused at the deadline) is given back', () => {
+  assert.deepEqual(report.budget, { midWait: 495, message: 'stop', afterAbort: 500, refusedReason: 'deadline', afterRefusal: 500 });
+});
+
 test('bad use is a clear error', () => {
   assert.throws(() => retry(async () => 1, { rate: {} }), { name: 'TypeError', message: '`rate` must be an AdaptiveRate, got [object Object]' });
   assert.throws(() => new AdaptiveRate({ beta: 0.5 }), { name: 'TypeError', message: /AdaptiveRate takes no options/ });
