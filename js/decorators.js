@@ -4,10 +4,7 @@
 // arguments; each call is retried under the policy, which is built (and checked) once, when
 // the class is defined.
 import { Policy } from 'jitterbug';
-
-function describe(value) {
-  return typeof value === 'string' ? `'${value}'` : value === null ? 'null' : typeof value;
-}
+import { describe } from './describe.js';
 
 /** Whether `args` are what a decorator receives (bare `@retryable`), not options. */
 function isDecoration(args) {

@@ -1,12 +1,9 @@
 // jitterbug/log: the retry standard's JSON log line, for every retry, give-up and recovery,
 // written to stdout or handed to a logger the application already has. No dependencies.
 import { lambdaTraceId, logLineOf } from './retry-standard.js';
+import { typeError } from './describe.js';
 
 const METHODS = { INFO: 'info', WARNING: 'warn', ERROR: 'error' };
-
-function describe(value) {
-  return typeof value === 'string' ? `'${value}'` : typeof value === 'function' ? 'a function' : String(value);
-}
 
 /**
  * A listener (for `onEvent` or `subscribe`) that logs the retry standard's line:
@@ -19,9 +16,9 @@ function describe(value) {
  */
 export function jsonLogger({ logger, traceId = lambdaTraceId } = {}) {
   if (logger !== undefined && !Object.values(METHODS).every((method) => typeof logger?.[method] === 'function')) {
-    throw new TypeError(`\`logger\` must be an object with info, warn and error methods, got ${describe(logger)}`);
+    throw typeError('logger', 'an object with info, warn and error methods', logger);
   }
-  if (typeof traceId !== 'function') throw new TypeError(`\`traceId\` must be a function, got ${describe(traceId)}`);
+  if (typeof traceId !== 'function') throw typeError('traceId', 'a function', traceId);
   const write = logger !== undefined ? (line) => logger[METHODS[line.level]](line)
     : typeof globalThis.process?.stdout?.write === 'function' ? (line) => globalThis.process.stdout.write(`${JSON.stringify(line)}\n`)
       : (line) => console.log(JSON.stringify(line));

@@ -2,6 +2,7 @@
 // the application's own, an optional peer dependency of jitterbug).
 import client from 'prom-client';
 import { BoundedLabel, METRICS, samplesOf } from './retry-standard.js';
+import { typeError } from './describe.js';
 
 const errorTypesOf = new WeakMap();
 
@@ -14,7 +15,7 @@ const errorTypesOf = new WeakMap();
  */
 export function prometheusMetrics({ registry = client.register, maxErrorTypes = 50 } = {}) {
   if (!(registry instanceof client.Registry)) {
-    throw new TypeError(`\`registry\` must be a prom-client Registry, got ${registry === null ? 'null' : typeof registry}`);
+    throw typeError('registry', 'a prom-client Registry', registry);
   }
   // One bound per registry, however many listeners count into it.
   if (!errorTypesOf.has(registry)) errorTypesOf.set(registry, new BoundedLabel('maxErrorTypes', maxErrorTypes));

@@ -2,6 +2,7 @@
 // calls (see events.js): the metric names, labels and buckets, the log line, and the X-Ray
 // trace id. The Prometheus, Powertools and JSON-log adapters each render these; none spells
 // a name of its own.
+import { describe, readSafely } from './describe.js';
 
 export const METRICS = {
   attempts: { name: 'retry_attempts_total', help: 'Attempts made, by attempt number', labels: ['service', 'operation', 'attempt'] },
@@ -13,12 +14,8 @@ export const METRICS = {
 
 /** The name a metric label gives an error: its `name` (unless empty), else its class's, else its type. */
 export function errorType(error) {
-  try {
-    const name = error?.name || error?.constructor?.name;
-    return typeof name === 'string' && name !== '' ? name : typeof error;
-  } catch {
-    return typeof error; // a getter that throws, a revoked Proxy
-  }
+  const name = readSafely(error, 'name') || readSafely(readSafely(error, 'constructor'), 'name');
+  return typeof name === 'string' && name !== '' ? name : typeof error;
 }
 
 // The label value every error type past the limit shares.
@@ -32,7 +29,7 @@ export const OTHER_ERRORS = 'other';
 export class BoundedLabel {
   constructor(name, limit) {
     if (!Number.isInteger(limit) || limit < 1) {
-      throw new RangeError(`\`${name}\` must be an integer >= 1, got ${typeof limit === 'number' ? limit : `'${limit}'`}`);
+      throw new RangeError(`\`${name}\` must be an integer >= 1, got ${describe(limit)}`);
     }
     this.limit = limit;
     this.seen = new Set();

@@ -62,7 +62,7 @@ test('bad use is a clear error when the class is defined, not at the first call'
   assert.throws(() => retryable({}, 'extra'), { name: 'TypeError', message: /takes a Policy or policy options/ });
   assert.throws(() => retryable(null), { name: 'TypeError', message: '@retryable() takes a Policy or policy options, got null' });
   // A function alone is neither options nor a decorator's arguments (those come with a context).
-  assert.throws(() => retryable(async () => 1), { name: 'TypeError', message: '@retryable() takes a Policy or policy options, got function' });
+  assert.throws(() => retryable(async () => 1), { name: 'TypeError', message: '@retryable() takes a Policy or policy options, got a function' });
   const decorate = retryable(new Policy());
   assert.throws(() => decorate(undefined, { kind: 'field', name: 'n' }), { name: 'TypeError', message: '@retryable() decorates class methods, not a field (`n`)' });
   assert.throws(() => decorate(function size() {}, { kind: 'getter', name: 'size' }), { name: 'TypeError', message: '@retryable() decorates class methods, not a getter (`size`)' });
