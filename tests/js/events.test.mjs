@@ -224,6 +224,8 @@ test('service and operation are data: JSON and the environment carry them; a bad
   assert.equal(env.RETRY_OPERATION, 'data_fetch');
   assert.deepEqual(Policy.fromEnv(env).toJSON(), policy.toJSON());
   assert.equal(Policy.fromEnv({ RETRY_SERVICE: 'lake' }).toJSON().service, 'lake');
+  // Empty, as every other variable: the default (no name).
+  assert.equal(Policy.fromEnv({ RETRY_SERVICE: '', RETRY_OPERATION: '' }).toJSON().service, undefined);
   assert.throws(() => Policy.fromEnv({ RETRY_SERVIC: 'lake' }), { name: 'TypeError', message: /Unknown environment variable `RETRY_SERVIC` \(did you mean `RETRY_SERVICE`\?\)/ });
   // Every variable is looked at, not only those before the first known one.
   assert.throws(() => Policy.fromEnv({ RETRY_SERVICE: 'lake', RETRY_OPERATON: 'sync' }), { name: 'TypeError', message: /`RETRY_OPERATON` \(did you mean `RETRY_OPERATION`\?\)/ });
