@@ -1,12 +1,13 @@
 // `npm run bench`: jitterbug beside cockatiel, p-retry, exponential-backoff and async-retry,
 // measured side by side in one run, reported as ratios (this machine is shared and noisy).
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { Policy, retry } from 'jitterbug';
+import { Policy, createFetch, retry } from 'jitterbug';
 import { retry as cockatielRetry, handleAll, ExponentialBackoff } from 'cockatiel';
 import pRetry from 'p-retry';
 import asyncRetry from 'async-retry';
@@ -274,6 +275,53 @@ const { none: unpaced, AdaptiveRate: paced } = throttling;
 target('AdaptiveRate cuts throttled requests at least 4x, serving as many calls (within 5%)',
   paced.throttled * 4 <= unpaced.throttled && paced.succeeded >= 0.95 * unpaced.succeeded,
   `throttled ${paced.throttled} vs ${unpaced.throttled} without; calls served ${paced.succeeded} vs ${unpaced.succeeded}`);
+
+// ---- 7. Hedging: a local server where 5% of requests take 1 s and the rest 10 ms -----------
+// The same calls through retryFetch with and without `hedgeDelay`; each request's speed is drawn
+// from a seeded stream, so a run is the same draw every time.
+const HEDGE_CALLS = 1000;
+const HEDGE_CONCURRENCY = 10;
+const hedgeDelay = 50;
+let hedgeRequests = 0;
+let draw = 0x9e3779b9;
+const slowNext = () => {
+  // xorshift32: a fixed stream of uniform draws
+  draw ^= draw << 13; draw ^= draw >>> 17; draw ^= draw << 5;
+  return (draw >>> 0) / 2 ** 32 < 0.05;
+};
+const tail = createServer((req, res) => {
+  hedgeRequests += 1;
+  const timer = setTimeout(() => res.end('ok'), slowNext() ? 1000 : 10);
+  res.on('close', () => clearTimeout(timer));
+});
+await new Promise((resolve) => tail.listen(0, '127.0.0.1', resolve));
+const tailUrl = `http://127.0.0.1:${tail.address().port}/`;
+async function tailLatencies(fetchWith) {
+  hedgeRequests = 0;
+  const latencies = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: HEDGE_CONCURRENCY }, async () => {
+    while (next < HEDGE_CALLS) {
+      next += 1;
+      const begun = performance.now();
+      await (await fetchWith(tailUrl)).text();
+      latencies.push(performance.now() - begun);
+    }
+  }));
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.ceil(q * latencies.length) - 1];
+  return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1), requests: hedgeRequests };
+}
+const unhedged = await tailLatencies(createFetch({}));
+const hedged = await tailLatencies(createFetch({ hedgeDelay }));
+tail.closeAllConnections();
+tail.close();
+console.log(`\nhedging: ${HEDGE_CALLS} GETs, ${HEDGE_CONCURRENCY} at a time, to a server where 5% of requests take 1 s (ms):`);
+console.table([['without hedging', unhedged], [`hedgeDelay ${hedgeDelay} ms`, hedged]].map(([name, r]) => ({
+  fetch: name, p50: +r.p50.toFixed(1), p99: +r.p99.toFixed(1), max: +r.max.toFixed(1), requests: r.requests,
+})));
+target('hedging: p99 at least 5x lower for at most 10% more requests', unhedged.p99 >= 5 * hedged.p99 && hedged.requests <= 1.1 * unhedged.requests,
+  `p99 ${hedged.p99.toFixed(1)} vs ${unhedged.p99.toFixed(1)} ms (${(unhedged.p99 / hedged.p99).toFixed(1)}x lower), requests ${hedged.requests} vs ${unhedged.requests} (+${((hedged.requests / unhedged.requests - 1) * 100).toFixed(1)}%)`);
 
 console.log('\ntargets:');
 for (const { name, ok, detail } of results) console.log(`  ${ok ? 'met    ' : 'NOT MET'}  ${name}: ${detail}`);

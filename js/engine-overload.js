@@ -2,7 +2,7 @@
 // `overload`). The browser build's module has none of these: js/browser/overload.js stands in.
 import { freshSeed, ready } from './engine.js';
 import { breakerFields } from './generated/tables.js';
-import { EngineAdaptiveRate, EngineBreaker, EngineBudget, checkOptions as check } from './generated/glue.js';
+import { EngineAdaptiveRate, EngineBreaker, EngineBudget, EngineHedging, checkOptions as check } from './generated/glue.js';
 
 const BREAKER_SEED = breakerFields.indexOf('seed');
 
@@ -30,4 +30,9 @@ export function newEngineBreaker(values) {
 export function newEngineAdaptiveRate(now) {
   ready();
   return new EngineAdaptiveRate(now);
+}
+
+/** The hedging of one call under `engine` (an EnginePolicy), or undefined when its policy does not hedge. */
+export function newEngineHedging(engine) {
+  return EngineHedging.of(engine);
 }

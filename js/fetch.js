@@ -145,6 +145,8 @@ function send(setup, fetchImpl, input, init = {}) {
     signal: init.signal ?? plan.signal,
     budget: NODE ? plan.budget : undefined,
     breaker: NODE ? plan.breaker : undefined,
+    // Hedging (Node builds) sends a request twice too: only one that may be retried.
+    mayHedge: NODE ? mayRetry : undefined,
     // A request that may not be sent twice is never retried, whatever failed; a response only
     // when its status is in the retried list.
     retryIf: (error, info) => mayRetry() && (!isHttpStatusError(error) || statusRetryable(error))

@@ -37,6 +37,7 @@ export const MAX_ATTEMPTS = FIELDS.get('maxAttempts').index;
 const ATTEMPT_TIMEOUT = FIELDS.get('attemptTimeout').index;
 const BACKOFF = FIELDS.get('backoff').index;
 const SLOT_WIDTH = FIELDS.get('slotWidth').index;
+const HEDGE_DELAY = FIELDS.get('hedgeDelay').index;
 
 // Behaviour and shared state that cannot travel as data: accepted by calls and, except
 // `signal`, by policies.
@@ -135,6 +136,9 @@ export class Plan {
     // Whether a call under this plan needs more than the bare path (see retry.js).
     this.guarded = this.attemptTimeout !== undefined || this.maxElapsed !== undefined || breaker !== undefined;
     if (NODE && guards?.rate !== undefined) this.guarded = true;
+    // Whether its calls hedge (Node builds: the browser build refuses `hedgeDelay`).
+    this.hedged = NODE && (present & (1 << HEDGE_DELAY)) !== 0;
+    if (this.hedged) this.guarded = true;
     this.engine = undefined;
   }
 
@@ -239,6 +243,7 @@ export function readOptions(options, allowSignal) {
         case 'number':
         case 'duration':
           if (typeof value !== 'number') throw typeError(key, 'a number', value);
+          if (!NODE && field.index === HEDGE_DELAY) throw new TypeError('`hedgeDelay`: hedging is not in the browser build (it is for Node)');
           slots[field.index] = value;
           break;
         case 'name': {

@@ -10,6 +10,7 @@ import { budgetEngine, sharedBudget } from './budget.js';
 import { placeRetry } from './slots.js';
 import { admitAttempt, recordAttempt, releaseAttempt } from './breaker.js';
 import { pace, recordResponse } from './adaptive.js';
+import { hedgedAttempts, hedgingOf } from './hedge.js';
 import { observe, observeFirst } from './events.js';
 import { errorClasses } from './generated/tables.js';
 
@@ -35,20 +36,24 @@ function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, obse
  * One attempt, through the breaker (attemptThrough), and its `attempt` event when someone
  * listens (`observer`). With a `rate` (an AdaptiveRate, Node builds) it first waits for a token.
  */
-function observedAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left, rate) {
-  if (NODE && rate !== undefined) return pacedAttempt(rate, observer, breaker, fn, attempt, signal, timeout, unref, left);
-  return heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left);
+function observedAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left, rate, hedge) {
+  if (NODE && rate !== undefined) return pacedAttempt(rate, observer, breaker, fn, attempt, signal, timeout, unref, left, hedge);
+  return heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left, hedge);
 }
 
-/** attemptThrough, and its `attempt` event (its duration the attempt's own) when someone listens. */
-function heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left) {
+/**
+ * attemptThrough, and its `attempt` event (its duration the attempt's own) when someone listens;
+ * `hedge`: whether the attempt is a hedge (Node builds).
+ */
+function heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, left, hedge) {
   if (observer === undefined) return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left);
   const begun = now();
   return attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, observer).then((outcome) => {
     // A refused attempt was not made; the call's `giveUp` event says why.
     if (!outcome.circuitOpen) {
       const result = outcome.ok ? 'success' : outcome.timedOut ? 'timeout' : signal?.aborted ? 'aborted' : 'failure';
-      observer.emit('attempt', { attempt, duration: now() - begun, outcome: result, error: outcome.error, ...observer.about(outcome) });
+      observer.emit('attempt', { attempt, duration: now() - begun, outcome: result, error: outcome.error, ...observer.about(outcome),
+        ...(NODE && hedge && { hedge }) });
     }
     return outcome;
   });
@@ -59,7 +64,7 @@ function heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, le
  * ends it (either way the outcome says `notMade`). A success is a response the rate hears (as
  * no error class); a failure is heard where the retry loop classifies it.
  */
-async function pacedAttempt(rate, observer, breaker, fn, attempt, signal, timeout, unref, left) {
+async function pacedAttempt(rate, observer, breaker, fn, attempt, signal, timeout, unref, left, hedge) {
   const waited = Date.now();
   try {
     // A wait past the deadline is not begun: the call ends there, as an attempt cut off would.
@@ -70,7 +75,7 @@ async function pacedAttempt(rate, observer, breaker, fn, attempt, signal, timeou
     return { ok: false, error: reason, timedOut: false, notMade: true };
   }
   const remaining = left === undefined ? undefined : left - (Date.now() - waited);
-  const outcome = await heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, remaining);
+  const outcome = await heardAttempt(observer, breaker, fn, attempt, signal, timeout, unref, remaining, hedge);
   if (outcome.ok) recordResponse(rate, -1);
   return outcome;
 }
@@ -202,19 +207,57 @@ function giveUp(plan, call, reason, attempts, error, elapsed, log, observer) {
 }
 
 function guardedStart(plan, fn, call, signal, started, budget, shared, observer) {
+  if (NODE && plan.hedged) return hedgedStart(plan, fn, call, signal, started, budget, shared, observer);
   const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
   const rate = NODE ? fleetOf(plan, call, 'rate') : undefined;
-  return observedAttempt(observer, breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed, rate).then((outcome) => {
-    if (outcome.circuitOpen || outcome.atDeadline) {
-      shared?.unpresume();
-      throw outcome.circuitOpen ? giveUp(plan, call, 'circuitOpen', 0, outcome.error, 0, [], observer)
-        : giveUp(plan, call, 'deadline', 1, outcome.error, now() - started, [], observer);
-    }
-    if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut, observer);
-    if (NODE && budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
-    observer?.emit('success', { attempts: 1, elapsed: now() - started });
-    return outcome.value;
-  });
+  return observedAttempt(observer, breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed, rate)
+    .then((outcome) => firstSettled(plan, fn, call, signal, started, budget, shared, observer, outcome));
+}
+
+/** What follows the first attempt (and its hedges, `hedge`): the call's result, or recover(). */
+function firstSettled(plan, fn, call, signal, started, budget, shared, observer, outcome, hedge) {
+  if (outcome.circuitOpen || outcome.atDeadline) {
+    shared?.unpresume();
+    throw outcome.circuitOpen ? giveUp(plan, call, 'circuitOpen', 0, outcome.error, 0, [], observer)
+      : giveUp(plan, call, 'deadline', outcome.last ?? 1, outcome.error, now() - started, [], observer);
+  }
+  if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut, observer, hedge, outcome.last);
+  if (NODE && budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
+  observer?.emit('success', { attempts: outcome.last ?? 1, elapsed: now() - started });
+  return outcome.value;
+}
+
+/**
+ * A call whose policy hedges (Node builds): its first attempt with the hedges it starts. Every
+ * hedge emits a `retry` event (and tells `onRetry`) with `hedge: true`.
+ */
+function hedgedStart(plan, fn, call, signal, started, budget, shared, observer) {
+  const inline = plan.engine === undefined;
+  const engine = inline ? plan.makeEngine() : plan.engine;
+  const hedge = hedgingOf(engine, budget);
+  hedge.maxAttempts = engine.slot(MAX_ATTEMPTS);
+  if (inline) engine.free();
+  observer ??= observe(plan, call);
+  const origin = started ?? now();
+  return hedgedAttempt(plan, fn, call, signal, observer, hedge, origin, 1)
+    .then((outcome) => firstSettled(plan, fn, call, signal, origin, budget, shared, observer, outcome, hedge));
+}
+
+/** Attempt `first` of a hedged call and the hedges it starts (see hedge.js). */
+function hedgedAttempt(plan, fn, call, signal, observer, hedge, origin, first) {
+  const breaker = call?.breaker ?? plan.breaker;
+  const rate = fleetOf(plan, call, 'rate');
+  const unref = call?.unref ?? plan.unref;
+  const onRetry = call?.onRetry ?? plan.onRetry;
+  const start = (attempt, attemptSignal, isHedge) => observedAttempt(observer, breaker, fn, attempt, attemptSignal,
+    plan.attemptTimeout, unref, plan.maxElapsed === undefined ? undefined : plan.maxElapsed - (now() - origin), rate, isHedge);
+  const onHedge = (attempt) => {
+    // As a retry's: `attempt` attempts have started, and the next is a hedge, now.
+    const event = { attempt: attempt - 1, hedge: true, delay: 0, elapsed: now() - origin, retriesLeft: hedge.maxAttempts - attempt + 1 };
+    observer?.emit('retry', event);
+    if (onRetry !== undefined) notify(onRetry, event, {});
+  };
+  return hedgedAttempts(hedge, first, hedge.maxAttempts, signal, unref, start, onHedge, call?.mayHedge);
 }
 
 const text = (value) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
@@ -278,7 +321,8 @@ function notify(onRetry, event, entry) {
 }
 
 /** Everything after the first failure: ask the engine, sleep, try again. */
-async function recover(plan, fn, call, signal, started, firstError, firstTimedOut, observer = observe(plan, call)) {
+async function recover(plan, fn, call, signal, started, firstError, firstTimedOut, observer = observe(plan, call), hedge = undefined,
+  attempts = 1) {
   const budget = NODE ? call?.budget ?? plan.budget : undefined;
   const shared = !NODE || budget === undefined ? undefined : sharedBudget(budget);
   // This call did not succeed at its first attempt after all (see executeOnce).
@@ -305,7 +349,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   const unref = call?.unref ?? plan.unref;
   const origin = started ?? now();
   const log = [];
-  let attempt = 1;
+  let attempt = attempts;
   let error = firstError;
   let timedOut = firstTimedOut;
   try {
@@ -366,7 +410,9 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       }
       attempt += 1;
       const left = plan.maxElapsed === undefined ? undefined : plan.maxElapsed - (now() - origin);
-      const outcome = await observedAttempt(observer, breaker, fn, attempt, signal, plan.attemptTimeout, unref, left, rate);
+      const outcome = NODE && hedge !== undefined ? await hedgedAttempt(plan, fn, call, signal, observer, hedge, origin, attempt)
+        : await observedAttempt(observer, breaker, fn, attempt, signal, plan.attemptTimeout, unref, left, rate);
+      if (NODE && hedge !== undefined) attempt = outcome.last;
       // A wait for a token that was aborted or refused at the deadline: the retry paid for never went.
       if (NODE && outcome.notMade) notMade();
       if (outcome.atDeadline) throw giveUp(plan, call, 'deadline', attempt, outcome.error, now() - origin, log, observer);

@@ -102,7 +102,7 @@ const initWith = (file, glue = `${generated}/glue.js`, browser = false) => ({
     b.onResolve({ filter: /^\.\/init\.js$/ }, () => ({ path: `${root}js/${file}` }));
     b.onResolve({ filter: /^\.\/generated\/glue\.js$/ }, () => ({ path: glue }));
     // The browser module has no budgets, breakers or infrastructure exports: stand-ins say so.
-    if (browser) b.onResolve({ filter: /^\.\/(budget|breaker|store|slots|idempotency|adaptive|engine-overload)\.js$/ }, () => ({ path: `${root}js/browser/overload.js` }));
+    if (browser) b.onResolve({ filter: /^\.\/(budget|breaker|store|slots|idempotency|adaptive|hedge|engine-overload)\.js$/ }, () => ({ path: `${root}js/browser/overload.js` }));
     if (browser) b.onResolve({ filter: /^\.\/infra\.js$/ }, () => ({ path: `${root}js/browser/infra.js` }));
     if (browser) b.onResolve({ filter: /^\.\/channels\.js$/ }, () => ({ path: `${root}js/browser/channels.js` }));
     if (browser) b.onResolve({ filter: /^\.\/generated\/wasm\.js$/ }, () => ({ path: `${generated}/browser/wasm.js` }));

@@ -40,3 +40,5 @@ export const placeRetry = () => undefined;
 export const pace = () => undefined;
 export const recordResponse = () => undefined;
 export const checkOptions = () => undefined;
+export const hedgedAttempts = () => undefined;
+export const hedgingOf = () => undefined;

@@ -10,6 +10,8 @@ mod budget;
 mod errors;
 #[cfg(feature = "infra")]
 mod export;
+#[cfg(feature = "overload")]
+mod hedge;
 mod http;
 mod lists;
 #[cfg(any(feature = "infra", feature = "overload"))]

@@ -55,6 +55,7 @@ pub enum Loss {
     NoBreaker,
     NoSlots,
     NoIdempotency,
+    NoHedging,
     NoClassDelays,
 }
 
@@ -78,6 +79,7 @@ impl Loss {
             Loss::NoBreaker => parts(&["the circuit breaker is not expressible: Step Functions has none"]),
             Loss::NoSlots => parts(&["slotCount and slotWidth are not expressible: Step Functions retries are not coordinated"]),
             Loss::NoIdempotency => parts(&["idempotencyTtl is not expressible: make the task itself idempotent"]),
+            Loss::NoHedging => parts(&["hedgeDelay and maxHedges are not expressible: Step Functions runs one attempt at a time"]),
             Loss::NoClassDelays => parts(&["throttlingDelay and transientDelay are not expressible in one retrier: add a retrier of its own for the errors throttlingOn or transientOn names"]),
         };
         parts.concat()
@@ -154,6 +156,7 @@ pub fn to_step_functions(
         (!policy.abort_on().is_empty(), Loss::NoAbortOn),
         (policy.slots().is_some(), Loss::NoSlots),
         (policy.idempotency_ttl().is_some(), Loss::NoIdempotency),
+        (policy.hedging().is_some(), Loss::NoHedging),
         (
             policy.number(Field::ThrottlingDelay).is_some()
                 || policy.number(Field::TransientDelay).is_some(),
@@ -387,6 +390,26 @@ mod tests {
     }
 
     #[test]
+    fn hedging_is_a_loss_and_only_with_a_hedge_delay() {
+        let losses =
+            |options: PolicyOptions| to_step_functions(&policy(options), None, (false, false)).1;
+        assert_eq!(
+            losses(PolicyOptions {
+                initial_delay: Some(1000.0),
+                hedge_delay: Some(0.0),
+                ..Default::default()
+            }),
+            [Loss::NoHedging]
+        );
+        assert!(losses(PolicyOptions {
+            initial_delay: Some(1000.0),
+            max_hedges: Some(3.0),
+            ..Default::default()
+        })
+        .is_empty());
+    }
+
+    #[test]
     fn what_asl_cannot_say_is_listed() {
         let p = policy(PolicyOptions {
             initial_delay: Some(100.0),
@@ -464,6 +487,8 @@ mod tests {
             idempotency_ttl: Some(1_800_000.0),
             throttling_delay: Some(500.0),
             transient_delay: Some(25.0),
+            hedge_delay: Some(40.0),
+            max_hedges: Some(2.0),
             long_retry_after: Some(LongRetryAfter::Cap),
             delays: None,
             caller_backoff: false,
@@ -487,6 +512,8 @@ mod tests {
         assert_eq!(vars["RETRY_IDEMPOTENCY_TTL"], "1800");
         assert_eq!(vars["RETRY_THROTTLING_DELAY"], "0.5");
         assert_eq!(vars["RETRY_TRANSIENT_DELAY"], "0.025");
+        assert_eq!(vars["RETRY_HEDGE_DELAY"], "0.04");
+        assert_eq!(vars["RETRY_MAX_HEDGES"], "2");
         assert_eq!(vars["RETRY_THROTTLING_ON"], "429,ThrottlingException");
         assert_eq!(vars["RETRY_TRANSIENT_ON"], "ECONNRESET");
         assert_eq!(vars["RETRY_LONG_RETRY_AFTER"], "cap");

@@ -20,6 +20,8 @@ pub enum Field {
     IdempotencyTtl,
     ThrottlingDelay,
     TransientDelay,
+    HedgeDelay,
+    MaxHedges,
     LongRetryAfter,
     RetryOn,
     AbortOn,
@@ -42,7 +44,7 @@ pub enum FieldKind {
 }
 
 impl Field {
-    pub const ALL: [Field; 21] = [
+    pub const ALL: [Field; 23] = [
         Field::MaxAttempts,
         Field::InitialDelay,
         Field::MaxDelay,
@@ -59,6 +61,8 @@ impl Field {
         Field::IdempotencyTtl,
         Field::ThrottlingDelay,
         Field::TransientDelay,
+        Field::HedgeDelay,
+        Field::MaxHedges,
         Field::LongRetryAfter,
         Field::RetryOn,
         Field::AbortOn,
@@ -85,6 +89,8 @@ impl Field {
             Field::IdempotencyTtl => "idempotencyTtl",
             Field::ThrottlingDelay => "throttlingDelay",
             Field::TransientDelay => "transientDelay",
+            Field::HedgeDelay => "hedgeDelay",
+            Field::MaxHedges => "maxHedges",
             Field::LongRetryAfter => "longRetryAfter",
             Field::RetryOn => "retryOn",
             Field::AbortOn => "abortOn",
@@ -113,6 +119,8 @@ impl Field {
             Field::IdempotencyTtl => "IDEMPOTENCY_TTL",
             Field::ThrottlingDelay => "THROTTLING_DELAY",
             Field::TransientDelay => "TRANSIENT_DELAY",
+            Field::HedgeDelay => "HEDGE_DELAY",
+            Field::MaxHedges => "MAX_HEDGES",
             Field::LongRetryAfter => "LONG_RETRY_AFTER",
             Field::RetryOn => "RETRY_ON",
             Field::AbortOn => "ABORT_ON",
@@ -127,7 +135,8 @@ impl Field {
             | Field::Multiplier
             | Field::JitterFactor
             | Field::Seed
-            | Field::SlotCount => FieldKind::Number,
+            | Field::SlotCount
+            | Field::MaxHedges => FieldKind::Number,
             Field::InitialDelay
             | Field::MaxDelay
             | Field::MaxElapsed
@@ -136,7 +145,8 @@ impl Field {
             | Field::SlotWidth
             | Field::IdempotencyTtl
             | Field::ThrottlingDelay
-            | Field::TransientDelay => FieldKind::Duration,
+            | Field::TransientDelay
+            | Field::HedgeDelay => FieldKind::Duration,
             Field::Backoff | Field::Jitter | Field::LongRetryAfter => FieldKind::Name,
             Field::RetryOn | Field::AbortOn | Field::ThrottlingOn | Field::TransientOn => {
                 FieldKind::Names

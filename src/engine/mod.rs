@@ -17,6 +17,7 @@ pub mod env;
 pub mod error;
 pub mod export;
 pub mod field;
+pub mod hedge;
 pub mod http;
 pub mod jitter;
 pub mod numbers;

@@ -21,6 +21,9 @@ const DEFAULT_INITIAL_DELAY: f64 = 100.0;
 const DEFAULT_MAX_DELAY: f64 = 10_000.0;
 const DEFAULT_SLOT_COUNT: u32 = 10;
 const MAX_SLOT_COUNT: f64 = 1000.0;
+const DEFAULT_MAX_HEDGES: u32 = 1;
+// Polly's bound too: past a few, hedges multiply a slow service's load for little gain.
+const MAX_HEDGES: f64 = 10.0;
 
 /// The fields of a policy as the user gave them: every one optional, numbers as raw `f64`
 /// (as JSON, JavaScript and environment variables provide them). [`PolicyOptions::build`]
@@ -43,6 +46,8 @@ pub struct PolicyOptions {
     pub idempotency_ttl: Option<f64>,
     pub throttling_delay: Option<f64>,
     pub transient_delay: Option<f64>,
+    pub hedge_delay: Option<f64>,
+    pub max_hedges: Option<f64>,
     pub long_retry_after: Option<LongRetryAfter>,
     /// The base delays before retries 1, 2, …, the last repeated, instead of `backoff`'s
     /// formula (in JSON and JavaScript: `backoff` given as a list).
@@ -77,6 +82,8 @@ pub struct PolicyOptions {
 /// - `idempotency_ttl`: none — how long a completed result is kept under its idempotency key
 /// - `throttling_delay`: none (`initial_delay`) — the first delay after a throttling error
 /// - `transient_delay`: none (`initial_delay`) — the first delay after a transient error
+/// - `hedge_delay`: none (no hedging) — how long an attempt runs before a hedge starts beside it
+/// - `max_hedges`: 1 — the most hedges one call starts (used only with `hedge_delay`)
 /// - `long_retry_after`: stop — what a `Retry-After` past `max_retry_after` does
 /// - `delays`: none (`backoff`'s formula) — each in `[0, max_delay]`; with them,
 ///   `throttling_delay` and `transient_delay` must be unset, and `backoff`, `initial_delay`
@@ -123,7 +130,7 @@ type Bound = (Field, f64, f64, bool, &'static str);
 /// The smallest number above 0: `v >= ABOVE_ZERO` is `v > 0`.
 const ABOVE_ZERO: f64 = 5e-324;
 
-const BOUNDS: [Bound; 12] = [
+const BOUNDS: [Bound; 14] = [
     (
         Field::MaxAttempts,
         1.0,
@@ -204,6 +211,20 @@ const BOUNDS: [Bound; 12] = [
         false,
         "a number of ms from 0 to 2147483647",
     ),
+    (
+        Field::HedgeDelay,
+        0.0,
+        MAX_TIMER_MS,
+        false,
+        "a number of ms from 0 to 2147483647",
+    ),
+    (
+        Field::MaxHedges,
+        1.0,
+        MAX_HEDGES,
+        true,
+        "an integer from 1 to 10",
+    ),
 ];
 
 impl PolicyOptions {
@@ -225,6 +246,8 @@ impl PolicyOptions {
             Field::IdempotencyTtl => &mut self.idempotency_ttl,
             Field::ThrottlingDelay => &mut self.throttling_delay,
             Field::TransientDelay => &mut self.transient_delay,
+            Field::HedgeDelay => &mut self.hedge_delay,
+            Field::MaxHedges => &mut self.max_hedges,
             _ => return None,
         })
     }
@@ -371,6 +394,8 @@ impl PolicyOptions {
             Field::IdempotencyTtl => self.idempotency_ttl,
             Field::ThrottlingDelay => self.throttling_delay,
             Field::TransientDelay => self.transient_delay,
+            Field::HedgeDelay => self.hedge_delay,
+            Field::MaxHedges => self.max_hedges,
             _ => None,
         }
     }
@@ -456,6 +481,18 @@ impl Policy {
                     .slot_count
                     .map_or(DEFAULT_SLOT_COUNT, |c| c as u32),
                 width,
+            )
+        })
+    }
+    /// Hedging, when `hedge_delay` is set: the delay in ms and the most hedges a call starts
+    /// (`max_hedges`, 1 by default).
+    pub fn hedging(&self) -> Option<(f64, u32)> {
+        self.options.hedge_delay.map(|delay| {
+            (
+                delay,
+                self.options
+                    .max_hedges
+                    .map_or(DEFAULT_MAX_HEDGES, |n| n as u32),
             )
         })
     }
@@ -820,6 +857,53 @@ mod bounds {
         assert_eq!(at(2.5), refused("slotCount"));
         assert_eq!(at(1000.0), Ok(()));
         assert_eq!(at(1001.0), refused("slotCount"));
+    }
+
+    #[test]
+    fn hedge_delay_bounds_on_both_sides() {
+        let at = |v| {
+            check(PolicyOptions {
+                hedge_delay: Some(v),
+                ..Default::default()
+            })
+        };
+        assert_eq!(at(-0.001), refused("hedgeDelay"));
+        assert_eq!(at(0.0), Ok(()));
+        assert_eq!(at(2_147_483_647.0), Ok(()));
+        assert_eq!(at(2_147_483_647.5), refused("hedgeDelay"));
+        assert_eq!(at(f64::NAN), refused("hedgeDelay"));
+    }
+
+    #[test]
+    fn max_hedges_is_an_integer_from_one_to_ten() {
+        let at = |v| {
+            check(PolicyOptions {
+                max_hedges: Some(v),
+                ..Default::default()
+            })
+        };
+        assert_eq!(at(0.0), refused("maxHedges"));
+        assert_eq!(at(1.0), Ok(()));
+        assert_eq!(at(1.5), refused("maxHedges"));
+        assert_eq!(at(10.0), Ok(()));
+        assert_eq!(at(11.0), refused("maxHedges"));
+    }
+
+    #[test]
+    fn hedging_is_off_without_a_delay_and_one_hedge_by_default() {
+        let hedging = |delay, max| {
+            PolicyOptions {
+                hedge_delay: delay,
+                max_hedges: max,
+                ..Default::default()
+            }
+            .build()
+            .unwrap()
+            .hedging()
+        };
+        assert_eq!(hedging(None, Some(4.0)), None);
+        assert_eq!(hedging(Some(30.0), None), Some((30.0, 1)));
+        assert_eq!(hedging(Some(30.0), Some(4.0)), Some((30.0, 4)));
     }
 
     #[test]
