@@ -56,8 +56,9 @@ const STATUSES = 'an array of HTTP statuses (integers from 100 to 599)';
 
 /** Splits fetch options into the retry plan and the HTTP rules; validated once per call site. */
 function readFetchOptions(options) {
-  if (options === undefined) return (defaultSetup ??= { plan: readOptions({}, true), statuses: undefined, methods: undefined });
-  if (isInstance(options, Policy)) return { plan: planOf(options), statuses: undefined, methods: undefined };
+  // (Absent rules are the defaults: `statuses`, `methods` and the rest undefined.)
+  if (options === undefined) return (defaultSetup ??= { plan: readOptions({}, true) });
+  if (isInstance(options, Policy)) return { plan: planOf(options) };
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`Expected fetch options to be an object or a Policy, got ${describe(options)}`);
   }
@@ -140,13 +141,7 @@ function send(setup, fetchImpl, input, init = {}) {
     throw new HttpStatusError(response, delayHintMs(response.status, asked, Date.now(), waitStatuses), outcome === RETRYABLE);
   };
   const call = {
-    // What the attempt events of this call say of it (see events.js; Node builds).
-    request: NODE ? { method, url: String(request?.url ?? input) } : undefined,
     signal: init.signal ?? plan.signal,
-    budget: NODE ? plan.budget : undefined,
-    breaker: NODE ? plan.breaker : undefined,
-    // Hedging (Node builds) sends a request twice too: only one that may be retried.
-    mayHedge: NODE ? mayRetry : undefined,
     // A request that may not be sent twice is never retried, whatever failed; a response only
     // when its status is in the retried list.
     retryIf: (error, info) => mayRetry() && (!isHttpStatusError(error) || statusRetryable(error))
@@ -158,6 +153,14 @@ function send(setup, fetchImpl, input, init = {}) {
       return userOnRetry?.(event);
     },
   };
+  if (NODE) {
+    // What the attempt events of this call say of it (see events.js).
+    call.request = { method, url: String(request?.url ?? input) };
+    call.budget = plan.budget;
+    call.breaker = plan.breaker;
+    // Hedging sends a request twice too: only one that may be retried.
+    call.mayHedge = mayRetry;
+  }
   return execute(plan, attempt, call).catch((error) => {
     // fetch's contract: a response is a result, whatever its status; the last one is returned
     // when the retries for it run out or the policy will not retry it, and retryOutcome() and

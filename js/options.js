@@ -136,9 +136,11 @@ export class Plan {
     // Whether a call under this plan needs more than the bare path (see retry.js).
     this.guarded = this.attemptTimeout !== undefined || this.maxElapsed !== undefined || breaker !== undefined;
     if (NODE && guards?.rate !== undefined) this.guarded = true;
-    // Whether its calls hedge (Node builds: the browser build refuses `hedgeDelay`).
-    this.hedged = NODE && (present & (1 << HEDGE_DELAY)) !== 0;
-    if (this.hedged) this.guarded = true;
+    if (NODE) {
+      // Whether its calls hedge (the browser build refuses `hedgeDelay`).
+      this.hedged = (present & (1 << HEDGE_DELAY)) !== 0;
+      if (this.hedged) this.guarded = true;
+    }
     this.engine = undefined;
   }
 
@@ -243,7 +245,7 @@ export function readOptions(options, allowSignal) {
         case 'number':
         case 'duration':
           if (typeof value !== 'number') throw typeError(key, 'a number', value);
-          if (!NODE && field.index === HEDGE_DELAY) throw new TypeError('`hedgeDelay`: hedging is not in the browser build (it is for Node)');
+          if (!NODE && field.index === HEDGE_DELAY) throw typeError(key, 'absent in the browser build (hedging is for Node)', value);
           slots[field.index] = value;
           break;
         case 'name': {

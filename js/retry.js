@@ -207,43 +207,46 @@ function giveUp(plan, call, reason, attempts, error, elapsed, log, observer) {
 }
 
 function guardedStart(plan, fn, call, signal, started, budget, shared, observer) {
-  if (NODE && plan.hedged) return hedgedStart(plan, fn, call, signal, started, budget, shared, observer);
   const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
   const rate = NODE ? fleetOf(plan, call, 'rate') : undefined;
-  return observedAttempt(observer, breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed, rate)
-    .then((outcome) => firstSettled(plan, fn, call, signal, started, budget, shared, observer, outcome));
-}
-
-/** What follows the first attempt (and its hedges, `hedge`): the call's result, or recover(). */
-function firstSettled(plan, fn, call, signal, started, budget, shared, observer, outcome, hedge) {
-  if (outcome.circuitOpen || outcome.atDeadline) {
-    shared?.unpresume();
-    throw outcome.circuitOpen ? giveUp(plan, call, 'circuitOpen', 0, outcome.error, 0, [], observer)
-      : giveUp(plan, call, 'deadline', outcome.last ?? 1, outcome.error, now() - started, [], observer);
+  let hedge;
+  if (NODE && plan.hedged) {
+    hedge = hedgingFor(plan, budget);
+    // Every hedge emits a `retry` event, and says how long the call has run.
+    observer ??= observe(plan, call);
+    started ??= now();
   }
-  if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut, observer, hedge, outcome.last);
-  if (NODE && budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
-  observer?.emit('success', { attempts: outcome.last ?? 1, elapsed: now() - started });
-  return outcome.value;
+  const first = NODE && hedge !== undefined ? hedgedAttempt(plan, fn, call, signal, observer, hedge, started, 1)
+    : observedAttempt(observer, breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed, rate);
+  return first.then((outcome) => {
+    // With hedges, `last` is the number of the last attempt started.
+    const attempts = NODE && hedge !== undefined ? outcome.last : 1;
+    if (outcome.circuitOpen || outcome.atDeadline) {
+      shared?.unpresume();
+      throw outcome.circuitOpen ? giveUp(plan, call, 'circuitOpen', 0, outcome.error, 0, [], observer)
+        : giveUp(plan, call, 'deadline', attempts, outcome.error, now() - started, [], observer);
+    }
+    if (!outcome.ok) return recover(plan, fn, call, signal, started, outcome.error, outcome.timedOut, observer, hedge, attempts);
+    if (NODE && budget !== undefined && shared === undefined) budgetEngine(budget).recordSuccess();
+    observer?.emit('success', { attempts, elapsed: now() - started });
+    return outcome.value;
+  });
 }
 
-/**
- * A call whose policy hedges (Node builds): its first attempt with the hedges it starts. Every
- * hedge emits a `retry` event (and tells `onRetry`) with `hedge: true`.
- */
-function hedgedStart(plan, fn, call, signal, started, budget, shared, observer) {
+/** The hedging state of a call under `plan`, whose policy hedges (Node builds; see hedge.js). */
+function hedgingFor(plan, budget) {
   const inline = plan.engine === undefined;
   const engine = inline ? plan.makeEngine() : plan.engine;
   const hedge = hedgingOf(engine, budget);
   hedge.maxAttempts = engine.slot(MAX_ATTEMPTS);
   if (inline) engine.free();
-  observer ??= observe(plan, call);
-  const origin = started ?? now();
-  return hedgedAttempt(plan, fn, call, signal, observer, hedge, origin, 1)
-    .then((outcome) => firstSettled(plan, fn, call, signal, origin, budget, shared, observer, outcome, hedge));
+  return hedge;
 }
 
-/** Attempt `first` of a hedged call and the hedges it starts (see hedge.js). */
+/**
+ * Attempt `first` of a hedged call and the hedges it starts (see hedge.js). Every hedge emits a
+ * `retry` event (and tells `onRetry`) with `hedge: true`.
+ */
 function hedgedAttempt(plan, fn, call, signal, observer, hedge, origin, first) {
   const breaker = call?.breaker ?? plan.breaker;
   const rate = fleetOf(plan, call, 'rate');
@@ -321,7 +324,7 @@ function notify(onRetry, event, entry) {
 }
 
 /** Everything after the first failure: ask the engine, sleep, try again. */
-async function recover(plan, fn, call, signal, started, firstError, firstTimedOut, observer = observe(plan, call), hedge = undefined,
+async function recover(plan, fn, call, signal, started, firstError, firstTimedOut, observer = observe(plan, call), hedge,
   attempts = 1) {
   const budget = NODE ? call?.budget ?? plan.budget : undefined;
   const shared = !NODE || budget === undefined ? undefined : sharedBudget(budget);
@@ -337,7 +340,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
   // What the last retry cost a shared bucket (NaN: none yet).
   let paid = NaN;
   const notMade = () => {
-    if (bucket !== undefined) run.retryNotMade(bucket);
+    if (NODE && bucket !== undefined) run.retryNotMade(bucket);
     else if (NODE && shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
     paid = NaN;
   };
@@ -371,7 +374,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       const retryAfter = typeof hint === 'number' ? hint : NaN;
       // A backoff function is asked only when a retry may follow.
       const base = errorClass >= 0 && attempt < maxAttempts ? plan.chosenBase(attempt, error) : NaN;
-      let delay = bucket === undefined
+      let delay = !NODE || bucket === undefined
         ? run.decide(engine, attempt, errorClass, elapsed, retryAfter, base)
         : run.decideWithin(engine, bucket, attempt, errorClass, elapsed, retryAfter, base);
       if (NODE && delay >= 0 && shared !== undefined) {
@@ -423,7 +426,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
         throw giveUp(plan, call, 'circuitOpen', attempt - 1, outcome.error, now() - origin, log, observer);
       }
       if (outcome.ok) {
-        if (bucket !== undefined) run.succeededWithin(bucket);
+        if (NODE && bucket !== undefined) run.succeededWithin(bucket);
         else if (NODE) shared?.succeeded(paid);
         observer?.emit('success', { attempts: attempt, elapsed: now() - origin });
         return outcome.value;

@@ -137,27 +137,37 @@ mod global {
     // allocator is never re-entered, so the heap is never borrowed twice.
     unsafe impl Sync for SingleThreaded {}
 
+    /// `block`, trapping when memory is exhausted (null). The alloc crate's own handling of
+    /// null formats a message, which would bring integer formatting into the module.
+    #[inline(always)]
+    fn or_trap(block: *mut u8) -> *mut u8 {
+        if block.is_null() {
+            core::arch::wasm32::unreachable()
+        }
+        block
+    }
+
     unsafe impl GlobalAlloc for SingleThreaded {
+        #[inline(always)]
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            unsafe { (*self.0.get()).allocate(layout) }
+            or_trap(unsafe { (*self.0.get()).allocate(layout) })
         }
 
         unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
             unsafe { (*self.0.get()).free(ptr, layout) }
         }
 
+        #[inline(always)]
         unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
             let new = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
             if Heap::<WasmPages>::same_block(layout, new) {
                 return ptr;
             }
             let heap = unsafe { &mut *self.0.get() };
-            let moved = unsafe { heap.allocate(new) };
-            if !moved.is_null() {
-                unsafe {
-                    core::ptr::copy_nonoverlapping(ptr, moved, layout.size().min(new_size));
-                    heap.free(ptr, layout);
-                }
+            let moved = or_trap(unsafe { heap.allocate(new) });
+            unsafe {
+                core::ptr::copy_nonoverlapping(ptr, moved, layout.size().min(new_size));
+                heap.free(ptr, layout);
             }
             moved
         }

@@ -20,6 +20,8 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>jitterbug browser test
   try { new Policy({ maxAttempts: 0 }); } catch (e) { results.error = [e.constructor.name, e.message]; }
   try { Policy.fromEnv({}); } catch (e) { results.fromEnv = [e.constructor.name, e.message]; }
   try { new RetryBudget(); } catch (e) { results.budget = [e.constructor.name, e.message]; }
+  try { Policy.fromJSON({ hedgeDelay: 50 }); } catch (e) { results.hedging = [e.constructor.name, e.message]; }
+  results.maxHedgesAlone = new Policy({ maxHedges: 2 }).toJSON().maxHedges;
   results.presetNames = Object.keys(jitterbug.presets);
   try { jitterbug.presets.awsStandard; } catch (e) { results.awsPreset = [e.constructor.name, e.message]; }
   try { new Policy({ backoff: [100, 20000] }); } catch (e) { results.listError = [e.constructor.name, e.message]; }
@@ -155,6 +157,9 @@ test('the package works in Chromium from a <script type="module">, without a bun
   assert.deepEqual(results.listed, [100, 250, 250]);
   assert.equal(results.budget[0], 'TypeError');
   assert.match(results.budget[1], /not in the browser build/);
+  // Hedging is Node's: a policy that hedges is refused, not run without its hedges.
+  assert.deepEqual(results.hedging, ['TypeError', '`hedgeDelay` must be absent in the browser build (hedging is for Node), got 50']);
+  assert.equal(results.maxHedgesAlone, 2);
   assert.equal(results.value, 'ok');
   assert.equal(results.calls, 3);
   assert.deepEqual(results.exhausted, [true, 2, 'down']);
