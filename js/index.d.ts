@@ -116,6 +116,18 @@ export interface PolicyJSON {
    */
   transientDelay?: number;
   /**
+   * Hedging (Node): while an attempt has run this many ms (0 to 2147483647) without settling,
+   * another starts beside it; the first success wins and the others' `signal`s abort (reason: a
+   * `HedgeLostError`). A hedge counts as an attempt (`maxAttempts`), pays a retry budget's
+   * `retryCost`, is refused by an open circuit, and is sent by `retryFetch` only for a request
+   * it may send twice (an idempotent method, or an `Idempotency-Key`). A failure while another
+   * attempt runs starts nothing at once; once none runs, the last failure is retried on the
+   * schedule. Only for work that may run twice. The browser build refuses it. Default: none.
+   */
+  hedgeDelay?: number;
+  /** The most hedges one call starts (an integer from 1 to 10). Used only with `hedgeDelay`. Default: 1. */
+  maxHedges?: number;
+  /**
    * Retry only errors whose `name`, `code` or constructor name is listed, or one of their
    * `cause` chain's (fetch puts the socket's `ECONNRESET` there). Responses in `retryFetch` are
    * retried by status whatever this lists. Default: `[]` (every error is retryable unless
@@ -145,11 +157,14 @@ export interface PolicyJSON {
 export type CompletePolicyJSON = Required<Pick<PolicyJSON, 'maxAttempts' | 'initialDelay' | 'maxDelay' | 'multiplier' | 'backoff'
   | 'jitter' | 'jitterFactor' | 'longRetryAfter' | 'retryOn' | 'abortOn' | 'throttlingOn' | 'transientOn'>> & PolicyJSON;
 
-/** What `onRetry` receives before each sleep. */
+/** What `onRetry` receives before each sleep, and before each hedge starts. */
 export interface RetryEvent {
-  /** The attempt that failed, counting from 1. */
+  /** The attempt that failed, counting from 1 (for a hedge: the attempts started so far). */
   attempt: number;
+  /** The failure (undefined for a hedge). */
   error: unknown;
+  /** `true` for a hedge: attempt `attempt + 1` starts now, beside those still running (see `hedgeDelay`). */
+  hedge?: true;
   /** The sleep about to start, in ms. */
   delay: number;
   /**
@@ -180,9 +195,11 @@ export interface EventLabels {
 export type JitterbugEvent = EventLabels & (
   /** An attempt ended. In Node, retryFetch's also carry `method`, `url` and the response's `status`. */
   | { type: 'attempt'; attempt: number; duration: number; outcome: 'success' | 'failure' | 'timeout' | 'aborted'; error?: unknown;
-      method?: string; url?: string; status?: number }
+      method?: string; url?: string; status?: number; hedge?: true }
   /** A retry is scheduled after attempt `attempt`; `errorClass` is `'other'`, `'throttling'` or `'transient'`. */
   | { type: 'retry'; attempt: number; delay: number; elapsed: number; error: unknown; errorClass: ErrorClass; retriesLeft: number }
+  /** Node: attempt `attempt` starts now as a hedge, beside the attempts still running (see `hedgeDelay`). */
+  | { type: 'hedge'; attempt: number; elapsed: number; retriesLeft: number }
   /** The retry budget refused the retry after attempt `attempt` (a `giveUp` with reason `'budget'` follows). */
   | { type: 'budgetRefused'; attempt: number; error: unknown; errorClass: ErrorClass }
   | { type: 'success'; attempts: number; elapsed: number }

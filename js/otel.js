@@ -23,6 +23,8 @@ export function openTelemetry({ tracer = trace.getTracer('jitterbug') } = {}) {
         ...labels, 'jitterbug.attempt': event.attempt, 'jitterbug.delay_ms': event.delay, 'jitterbug.error_class': event.errorClass,
         'error.type': errorType(event.error),
       });
+    } else if (event.type === 'hedge') {
+      trace.getActiveSpan()?.addEvent('jitterbug.hedge', { ...labels, 'jitterbug.attempt': event.attempt });
     } else if (event.type === 'giveUp') {
       trace.getActiveSpan()?.addEvent('jitterbug.give_up', {
         ...labels, 'jitterbug.attempts': event.attempts, 'jitterbug.reason': event.reason, 'error.type': errorType(event.error),

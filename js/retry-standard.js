@@ -93,6 +93,8 @@ export function logLineOf(event) {
       return { level: 'ERROR', message: `gave up (${event.reason})`, ...base, attempt: event.attempts, error: messageOf(event.error) };
     case 'success':
       return event.attempts > 1 ? { level: 'INFO', message: 'succeeded after retries', ...base, attempt: event.attempts } : undefined;
+    case 'hedge':
+      return { level: 'INFO', message: 'hedging', ...base, attempt: event.attempt };
     case 'budgetRefused':
       return { level: 'WARNING', message: 'retry budget refused a retry', ...base, attempt: event.attempt, error: messageOf(event.error) };
     case 'breaker':

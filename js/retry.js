@@ -212,7 +212,7 @@ function guardedStart(plan, fn, call, signal, started, budget, shared, observer)
   let hedge;
   if (NODE && plan.hedged) {
     hedge = hedgingFor(plan, budget);
-    // Every hedge emits a `retry` event, and says how long the call has run.
+    // Every hedge emits a `hedge` event, and says how long the call has run.
     observer ??= observe(plan, call);
     started ??= now();
   }
@@ -245,7 +245,7 @@ function hedgingFor(plan, budget) {
 
 /**
  * Attempt `first` of a hedged call and the hedges it starts (see hedge.js). Every hedge emits a
- * `retry` event (and tells `onRetry`) with `hedge: true`.
+ * `hedge` event and tells `onRetry`, with `hedge: true`.
  */
 function hedgedAttempt(plan, fn, call, signal, observer, hedge, origin, first) {
   const breaker = call?.breaker ?? plan.breaker;
@@ -255,10 +255,10 @@ function hedgedAttempt(plan, fn, call, signal, observer, hedge, origin, first) {
   const start = (attempt, attemptSignal, isHedge) => observedAttempt(observer, breaker, fn, attempt, attemptSignal,
     plan.attemptTimeout, unref, plan.maxElapsed === undefined ? undefined : plan.maxElapsed - (now() - origin), rate, isHedge);
   const onHedge = (attempt) => {
-    // As a retry's: `attempt` attempts have started, and the next is a hedge, now.
-    const event = { attempt: attempt - 1, hedge: true, delay: 0, elapsed: now() - origin, retriesLeft: hedge.maxAttempts - attempt + 1 };
-    observer?.emit('retry', event);
-    if (onRetry !== undefined) notify(onRetry, event, {});
+    const elapsed = now() - origin;
+    observer?.emit('hedge', { attempt, elapsed, retriesLeft: hedge.maxAttempts - attempt });
+    // As for a retry, `attempt` in onRetry's event is the attempts made so far: the next starts now.
+    if (onRetry !== undefined) notify(onRetry, { attempt: attempt - 1, hedge: true, delay: 0, elapsed, retriesLeft: hedge.maxAttempts - attempt + 1 }, {});
   };
   return hedgedAttempts(hedge, first, hedge.maxAttempts, signal, unref, start, onHedge, call?.mayHedge);
 }

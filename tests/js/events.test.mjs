@@ -134,7 +134,7 @@ test('a subscriber to the diagnostics channels sees every event of every call, i
     'jitterbug:attempt:1', 'jitterbug:retry:1', 'jitterbug:attempt:2', 'jitterbug:success:2',
     'jitterbug:attempt:1', 'jitterbug:retry:1', 'jitterbug:attempt:2', 'jitterbug:giveUp:2',
   ]);
-  assert.deepEqual(eventTypes, ['attempt', 'retry', 'budgetRefused', 'success', 'giveUp', 'breaker', 'coordination']);
+  assert.deepEqual(eventTypes, ['attempt', 'retry', 'hedge', 'budgetRefused', 'success', 'giveUp', 'breaker', 'coordination']);
   assert.throws(() => subscribe('log'), { name: 'TypeError', message: '`listener` must be a function, got \'log\'' });
 });
 

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { jsonLogger } from 'jitterbug/log';
 import { CircuitBreaker, Policy, RetryBudget, RetryExhaustedError, createFetch, retry, retryFetch, toEnv } from 'jitterbug';
 
 /** An attempt that settles only when `settle` is called for it or its signal aborts. */
@@ -43,7 +44,19 @@ test('a first attempt still running at the hedge delay gets a hedge; the first s
   assert.deepEqual(retries.map(({ attempt, hedge, delay, error, retriesLeft }) => ({ attempt, hedge, delay, error, retriesLeft })),
     [{ attempt: 1, hedge: true, delay: 0, error: undefined, retriesLeft: 2 }]);
   await tick(5);
-  assert.deepEqual(events, ['retry 1 hedge', 'attempt 2 hedge success', 'attempt 1 aborted', 'success']);
+  assert.deepEqual(events, ['hedge 2', 'attempt 2 hedge success', 'attempt 1 aborted', 'success']);
+});
+
+test('the log adapter writes a hedge as an information line', async () => {
+  const lines = [];
+  const logger = { info: (line) => lines.push(line), warn: (line) => lines.push(line), error: (line) => lines.push(line) };
+  const { started, fn } = recorder();
+  const call = retry(fn, { hedgeDelay: 5, service: 'lake', operation: 'read', onEvent: jsonLogger({ logger, traceId: () => undefined }) });
+  await until(() => started.length === 2);
+  started[1].resolve('ok');
+  await call;
+  assert.deepEqual(lines.map(({ level, message, attempt, service }) => ({ level, message, attempt, service })),
+    [{ level: 'INFO', message: 'hedging', attempt: 2, service: 'lake' }, { level: 'INFO', message: 'succeeded after retries', attempt: 2, service: 'lake' }]);
 });
 
 test('at most maxHedges hedges, and never past maxAttempts; the caller\'s abort ends them all', async () => {

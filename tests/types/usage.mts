@@ -108,6 +108,15 @@ async function main(): Promise<void> {
   await retryFetch('https://example.test/charges', { method: 'POST' }, { idempotencyKey: true, slotWidth: 100, slots });
   await shared.close().catch((e) => { if (e instanceof CoordinationError || e instanceof IdempotencyError) void e.message; });
   void [charged, tokens];
+  // Hedging: policy fields, and events that say which attempts were hedges.
+  const hedgedFetch = createFetch({ hedgeDelay: 50, maxHedges: 2 });
+  await retry(async ({ signal }) => (await hedgedFetch('https://example.test/', { signal })).status, {
+    hedgeDelay: 30,
+    onRetry: (e: RetryEvent) => { if (e.hedge) { const started: number = e.attempt + 1; void started; } },
+    onEvent: (e: JitterbugEvent) => { if (e.type === 'hedge') { const hedgeNumber: number = e.attempt; void hedgeNumber; } },
+  });
+  // @ts-expect-error maxHedges is a number
+  void new Policy({ hedgeDelay: 10, maxHedges: '2' });
   void why;
   void [text, n, viaPolicy, executed, sum, wrapped, fromEnv, delays, response, again, onRetry, kinds, budget.tokens, state,
     retrier.MaxAttempts, losses.length, env, maxElapsed, token.getRetryDelay(), props.maxAttempts];
