@@ -2,7 +2,7 @@
 // `overload`). The browser build's module has none of these: js/browser/overload.js stands in.
 import { freshSeed, ready } from './engine.js';
 import { breakerFields } from './generated/tables.js';
-import { EngineAdaptiveRate, EngineBreaker, EngineBudget, EngineHedging, checkOptions as check } from './generated/glue.js';
+import { EngineAdaptiveRate, EngineBatch, EngineBreaker, EngineBudget, EngineHedging, checkOptions as check } from './generated/glue.js';
 
 const BREAKER_SEED = breakerFields.indexOf('seed');
 
@@ -34,5 +34,12 @@ export function newEngineAdaptiveRate(now) {
 
 /** The hedging of one call under `engine` (an EnginePolicy), or undefined when its policy does not hedge. */
 export function newEngineHedging(engine) {
+  ready();
   return EngineHedging.of(engine);
+}
+
+/** The items of one batch call: `count`, all pending (`failFast`: stop at the first that fails for good). */
+export function newEngineBatch(count, failFast) {
+  ready();
+  return new EngineBatch(count, failFast);
 }

@@ -19,7 +19,7 @@ import { errorClasses } from './generated/tables.js';
  * while it is open (`circuitOpen`: never retried), and its outcome reported to it after.
  * `signal`: the caller's, or undefined.
  */
-function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, observer) {
+export function attemptThrough(breaker, fn, attempt, signal, timeout, unref, left, observer) {
   if (!NODE || breaker === undefined) return guardedAttempt(fn, attempt, signal, timeout, unref, left);
   const refusal = admitAttempt(breaker, observer);
   if (refusal !== undefined) return Promise.resolve({ ok: false, error: refusal, timedOut: false, circuitOpen: true });
@@ -298,7 +298,7 @@ const FETCH_FAILURES = ['fetch failed', 'Failed to fetch', 'NetworkError when at
  * system or socket code on its cause, as undici's `terminated` for a body cut off mid-read;
  * Node's own `ERR_` codes, such as a bad URL's, are bugs).
  */
-function isBug(error) {
+export function isBug(error) {
   const name = readSafely(error, 'name');
   if (name !== 'TypeError' && name !== 'ReferenceError') return false;
   const code = readSafely(readSafely(error, 'cause'), 'code');

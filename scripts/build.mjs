@@ -116,8 +116,10 @@ const initWith = (file, glue = `${generated}/glue.js`, browser = false) => ({
 const maps = { sourcemap: true, sourcesContent: false };
 const common = { ...maps, entryPoints: [`${root}js/index.js`], bundle: true, minify: true, target: 'es2022',
   legalComments: 'none', logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' }, define: { NODE: 'true' } };
-await build({ ...common, format: 'cjs', platform: 'node', outfile: `${pkg}/jitterbug.cjs`, plugins: [initWith('init-sync.js')] });
-await build({ ...common, format: 'esm', platform: 'neutral', outfile: `${pkg}/jitterbug.mjs`, plugins: [initWith('init-sync.js')] });
+// The Node builds start from js/node.js: index.js and the Node-only exports (retryBatch).
+const node = { ...common, entryPoints: [`${root}js/node.js`] };
+await build({ ...node, format: 'cjs', platform: 'node', outfile: `${pkg}/jitterbug.cjs`, plugins: [initWith('init-sync.js')] });
+await build({ ...node, format: 'esm', platform: 'neutral', outfile: `${pkg}/jitterbug.mjs`, plugins: [initWith('init-sync.js')] });
 await build({ ...common, format: 'esm', platform: 'browser', outfile: `${pkg}/jitterbug.browser.mjs`, plugins: [initWith('init-async.js', `${generated}/browser/glue.js`, true)],
   define: { NODE: 'false' } });
 // jitterbug/inline: the browser build with the module inlined and compiled on first use (no

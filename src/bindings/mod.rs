@@ -4,6 +4,8 @@
 #[cfg(feature = "overload")]
 mod adaptive;
 #[cfg(feature = "overload")]
+mod batch;
+#[cfg(feature = "overload")]
 mod breaker;
 #[cfg(feature = "overload")]
 mod budget;

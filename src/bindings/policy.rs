@@ -103,6 +103,16 @@ pub(crate) fn class_of(code: i32) -> Option<ErrorClass> {
         .map(|i| ErrorClass::ALL.get(i).copied().unwrap_or(ErrorClass::Other))
 }
 
+/// The code of a class (`None`: not retryable), as [`EnginePolicy::classify`] gives it.
+pub(crate) fn code_of(class: Option<ErrorClass>) -> i32 {
+    class.map_or(NOT_RETRYABLE, |class| {
+        ErrorClass::ALL
+            .iter()
+            .position(|c| *c == class)
+            .unwrap_or(0) as i32
+    })
+}
+
 #[wasm_bindgen(js_name = EnginePolicy)]
 pub struct EnginePolicy(pub(crate) Policy);
 
@@ -196,12 +206,7 @@ impl EnginePolicy {
         let class = self
             .0
             .classify(nul_separated(identifiers), timed_out, decided, bug);
-        class.map_or(NOT_RETRYABLE, |class| {
-            ErrorClass::ALL
-                .iter()
-                .position(|c| *c == class)
-                .unwrap_or(0) as i32
-        })
+        code_of(class)
     }
 
     /// The retry state for one call; `seed` (a whole number below 2^53) serves an unseeded

@@ -94,12 +94,15 @@ fn failure(attempt: u32, class: i32, elapsed: f64, retry_after: f64, base: f64) 
 fn encode(decision: Decision) -> f64 {
     match decision {
         Decision::Retry { delay } => delay,
-        Decision::Stop(reason) => {
-            let i = StopReason::ALL
-                .iter()
-                .position(|r| *r == reason)
-                .unwrap_or(0);
-            -(i as f64) - 1.0
-        }
+        Decision::Stop(reason) => encode_stop(reason),
     }
+}
+
+/// `-(i + 1)` for `StopReason::ALL[i]`.
+pub(crate) fn encode_stop(reason: StopReason) -> f64 {
+    let i = StopReason::ALL
+        .iter()
+        .position(|r| *r == reason)
+        .unwrap_or(0);
+    -(i as f64) - 1.0
 }

@@ -10,6 +10,7 @@ extern crate alloc;
 
 pub mod adaptive;
 pub mod backoff;
+pub mod batch;
 pub mod breaker;
 pub mod budget;
 pub mod classify;

@@ -1,0 +1,4 @@
+// The Node builds' entry: the package as every build has it, and what only Node has beyond
+// the browser build's exports (the browser build's entry is index.js).
+export * from './index.js';
+export { retryBatch } from './batch.js';

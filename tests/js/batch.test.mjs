@@ -1,0 +1,143 @@
+// retryBatch: only the items that failed are sent again, under one schedule. The functions here
+// answer from a script, so each sequence of pending items is pinned exactly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Policy, RetryBudget, retryBatch } from 'jitterbug';
+
+const fulfilled = (value) => ({ status: 'fulfilled', value });
+const rejected = (reason) => ({ status: 'rejected', reason });
+const named = (name, message = name) => Object.assign(new Error(message), { name });
+const fast = { initialDelay: 1, maxDelay: 1, jitter: 'none' };
+
+test('only the items that failed are sent again, until each has succeeded', async () => {
+  const sent = [];
+  const retries = [];
+  // Each attempt fails the first item it is sent, until one item is left.
+  const outcomes = await retryBatch(['a', 'b', 'c', 'd'], async (pending, { attempt }) => {
+    sent.push([attempt, pending.join('')]);
+    return pending.map((item, k) => (k === 0 && pending.length > 1 ? rejected(named('Unprocessed')) : fulfilled(item.toUpperCase())));
+  }, { ...fast, maxAttempts: 5, onRetry: ({ attempt, pending, delay, error }) => retries.push([attempt, pending, delay, error.name]) });
+  assert.deepEqual(sent, [[1, 'abcd'], [2, 'a']]);
+  assert.deepEqual(retries, [[1, 1, 1, 'Unprocessed']]);
+  assert.deepEqual(outcomes, [
+    { status: 'fulfilled', value: 'A', attempts: 2 },
+    { status: 'fulfilled', value: 'B', attempts: 1 },
+    { status: 'fulfilled', value: 'C', attempts: 1 },
+    { status: 'fulfilled', value: 'D', attempts: 1 },
+  ]);
+});
+
+test('an item whose error is not retried fails for good and is not sent again; the others go on', async () => {
+  const sent = [];
+  const outcomes = await retryBatch([1, 2, 3], async (pending) => {
+    sent.push([...pending]);
+    return pending.map((n) => (n === 2 ? rejected(named('ValidationException')) : n === 3 && sent.length === 1 ? rejected(named('Busy')) : fulfilled(n * 10)));
+  }, { ...fast, abortOn: ['ValidationException'] });
+  assert.deepEqual(sent, [[1, 2, 3], [3]]);
+  assert.deepEqual(outcomes.map((o) => [o.status, o.value ?? o.reason.name, o.attempts]),
+    [['fulfilled', 10, 1], ['rejected', 'ValidationException', 1], ['fulfilled', 30, 2]]);
+});
+
+test('failFast stops at the first item that fails for good: the pending items keep their last failure', async () => {
+  const events = [];
+  let calls = 0;
+  const outcomes = await retryBatch(['x', 'y', 'z'], async (pending) => {
+    calls += 1;
+    return pending.map((item) => (item === 'x' ? fulfilled(item) : item === 'y' ? rejected(named('ValidationException')) : rejected(named('Busy'))));
+  }, { ...fast, abortOn: ['ValidationException'], failFast: true, onEvent: (e) => events.push(`${e.type} ${e.reason ?? ''}`.trim()) });
+  assert.equal(calls, 1);
+  assert.deepEqual(outcomes.map((o) => [o.status, o.value ?? o.reason.name]), [['fulfilled', 'x'], ['rejected', 'ValidationException'], ['rejected', 'Busy']]);
+  assert.deepEqual(events, ['attempt', 'giveUp notRetryable']);
+});
+
+test('when attempts run out the pending items keep their last failure (giveUp: attempts)', async () => {
+  const events = [];
+  let attempts = 0;
+  const outcomes = await retryBatch(['p', 'q'], async (pending, { attempt }) => {
+    attempts = attempt;
+    return pending.map((item) => (item === 'p' ? fulfilled(item) : rejected(named('Busy', `busy ${attempt}`))));
+  }, { ...fast, maxAttempts: 3, onEvent: (e) => events.push(e.type === 'giveUp' ? `giveUp ${e.reason} ${e.attempts}` : e.type) });
+  assert.equal(attempts, 3);
+  assert.deepEqual(outcomes[1], { status: 'rejected', reason: outcomes[1].reason, attempts: 3 });
+  assert.equal(outcomes[1].reason.message, 'busy 3');
+  assert.deepEqual(events, ['attempt', 'retry', 'attempt', 'retry', 'attempt', 'giveUp attempts 3']);
+});
+
+test('a batch call that throws fails every pending item, and they are all sent again', async () => {
+  const sent = [];
+  const outcomes = await retryBatch(['a', 'b'], async (pending) => {
+    sent.push(pending.length);
+    if (sent.length === 1) throw named('ECONNRESET');
+    return pending.map(fulfilled);
+  }, fast);
+  assert.deepEqual(sent, [2, 2]);
+  assert.deepEqual(outcomes.map((o) => o.attempts), [2, 2]);
+});
+
+test('the most demanding failure of an attempt sets the wait: a throttled item waits throttlingDelay', async () => {
+  const delays = [];
+  let round = 0;
+  await retryBatch(['a', 'b', 'c'], async (pending) => {
+    round += 1;
+    if (round === 1) return [rejected(named('Busy')), rejected(named('ThrottlingException')), fulfilled('c')];
+    if (round === 2) return [rejected(named('Busy')), fulfilled('b')];
+    return pending.map(fulfilled);
+  }, { initialDelay: 5, throttlingDelay: 40, jitter: 'none', throttlingOn: ['ThrottlingException'], onRetry: ({ delay }) => delays.push(delay) });
+  // Retry 1 after a throttled item: 40 ms; retry 2 after an ordinary error: 5 × 2.
+  assert.deepEqual(delays, [40, 10]);
+});
+
+test('a retry of the batch pays a retry budget once, whatever the number of items; a full success refunds it', async () => {
+  const budget = new RetryBudget({ capacity: 20, retryCost: 5 });
+  let round = 0;
+  await retryBatch(Array.from({ length: 25 }, (_, i) => i), async (pending) => {
+    round += 1;
+    return pending.map((n) => (round === 1 ? rejected(named('Busy')) : fulfilled(n)));
+  }, { ...fast, budget, onRetry: () => assert.equal(budget.tokens, 15) });
+  assert.equal(round, 2);
+  assert.equal(budget.tokens, 20);
+  // A budget that cannot pay stops the batch: giveUp with reason 'budget'.
+  const poor = new RetryBudget({ capacity: 20, retryCost: 5, tokens: 4 });
+  const reasons = [];
+  const outcomes = await retryBatch(['a'], async () => [rejected(named('Busy'))], { ...fast, budget: poor, onEvent: (e) => e.type === 'giveUp' && reasons.push(e.reason) });
+  assert.deepEqual(reasons, ['budget']);
+  assert.equal(outcomes[0].attempts, 1);
+});
+
+test('with a Policy, the per-call options (failFast among them) come fourth', async () => {
+  const policy = new Policy({ ...fast, abortOn: ['Bad'] });
+  let calls = 0;
+  const outcomes = await retryBatch(['a', 'b'], async (pending) => {
+    calls += 1;
+    return pending.map((item) => (item === 'a' ? rejected(named('Bad')) : rejected(named('Busy'))));
+  }, policy, { failFast: true });
+  assert.equal(calls, 1);
+  assert.deepEqual(outcomes.map((o) => o.reason.name), ['Bad', 'Busy']);
+});
+
+test('an abort while waiting rejects with the reason, and gives the budget its retry back', async () => {
+  const budget = new RetryBudget({ capacity: 20, retryCost: 5 });
+  const controller = new AbortController();
+  const call = retryBatch(['a'], async () => [rejected(named('Busy'))], { initialDelay: 5000, maxDelay: 5000, jitter: 'none', budget, signal: controller.signal,
+    onRetry: () => setImmediate(() => controller.abort(new Error('stop'))) });
+  await assert.rejects(call, /stop/);
+  assert.equal(budget.tokens, 20);
+});
+
+test('an empty batch resolves at once without calling the function', async () => {
+  let called = false;
+  assert.deepEqual(await retryBatch([], async () => { called = true; return []; }), []);
+  assert.equal(called, false);
+});
+
+test('bad use is a clear error naming what is wrong', async () => {
+  await assert.rejects(retryBatch(42, async () => []), { name: 'TypeError', message: '`items` must be an array (or iterable) of items, got 42' });
+  await assert.rejects(retryBatch('ab', async () => []), { name: 'TypeError', message: "`items` must be an array (or iterable) of items, got 'ab'" });
+  await assert.rejects(retryBatch([1], 'fn'), { name: 'TypeError', message: "`fn` must be a function, got 'fn'" });
+  await assert.rejects(retryBatch([1], async () => [], { failFast: 'yes' }), { name: 'TypeError', message: "`failFast` must be a boolean, got 'yes'" });
+  await assert.rejects(retryBatch([1], async () => [], {}, {}), { name: 'TypeError', message: /only read with a Policy/ });
+  await assert.rejects(retryBatch([1, 2], async () => [fulfilled(1)]), { name: 'TypeError', message: /one settled result per pending item.*got 1 results for 2 pending items$/ });
+  await assert.rejects(retryBatch([1], async () => 'done'), { name: 'TypeError', message: /got 'done' for 1 pending items$/ });
+  await assert.rejects(retryBatch([1], async () => [1]), { name: 'TypeError', message: /item 0 is 1$/ });
+  await assert.rejects(retryBatch([1], async () => [], { maxAttempts: 0 }), { name: 'RangeError', message: /`maxAttempts` must be/ });
+});
