@@ -412,6 +412,30 @@ export declare class AttemptTimeoutError extends Error {
 export declare function retry<T>(fn: (context: AttemptContext) => T | PromiseLike<T>, policy: Policy, call?: CallOptions): Promise<T>;
 export declare function retry<T>(fn: (context: AttemptContext) => T | PromiseLike<T>, options?: RetryOptions): Promise<T>;
 
+/** What a batch's function resolves to for each pending item (the shape `Promise.allSettled` gives). */
+export type BatchItemResult<V> = { status: 'fulfilled'; value: V } | { status: 'rejected'; reason: unknown };
+/** An item's outcome once the batch is over: `attempts` is the attempt that settled it. */
+export type BatchItemOutcome<V> = BatchItemResult<V> & { attempts: number };
+/** What `onRetry` receives before a batch is sent again: a retry's event, and how many items are still pending. */
+export interface BatchRetryEvent extends RetryEvent {
+  pending: number;
+}
+export interface BatchCallOptions extends Omit<CallOptions, 'onRetry'> {
+  /** Stop at the first item that fails for good (its error is not retried). Default: false. */
+  failFast?: boolean;
+  onRetry?: (event: BatchRetryEvent) => void;
+}
+export interface BatchOptions extends Omit<PolicyOptions, 'onRetry'>, BatchCallOptions {}
+/**
+ * Node builds: sends `items` through `fn(pending, context)`, which resolves to one settled
+ * result per pending item, in their order; only the items that failed with a retryable error
+ * are sent again, under one schedule. Resolves with each item's outcome, in the order of `items`.
+ */
+export declare function retryBatch<I, V>(items: Iterable<I>, fn: (pending: I[], context: AttemptContext) => PromiseLike<BatchItemResult<V>[]> | BatchItemResult<V>[],
+  policy: Policy, call?: BatchCallOptions): Promise<BatchItemOutcome<V>[]>;
+export declare function retryBatch<I, V>(items: Iterable<I>, fn: (pending: I[], context: AttemptContext) => PromiseLike<BatchItemResult<V>[]> | BatchItemResult<V>[],
+  options?: BatchOptions): Promise<BatchItemOutcome<V>[]>;
+
 /** A decorator: `withRetry(options)(fn)` is `fn` with the same arguments, retried. */
 export declare function withRetry(options?: PolicyOptions | Policy): <A extends unknown[], T>(
   fn: (...args: A) => T | PromiseLike<T>,

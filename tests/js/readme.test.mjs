@@ -7,6 +7,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { startRedis } from './fixtures/redis-server.mjs';
+import { startThrottledDynamo } from './fixtures/dynalite.mjs';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { transformSync } from 'esbuild';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -84,6 +86,19 @@ before(async () => {
 });
 after(() => dynamo.close());
 
+// The DynamoDB of the batch example: dynalite, behind a proxy that throttles batch writes.
+let batchDynamo;
+before(async () => {
+  batchDynamo = await startThrottledDynamo({ perRequest: 2 });
+  const client = new DynamoDBClient({ endpoint: batchDynamo.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await client.send(new CreateTableCommand({
+    TableName: 'orders', BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  }));
+  client.destroy();
+});
+after(() => batchDynamo.close());
+
 // The Redis the fleet-coordination examples share, as a Lambda function's would be.
 let redis;
 before(async () => {
@@ -102,7 +117,7 @@ examples.forEach(({ typescript, source }, index) => {
     const file = `${workdir}/example-${index + 1}.${commonjs ? 'cjs' : 'mjs'}`;
     writeFileSync(file, commonjs ? `${logger}\n${code}` : `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${logger}\n${code}`);
     // Asynchronously: this process serves the orders API the example calls.
-    const { stdout: output } = await promisify(execFile)(process.execPath, [file], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORDERS_API: ordersUrl, DYNAMODB_ENDPOINT: dynamoUrl, REDIS_URL: redis.url } });
+    const { stdout: output } = await promisify(execFile)(process.execPath, [file], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ORDERS_API: ordersUrl, DYNAMODB_ENDPOINT: dynamoUrl, DYNAMODB_BATCH_ENDPOINT: batchDynamo.url, REDIS_URL: redis.url } });
     const printed = new Map();
     // Only the example's console.log lines (arrays); a library may write its own (Powertools' EMF).
     for (const line of output.trim().split('\n').filter((text) => text.startsWith('['))) {

@@ -6,7 +6,7 @@ import { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlo
 import { RedisStore } from 'jitterbug/redis';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
-import { AdaptiveRate, eventTypes, subscribe } from 'jitterbug';
+import { AdaptiveRate, eventTypes, retryBatch, subscribe } from 'jitterbug';
 import type { JitterbugEvent } from 'jitterbug';
 import { jsonLogger } from 'jitterbug/log';
 import { prometheusMetrics } from 'jitterbug/prometheus';
@@ -115,6 +115,12 @@ async function main(): Promise<void> {
     onRetry: (e: RetryEvent) => { if (e.hedge) { const started: number = e.attempt + 1; void started; } },
     onEvent: (e: JitterbugEvent) => { if (e.type === 'hedge') { const hedgeNumber: number = e.attempt; void hedgeNumber; } },
   });
+  // Batches: each item's outcome, typed by what the function settles it with.
+  const outcomes = await retryBatch([{ id: 'a' }], async (pending) => pending.map((o) => ({ status: 'fulfilled' as const, value: o.id.length })),
+    { failFast: true, onRetry: ({ pending }) => void pending });
+  for (const outcome of outcomes) { if (outcome.status === 'fulfilled') { const n: number = outcome.value + outcome.attempts; void n; } }
+  // @ts-expect-error failFast is a boolean
+  void retryBatch([1], async () => [], { failFast: 'yes' });
   // @ts-expect-error maxHedges is a number
   void new Policy({ hedgeDelay: 10, maxHedges: '2' });
   void why;
