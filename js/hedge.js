@@ -76,6 +76,11 @@ export async function hedgedAttempts(call, first, maxAttempts, signal, unref, st
     if (step < 0) return finish(lastFailure);
     if (step === 0) {
       const cost = mayHedge?.() === false ? -1 : await call.pay();
+      // An attempt may have settled while a shared budget's store answered: look again first.
+      if (cost >= 0 && settled.length > 0) {
+        call.giveBack(cost);
+        continue;
+      }
       if (cost < 0 || signal?.aborted) {
         if (cost > 0) call.giveBack(cost);
         hedging.refused();

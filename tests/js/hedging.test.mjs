@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { jsonLogger } from 'jitterbug/log';
-import { CircuitBreaker, Policy, RetryBudget, RetryExhaustedError, createFetch, retry, retryFetch, toEnv } from 'jitterbug';
+import { CircuitBreaker, MemoryStore, Policy, RetryBudget, RetryExhaustedError, createFetch, retry, retryFetch, toEnv } from 'jitterbug';
 
 /** An attempt that settles only when `settle` is called for it or its signal aborts. */
 function recorder() {
@@ -171,6 +171,27 @@ test('bad hedging options are refused, naming the field and the value; they trav
   assert.equal(env.RETRY_HEDGE_DELAY, '0.04');
   assert.equal(env.RETRY_MAX_HEDGES, '2');
   assert.deepEqual(Policy.fromEnv(env).toJSON(), policy.toJSON());
+});
+
+test('a hedge whose price a shared budget is still settling is not started once an attempt has succeeded meanwhile', async () => {
+  // A store whose `take` answers only when the test says: the first attempt succeeds meanwhile.
+  const memory = new MemoryStore();
+  let answer;
+  const store = Object.fromEntries(['clock', 'take', 'give', 'tokens', 'reserveSlot', 'claim', 'complete', 'release']
+    .map((op) => [op, op === 'take' ? async (...args) => { await new Promise((resolve) => { answer = resolve; }); return memory.take(...args); }
+      : (...args) => memory[op](...args)]));
+  const budget = new RetryBudget({ store, key: 'hedges', capacity: 20, retryCost: 5 });
+  const { started, fn } = recorder();
+  const call = retry(fn, { hedgeDelay: 5, maxAttempts: 5, budget });
+  await until(() => answer !== undefined); // the hedge is due, its price asked of the store
+  started[0].resolve('first');
+  await tick(5);
+  answer();
+  assert.equal(await call, 'first');
+  await tick(20);
+  assert.equal(started.length, 1);
+  await budget.flush();
+  assert.equal(await memory.tokens('hedges', 20), 20); // taken, then given back
 });
 
 let server;
