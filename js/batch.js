@@ -11,6 +11,7 @@ import { observe } from './events.js';
 import { sleep } from './sleep.js';
 import { describe, readSafely, typeError } from './describe.js';
 import { errorClasses } from './generated/tables.js';
+import { reportListenerError } from './report.js';
 
 const now = () => performance.now();
 const SETTLED = "one settled result per pending item, in their order ({ status: 'fulfilled', value } or { status: 'rejected', reason })";
@@ -34,6 +35,27 @@ function readBatchOptions(options, call) {
   return { plan: readOptions(take(options) ?? {}, true), call: undefined, failFast: failFast ?? false };
 }
 
+// What retry() reads that a batch cannot honour: each is refused, never silently ignored.
+const NOT_FOR_BATCHES = [
+  ['retryIf', 'classify item errors with retryOn, abortOn, throttlingOn and transientOn'],
+  ['retryOnResult', 'report a result to retry as a rejected item'],
+  ['backoff', 'a backoff function is not applied to batches: use a backoff name or a list of delays'],
+  ['rate', 'an AdaptiveRate is not applied to batches'],
+  ['retrySlots', 'retry slots are not applied to batches'],
+  ['idempotency', 'make each item idempotent instead'],
+  ['idempotencyKey', 'make each item idempotent instead'],
+];
+
+/** Throws for an option of `plan` that retryBatch does not apply. */
+function refuseUnapplied(plan) {
+  if (plan === undefined) return;
+  for (const [name, instead] of NOT_FOR_BATCHES) {
+    const value = name === 'retryIf' || name === 'retryOnResult' || name === 'backoff' ? plan[name] : plan.fleet?.[name];
+    if (value !== undefined) throw new TypeError(`\`${name === 'retrySlots' ? 'slots' : name}\` does not apply to retryBatch: ${instead}`);
+  }
+  if (plan.hedged) throw new TypeError('`hedgeDelay` does not apply to retryBatch: a batch is not hedged');
+}
+
 /** The engine's class code for an item's error (-1: not retried), as the retry loop classifies a failure. */
 function classify(engine, error, timedOut) {
   return engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true, isBug(error));
@@ -55,10 +77,13 @@ export async function retryBatch(items, fn, options, call) {
   if (list === undefined) throw typeError('items', 'an array (or iterable) of items', items);
   if (typeof fn !== 'function') throw typeError('fn', 'a function', fn);
   const { plan, call: callPlan, failFast } = readBatchOptions(options, call);
+  refuseUnapplied(plan);
+  refuseUnapplied(callPlan);
   const signal = callPlan?.signal ?? plan.signal;
   const budget = callPlan?.budget ?? plan.budget;
   const breaker = callPlan?.breaker ?? plan.breaker;
   const onRetry = callPlan?.onRetry ?? plan.onRetry;
+  const onGiveUp = callPlan?.onGiveUp ?? plan.onGiveUp;
   const unref = callPlan?.unref ?? plan.unref;
   const observer = observe(plan, callPlan);
   const shared = budget === undefined ? undefined : sharedBudget(budget);
@@ -115,7 +140,7 @@ export async function retryBatch(items, fn, options, call) {
       if (outcome.circuitOpen || outcome.atDeadline) {
         if (bucket !== undefined) run.retryNotMade(bucket);
         else if (shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
-        end(observer, outcome.circuitOpen ? 'circuitOpen' : 'deadline', attempt, firstError, elapsed);
+        finish(observer, onGiveUp, outcome.circuitOpen ? 'circuitOpen' : 'deadline', attempt, firstError, elapsed);
         break;
       }
       let delay = bucket === undefined ? batch.decide(run, engine, attempt, elapsed, retryAfter)
@@ -135,12 +160,12 @@ export async function retryBatch(items, fn, options, call) {
           else shared?.succeeded(paid);
           observer?.emit('success', { attempts: attempt, elapsed });
         } else {
-          end(observer, 'notRetryable', attempt, firstError, elapsed);
+          finish(observer, onGiveUp, 'notRetryable', attempt, firstError, elapsed);
         }
         break;
       }
       if (delay < 0) {
-        end(observer, STOP_REASONS[-delay - 1], attempt, firstError, elapsed);
+        finish(observer, onGiveUp, STOP_REASONS[-delay - 1], attempt, firstError, elapsed);
         break;
       }
       const event = { attempt, error: firstError, delay, elapsed, retriesLeft: maxAttempts - attempt, pending: batch.pendingCount() };
@@ -169,7 +194,14 @@ export async function retryBatch(items, fn, options, call) {
   }
 }
 
-/** The batch stopped with items that failed: its `giveUp` event. */
-function end(observer, reason, attempts, error, elapsed) {
-  observer?.emit('giveUp', { reason, attempts, error, elapsed });
+/** The batch stopped with items that failed: its `giveUp` event, and `onGiveUp` (whose error is reported, never the batch's). */
+function finish(observer, onGiveUp, reason, attempts, error, elapsed) {
+  const outcome = { reason, attempts, error, elapsed };
+  observer?.emit('giveUp', outcome);
+  if (onGiveUp === undefined) return;
+  try {
+    onGiveUp(outcome);
+  } catch (listenerError) {
+    reportListenerError(listenerError);
+  }
 }

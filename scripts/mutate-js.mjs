@@ -22,13 +22,13 @@ const wanted = sitesFile === undefined ? undefined
 const FILES = ['retry.js', 'sleep.js', 'fetch.js', 'options.js', 'policy.js', 'breaker.js', 'budget.js', 'infra.js',
   'describe.js', 'errors.js', 'index.js', 'number-options.js', 'traps.js', 'report.js', 'engine.js', 'store.js', 'slots.js',
   'idempotency.js', 'redis.js', 'engine-error.js', 'events.js', 'channels.js', 'retry-standard.js', 'log.js', 'prometheus.js',
-  'powertools.js', 'otel.js', 'decorators.js', 'adaptive.js', 'hedge.js']
+  'powertools.js', 'otel.js', 'decorators.js', 'adaptive.js', 'hedge.js', 'batch.js']
   .filter((f) => only === undefined || only.split(',').includes(f));
 // The tests that exercise js/ in Node, fast enough to run once per mutant (the browser, package,
 // page and garbage-collection tests run the same code through slower harnesses).
 // `--tests a,b` runs only tests/js/a.test.mjs and b.test.mjs (for a pass over the modules they cover).
 const TESTS = (option('--tests')?.split(',') ?? ['retry', 'policy', 'delays', 'fetch', 'guards', 'signals', 'hostile', 'rules', 'budget',
-  'breaker', 'traps', 'aws', 'fake-timers', 'coordination', 'redis', 'events', 'adapters', 'decorators', 'adaptive', 'hedging'])
+  'breaker', 'traps', 'aws', 'fake-timers', 'coordination', 'redis', 'events', 'adapters', 'decorators', 'adaptive', 'hedging', 'batch', 'dynamodb-batch'])
   .map((name) => `tests/js/${name}.test.mjs`);
 
 // [pattern, replacement]: each match of a pattern is one mutant.

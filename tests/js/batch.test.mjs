@@ -2,7 +2,7 @@
 // answer from a script, so each sequence of pending items is pinned exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Policy, RetryBudget, retryBatch } from 'jitterbug';
+import { AdaptiveRate, MemoryStore, Policy, RetryBudget, RetrySlots, retryBatch } from 'jitterbug';
 
 const fulfilled = (value) => ({ status: 'fulfilled', value });
 const rejected = (reason) => ({ status: 'rejected', reason });
@@ -140,4 +140,25 @@ test('bad use is a clear error naming what is wrong', async () => {
   await assert.rejects(retryBatch([1], async () => 'done'), { name: 'TypeError', message: /got 'done' for 1 pending items$/ });
   await assert.rejects(retryBatch([1], async () => [1]), { name: 'TypeError', message: /item 0 is 1$/ });
   await assert.rejects(retryBatch([1], async () => [], { maxAttempts: 0 }), { name: 'RangeError', message: /`maxAttempts` must be/ });
+});
+
+test('what a batch cannot honour is refused by name, never ignored: retryIf, retryOnResult, a backoff function, a rate, slots, hedging', async () => {
+  const batch = (options, call) => retryBatch([1], async (pending) => pending.map(fulfilled), options, call);
+  await assert.rejects(batch({ retryIf: () => true }), { name: 'TypeError', message: /^`retryIf` does not apply to retryBatch: classify item errors with retryOn/ });
+  await assert.rejects(batch({ retryOnResult: () => false }), { name: 'TypeError', message: /^`retryOnResult` does not apply to retryBatch/ });
+  await assert.rejects(batch({ backoff: () => 5 }), { name: 'TypeError', message: /^`backoff` does not apply to retryBatch: a backoff function/ });
+  await assert.rejects(batch({ rate: new AdaptiveRate() }), { name: 'TypeError', message: /^`rate` does not apply to retryBatch/ });
+  await assert.rejects(batch({ hedgeDelay: 10 }), { name: 'TypeError', message: /^`hedgeDelay` does not apply to retryBatch/ });
+  await assert.rejects(batch(new Policy({ slotWidth: 50 }), { slots: new RetrySlots({ store: new MemoryStore(), key: 'batch', limit: 5 }) }), { name: 'TypeError', message: /^`slots` does not apply to retryBatch/ });
+  await assert.rejects(batch(new Policy(), { retryIf: () => true }), { name: 'TypeError', message: /^`retryIf` does not apply/ });
+  // A backoff named or listed is the schedule's, and applies.
+  assert.deepEqual(await batch({ backoff: [1, 2] }), [{ status: 'fulfilled', value: 1, attempts: 1 }]);
+});
+
+test('onGiveUp hears why a batch stopped with items that failed; its own error is reported, never the batch\'s', async () => {
+  const heard = [];
+  const outcomes = await retryBatch(['a'], async () => [rejected(named('Bad'))], { ...fast, abortOn: ['Bad'],
+    onGiveUp: ({ reason, attempts, error }) => { heard.push([reason, attempts, error.name]); throw new Error('listener broke'); } });
+  assert.deepEqual(heard, [['notRetryable', 1, 'Bad']]);
+  assert.equal(outcomes[0].reason.name, 'Bad');
 });
