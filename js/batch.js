@@ -97,6 +97,12 @@ export async function retryBatch(items, fn, options, call) {
   const origin = now();
   // What the last retry cost a shared bucket (NaN: none yet).
   let paid = NaN;
+  // The retry last paid for was never sent: its price goes back.
+  const notMade = () => {
+    if (bucket !== undefined) run.retryNotMade(bucket);
+    else if (shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
+    paid = NaN;
+  };
   try {
     for (let attempt = 1; ; attempt++) {
       const indices = [];
@@ -107,6 +113,14 @@ export async function retryBatch(items, fn, options, call) {
       const begun = now();
       const outcome = await attemptThrough(breaker, (context) => fn(pending, context), attempt, signal, plan.attemptTimeout, unref, left, observer);
       if (signal?.aborted) throw signal.reason;
+      if (outcome.circuitOpen) {
+        // Refused, not sent: the retry paid for goes back, and each item keeps its last outcome
+        // (the open circuit's error, for an item never sent).
+        notMade();
+        for (const index of indices) outcomes[index] ??= { status: 'rejected', reason: outcome.error, attempts: 0 };
+        finish(observer, onGiveUp, 'circuitOpen', attempt - 1, outcome.error, now() - origin);
+        break;
+      }
       // A batch that failed as a whole (it threw, timed out, or the circuit is open) failed for each item.
       const results = outcome.ok ? outcome.value : indices.map(() => ({ status: 'rejected', reason: outcome.error }));
       if (!Array.isArray(results) || results.length !== indices.length) {
@@ -129,18 +143,15 @@ export async function retryBatch(items, fn, options, call) {
         outcomes[index] = { status, reason, attempts: attempt };
         failed += 1;
         firstError ??= reason;
-        // An open circuit, or a deadline reached, ends the call: nothing is retried after either.
-        const errorClass = outcome.circuitOpen || outcome.atDeadline ? -1 : classify(engine, reason, !outcome.ok && outcome.timedOut);
-        batch.failed(index, errorClass);
+        batch.failed(index, classify(engine, reason, !outcome.ok && outcome.timedOut));
         const hint = readSafely(reason, 'retryAfter');
         if (typeof hint === 'number' && !(hint <= retryAfter)) retryAfter = hint;
       });
       const elapsed = now() - origin;
       observer?.emit('attempt', { attempt, duration: now() - begun, outcome: failed === 0 ? 'success' : 'failure', error: firstError, failed });
-      if (outcome.circuitOpen || outcome.atDeadline) {
-        if (bucket !== undefined) run.retryNotMade(bucket);
-        else if (shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
-        finish(observer, onGiveUp, outcome.circuitOpen ? 'circuitOpen' : 'deadline', attempt, firstError, elapsed);
+      // Cut off at the deadline: the attempt was made (the items keep its failure), and the call ends.
+      if (outcome.atDeadline) {
+        finish(observer, onGiveUp, 'deadline', attempt, firstError, elapsed);
         break;
       }
       let delay = bucket === undefined ? batch.decide(run, engine, attempt, elapsed, retryAfter)
@@ -181,8 +192,7 @@ export async function retryBatch(items, fn, options, call) {
         await sleep(delay, signal, unref);
       } catch (reason) {
         // Aborted while waiting: the retry paid for is not made.
-        if (bucket !== undefined) run.retryNotMade(bucket);
-        else if (shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
+        notMade();
         throw reason;
       }
     }

@@ -2,7 +2,7 @@
 // answer from a script, so each sequence of pending items is pinned exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdaptiveRate, MemoryStore, Policy, RetryBudget, RetrySlots, retryBatch } from 'jitterbug';
+import { AdaptiveRate, AttemptTimeoutError, CircuitBreaker, HttpStatusError, MemoryStore, Policy, RetryBudget, RetrySlots, retry, retryBatch } from 'jitterbug';
 
 const fulfilled = (value) => ({ status: 'fulfilled', value });
 const rejected = (reason) => ({ status: 'rejected', reason });
@@ -161,4 +161,55 @@ test('onGiveUp hears why a batch stopped with items that failed; its own error i
     onGiveUp: ({ reason, attempts, error }) => { heard.push([reason, attempts, error.name]); throw new Error('listener broke'); } });
   assert.deepEqual(heard, [['notRetryable', 1, 'Bad']]);
   assert.equal(outcomes[0].reason.name, 'Bad');
+});
+
+test('a retry of the batch refused by an open circuit is not sent: its price goes back and each item keeps its last failure', async () => {
+  const breaker = new CircuitBreaker({ failureThreshold: 1, minimumCalls: 1, openDelay: 60_000 });
+  const budget = new RetryBudget({ capacity: 20, retryCost: 5 });
+  const reasons = [];
+  let calls = 0;
+  const outcomes = await retryBatch(['a', 'b'], async (pending) => {
+    calls += 1;
+    return pending.map((item) => (item === 'a' ? fulfilled(item) : rejected(named('Busy'))));
+  }, { initialDelay: 30, maxDelay: 30, jitter: 'none', breaker, budget,
+    // Another call opens the circuit while the batch waits for its retry.
+    onRetry: () => { retry(() => Promise.reject(new Error('down')), { maxAttempts: 1, breaker }).catch(() => {}); },
+    onGiveUp: ({ reason, attempts }) => reasons.push([reason, attempts]) });
+  assert.equal(calls, 1);
+  assert.deepEqual(reasons, [['circuitOpen', 1]]);
+  assert.deepEqual(outcomes.map((o) => [o.status, o.value ?? o.reason.name, o.attempts]), [['fulfilled', 'a', 1], ['rejected', 'Busy', 1]]);
+  assert.equal(budget.tokens, 20);
+});
+
+test('an attempt cut off at the deadline was sent: the batch stops, and the retry it cost is not given back', async () => {
+  const budget = new RetryBudget({ capacity: 20, retryCost: 5 });
+  const reasons = [];
+  const outcomes = await retryBatch(['a'], (pending, { attempt, signal }) => (attempt === 1 ? [rejected(named('Busy'))]
+    : new Promise((resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)))),
+  { ...fast, maxElapsed: 60, budget, onGiveUp: ({ reason, attempts }) => reasons.push([reason, attempts]) });
+  assert.deepEqual(reasons, [['deadline', 2]]);
+  assert.ok(outcomes[0].reason instanceof AttemptTimeoutError);
+  assert.equal(outcomes[0].attempts, 2);
+  assert.equal(budget.tokens, 15);
+});
+
+test('an abort while waiting gives a shared budget its retry back too', async () => {
+  const store = new MemoryStore();
+  const budget = new RetryBudget({ store, key: 'batches', capacity: 20, retryCost: 5 });
+  const controller = new AbortController();
+  const call = retryBatch(['a'], async () => [rejected(named('Busy'))], { initialDelay: 5000, maxDelay: 5000, jitter: 'none', budget, signal: controller.signal,
+    onRetry: () => setImmediate(() => controller.abort(new Error('stop'))) });
+  await assert.rejects(call, /stop/);
+  await budget.flush();
+  assert.equal(await store.tokens('batches', 20), 20);
+});
+
+test('an item failing with an HTTP status is retried by its status, whatever retryOn lists', async () => {
+  let calls = 0;
+  const outcomes = await retryBatch(['a'], async () => {
+    calls += 1;
+    return [calls === 1 ? rejected(new HttpStatusError(new Response(null, { status: 503 }))) : fulfilled('ok')];
+  }, { ...fast, retryOn: ['ECONNRESET'] });
+  assert.equal(calls, 2);
+  assert.equal(outcomes[0].value, 'ok');
 });
