@@ -45,6 +45,11 @@ export class HttpStatusError extends Error {
   }
 }
 
+/** A failing response no one will read: its body is cancelled, to free the connection. */
+function discard(error) {
+  if (isHttpStatusError(error)) error.response.body?.cancel().catch(() => {});
+}
+
 function readList(name, value, isItem, expected) {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || !value.every(isItem)) throw typeError(name, expected, value);
@@ -64,16 +69,13 @@ function readFetchOptions(options) {
   }
   const { retryOnStatus, retryAfterOn, retryMethods, onGiveUp, ...retryOptions } = options;
   if (onGiveUp !== undefined && typeof onGiveUp !== 'function') throw typeError('onGiveUp', 'a function', onGiveUp);
-  let makeKey;
   // Fleet coordination: the browser build leaves `idempotencyKey` to readOptions, which
   // refuses it as unknown.
-  if (NODE) {
-    makeKey = readKeyMaker(retryOptions.idempotencyKey);
-    delete retryOptions.idempotencyKey;
-  }
+  const makeKey = NODE ? readKeyMaker(retryOptions.idempotencyKey) : undefined;
+  if (NODE) delete retryOptions.idempotencyKey;
   return {
     onGiveUp,
-    makeKey,
+    ...(NODE && { makeKey }),
     statuses: readList('retryOnStatus', retryOnStatus, isStatus, STATUSES),
     waitStatuses: readList('retryAfterOn', retryAfterOn, isStatus, STATUSES),
     methods: readList('retryMethods', retryMethods, (m) => typeof m === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m),
@@ -148,7 +150,7 @@ function send(setup, fetchImpl, input, init = {}) {
       && (userRetryIf === undefined || userRetryIf(error, info)),
     onRetry: (event) => {
       // The response being retried past is discarded: cancel its body to free the connection.
-      if (isHttpStatusError(event.error)) event.error.response.body?.cancel().catch(() => {});
+      discard(event.error);
       // Returned, so that the retry loop keeps a rejection as the attempt's onRetryError.
       return userOnRetry?.(event);
     },
@@ -158,8 +160,10 @@ function send(setup, fetchImpl, input, init = {}) {
     call.request = { method, url: String(request?.url ?? input) };
     call.budget = plan.budget;
     call.breaker = plan.breaker;
-    // Hedging sends a request twice too: only one that may be retried.
+    // Hedging sends a request twice too: only one that may be retried. A failing response
+    // that another attempt's outcome replaced is discarded as a retried one is.
     call.mayHedge = mayRetry;
+    call.discard = discard;
   }
   return execute(plan, attempt, call).catch((error) => {
     // fetch's contract: a response is a result, whatever its status; the last one is returned

@@ -30,12 +30,13 @@ export function hedgingOf(engine, budget) {
  * Attempt `first` and the hedges it starts (`unref`: the hedge timer leaves the process free to
  * exit). `start(attempt, signal, hedge)` runs one attempt
  * (through the breaker and the rate, with its events) and resolves its outcome;
- * `onHedge(attempt)` is told before hedge number `attempt` starts; `mayHedge()` says whether
- * the work may run twice. Resolves the first success, or once every attempt started has
+ * `onHedge(attempt)` is told before hedge number `attempt` starts. From the call's options
+ * (`callOptions`, or undefined): `mayHedge()` says whether the work may run twice, and
+ * `discard(error)` is given each failure no one will see (retryFetch frees its response). Resolves the first success, or once every attempt started has
  * failed, the last failure; a refusal by an open circuit or a deadline reached ends it at
  * once. `outcome.last` is the number of the last attempt started.
  */
-export async function hedgedAttempts(call, first, maxAttempts, signal, unref, start, onHedge, mayHedge) {
+export async function hedgedAttempts(call, first, maxAttempts, signal, unref, start, onHedge, callOptions) {
   const { hedging } = call;
   const running = [];
   const settled = [];
@@ -56,6 +57,7 @@ export async function hedgedAttempts(call, first, maxAttempts, signal, unref, st
   // result (a response's body).
   const finish = (outcome, winner) => {
     for (const controller of running) if (controller !== winner) controller.abort(new HedgeLostError());
+    if (lastFailure !== undefined && lastFailure !== outcome) callOptions?.discard?.(lastFailure.error);
     return { ...outcome, last };
   };
   begin(first, false, 0);
@@ -69,13 +71,14 @@ export async function hedgedAttempts(call, first, maxAttempts, signal, unref, st
         hedging.refused();
         call.giveBack(cost);
       } else {
+        if (lastFailure !== undefined) callOptions?.discard?.(lastFailure.error);
         lastFailure = outcome;
       }
     }
     const step = hedging.step(now(), maxAttempts - last);
     if (step < 0) return finish(lastFailure);
     if (step === 0) {
-      const cost = mayHedge?.() === false ? -1 : await call.pay();
+      const cost = callOptions?.mayHedge?.() === false ? -1 : await call.pay();
       // An attempt may have settled while a shared budget's store answered: look again first.
       if (cost >= 0 && settled.length > 0) {
         call.giveBack(cost);

@@ -260,7 +260,7 @@ function hedgedAttempt(plan, fn, call, signal, observer, hedge, origin, first) {
     // As for a retry, `attempt` in onRetry's event is the attempts made so far: the next starts now.
     if (onRetry !== undefined) notify(onRetry, { attempt: attempt - 1, hedge: true, delay: 0, elapsed, retriesLeft: hedge.maxAttempts - attempt + 1 }, {});
   };
-  return hedgedAttempts(hedge, first, hedge.maxAttempts, signal, unref, start, onHedge, call?.mayHedge);
+  return hedgedAttempts(hedge, first, hedge.maxAttempts, signal, unref, start, onHedge, call);
 }
 
 const text = (value) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
@@ -344,7 +344,6 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
     else if (NODE && shared !== undefined && !Number.isNaN(paid)) shared.giveBack(paid);
     paid = NaN;
   };
-  const breaker = NODE ? call?.breaker ?? plan.breaker : undefined;
   const rate = NODE ? fleetOf(plan, call, 'rate') : undefined;
   const retryIf = call?.retryIf ?? plan.retryIf;
   const onRetry = call?.onRetry ?? plan.onRetry;
@@ -414,7 +413,8 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       attempt += 1;
       const left = plan.maxElapsed === undefined ? undefined : plan.maxElapsed - (now() - origin);
       const outcome = NODE && hedge !== undefined ? await hedgedAttempt(plan, fn, call, signal, observer, hedge, origin, attempt)
-        : await observedAttempt(observer, breaker, fn, attempt, signal, plan.attemptTimeout, unref, left, rate);
+        : await observedAttempt(observer, NODE ? call?.breaker ?? plan.breaker : undefined, fn, attempt, signal, plan.attemptTimeout, unref, left,
+          NODE ? rate : undefined);
       if (NODE && hedge !== undefined) attempt = outcome.last;
       // A wait for a token that was aborted or refused at the deadline: the retry paid for never went.
       if (NODE && outcome.notMade) notMade();

@@ -205,6 +205,12 @@ before(async () => {
     seen.push(entry);
     req.resume();
     res.on('close', () => { entry.closedEarly = !res.writableFinished; });
+    if (req.url === '/discard') {
+      // The first request answers 200 after 150 ms; the hedge, 503 at once.
+      if (count === 0) setTimeout(() => res.end('late but fine'), 150);
+      else { res.writeHead(503); res.end('busy'); }
+      return;
+    }
     if (count > 0) res.end(`answer ${count + 1}`);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -239,4 +245,14 @@ test('retryFetch never hedges a POST without an Idempotency-Key; with one, both 
   assert.equal(requests.length, 2);
   assert.ok(requests[0].key);
   assert.equal(requests[1].key, requests[0].key);
+});
+
+test('a failing response replaced by another attempt\'s success is discarded: its body is cancelled', async () => {
+  const failures = [];
+  const response = await retryFetch(`${base}/discard`, undefined, { hedgeDelay: 20,
+    onEvent: (event) => { if (event.type === 'attempt' && event.outcome === 'failure') failures.push(event.error); } });
+  assert.equal(await response.text(), 'late but fine');
+  assert.equal(failures.length, 1);
+  assert.equal(failures[0].status, 503);
+  assert.equal(failures[0].response.bodyUsed, true);
 });
