@@ -5,7 +5,7 @@ import { freshSeed } from './engine.js';
 import { newEngineBatch } from './engine-overload.js';
 import { readCallOptions, readOptions, MAX_ATTEMPTS, STOP_REASONS } from './options.js';
 import { planIfPolicy } from './policy.js';
-import { DECIDED, attemptThrough, identifiers, isBug } from './retry.js';
+import { DECIDED, attemptThrough, identifiers, isBug, notify } from './retry.js';
 import { budgetEngine, sharedBudget } from './budget.js';
 import { observe } from './events.js';
 import { sleep } from './sleep.js';
@@ -121,7 +121,7 @@ export async function retryBatch(items, fn, options, call) {
         finish(observer, onGiveUp, 'circuitOpen', attempt - 1, outcome.error, now() - origin);
         break;
       }
-      // A batch that failed as a whole (it threw, timed out, or the circuit is open) failed for each item.
+      // A batch that failed as a whole (it threw, or timed out) failed for each item.
       const results = outcome.ok ? outcome.value : indices.map(() => ({ status: 'rejected', reason: outcome.error }));
       if (!Array.isArray(results) || results.length !== indices.length) {
         const got = Array.isArray(results) ? `${results.length} results` : describe(results);
@@ -181,13 +181,8 @@ export async function retryBatch(items, fn, options, call) {
       }
       const event = { attempt, error: firstError, delay, elapsed, retriesLeft: maxAttempts - attempt, pending: batch.pendingCount() };
       observer?.emit('retry', { ...event, errorClass: errorClasses[errorClass] });
-      if (onRetry !== undefined) {
-        try {
-          onRetry(event);
-        } catch {
-          // A broken listener must not break the batch (as for retry()).
-        }
-      }
+      // A broken listener (one that throws or rejects) must not break the batch.
+      if (onRetry !== undefined) notify(onRetry, event, {});
       try {
         await sleep(delay, signal, unref);
       } catch (reason) {

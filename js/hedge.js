@@ -28,12 +28,12 @@ export function hedgingOf(engine, budget) {
 
 /**
  * Attempt `first` and the hedges it starts (`unref`: the hedge timer leaves the process free to
- * exit). `start(attempt, signal, hedge)` runs one attempt
- * (through the breaker and the rate, with its events) and resolves its outcome;
- * `onHedge(attempt)` is told before hedge number `attempt` starts. From the call's options
- * (`callOptions`, or undefined): `mayHedge()` says whether the work may run twice, and
- * `discard(error)` is given each failure no one will see (retryFetch frees its response). Resolves the first success, or once every attempt started has
- * failed, the last failure; a refusal by an open circuit or a deadline reached ends it at
+ * exit). `start(attempt, signal, hedge)` runs one attempt (through the breaker and the rate,
+ * with its events) and resolves its outcome; `onHedge(attempt)` is told before hedge number
+ * `attempt` starts. From the call's options (`callOptions`, or undefined): `mayHedge()` says
+ * whether the work may run twice, and `discard(error)` is given each failure no one will see
+ * (retryFetch frees its response). Resolves the first success or, once every attempt started
+ * has failed, the last failure; a refusal by an open circuit or a deadline reached ends it at
  * once. `outcome.last` is the number of the last attempt started.
  */
 export async function hedgedAttempts(call, first, maxAttempts, signal, unref, start, onHedge, callOptions) {

@@ -311,7 +311,8 @@ export function isBug(error) {
  */
 export const DECIDED = Symbol('jitterbug.decided');
 
-function notify(onRetry, event, entry) {
+/** Tells `onRetry` of `event`; an error it throws or rejects with is kept as `entry.onRetryError`, never the call's. */
+export function notify(onRetry, event, entry) {
   try {
     const returned = onRetry(event);
     if (returned && typeof returned.then === 'function') {

@@ -213,3 +213,21 @@ test('an item failing with an HTTP status is retried by its status, whatever ret
   assert.equal(calls, 2);
   assert.equal(outcomes[0].value, 'ok');
 });
+
+test('an onRetry that throws or rejects does not break the batch', async () => {
+  let round = 0;
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    for (const onRetry of [() => { throw new Error('sync'); }, async () => { throw new Error('async'); }]) {
+      round = 0;
+      const outcomes = await retryBatch(['a'], async () => [(round += 1) === 1 ? rejected(named('Busy')) : fulfilled('ok')], { ...fast, onRetry });
+      assert.equal(outcomes[0].value, 'ok');
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
