@@ -1,4 +1,4 @@
-// A backup Lambda in the spirit of the seeds' etcd backup function: upload a snapshot to an
+// A backup Lambda in the spirit of an etcd backup function: upload a snapshot to an
 // S3-like endpoint, retried under the policy the stack put in the function's environment
 // (RETRY_* variables written by toEnv), never sleeping past the invocation's own timeout.
 import { Policy, createFetch, deadlineFrom } from 'jitterbug';
