@@ -176,3 +176,59 @@ fn breaker_opens_fails_fast_and_reports_transitions() {
     .unwrap();
     assert_eq!(copy.admit(901.0), 100.0);
 }
+
+#[cfg(feature = "overload")]
+#[wasm_bindgen_test]
+fn hedging_steps_cross_as_one_number() {
+    use super::hedge::EngineHedging;
+    let mut s = [0.0; 23];
+    s[Field::HedgeDelay.index()] = 50.0;
+    let policy = EnginePolicy::build(1 << Field::HedgeDelay.index(), &s, "").unwrap();
+    let mut hedging = EngineHedging::of(&policy).expect("a policy with hedgeDelay hedges");
+    hedging.started(0.0, false);
+    assert_eq!(hedging.step(10.0, 2), 40.0); // wait 40 ms
+    assert_eq!(hedging.step(50.0, 2), 0.0); // start a hedge
+    hedging.started(50.0, true);
+    assert_eq!(hedging.step(60.0, 1), f64::INFINITY); // only wait: the one hedge is spent
+    hedging.failed();
+    hedging.failed();
+    assert_eq!(hedging.step(60.0, 1), -1.0); // nothing runs: failed
+    let plain = EnginePolicy::build(0, &s, "").unwrap();
+    assert!(EngineHedging::of(&plain).is_none());
+}
+
+#[cfg(feature = "overload")]
+#[wasm_bindgen_test]
+fn batch_steps_cross_as_one_number() {
+    use super::batch::EngineBatch;
+    let s = [0.0; 23];
+    let policy = EnginePolicy::build(0, &s, "").unwrap(); // 3 attempts, full jitter up to 100 ms
+    let mut run = policy.start(7.0);
+    let mut batch = EngineBatch::new(2, false);
+    batch.succeeded(0);
+    batch.failed(1, 1); // throttling
+    assert_eq!(
+        (
+            batch.pending_count(),
+            batch.is_pending(0),
+            batch.is_pending(1)
+        ),
+        (1, false, true)
+    );
+    let delay = batch.decide(&mut run, &policy, 1, 0.0, f64::NAN);
+    assert!((0.0..=100.0).contains(&delay), "{delay}");
+    assert_eq!(batch.retry_class(), 1);
+    batch.failed(1, 0);
+    assert!(batch.decide(&mut run, &policy, 2, 0.0, f64::NAN) >= 0.0);
+    assert_eq!(batch.retry_class(), 0);
+    batch.failed(1, 0);
+    // Attempts run out: stop reason "attempts" (index 0 → -1).
+    assert_eq!(batch.decide(&mut run, &policy, 3, 0.0, f64::NAN), -1.0);
+    let mut done = EngineBatch::new(1, true);
+    done.failed(0, -1); // not retryable: failed for good
+    assert_eq!(
+        done.decide(&mut run, &policy, 1, 0.0, f64::NAN),
+        f64::INFINITY
+    );
+    assert_eq!(done.retry_class(), -1);
+}
