@@ -218,7 +218,7 @@ function guardedStart(plan, fn, call, signal, started, budget, shared, observer)
   }
   const first = NODE && hedge !== undefined ? hedgedAttempt(plan, fn, call, signal, observer, hedge, started, 1)
     : observedAttempt(observer, breaker, fn, 1, signal, plan.attemptTimeout, call?.unref ?? plan.unref, plan.maxElapsed, rate);
-  return first.then((outcome) => {
+  const ended = first.then((outcome) => {
     // With hedges, `last` is the number of the last attempt started.
     const attempts = NODE && hedge !== undefined ? outcome.last : 1;
     if (outcome.circuitOpen || outcome.atDeadline) {
@@ -231,6 +231,8 @@ function guardedStart(plan, fn, call, signal, started, budget, shared, observer)
     observer?.emit('success', { attempts, elapsed: now() - started });
     return outcome.value;
   });
+  // The hedging state lives as long as the call (its retries included), and no longer.
+  return NODE && hedge !== undefined ? ended.finally(() => hedge.hedging.free()) : ended;
 }
 
 /** The hedging state of a call under `plan`, whose policy hedges (Node builds; see hedge.js). */
