@@ -194,6 +194,25 @@ test('a hedge whose price a shared budget is still settling is not started once 
   assert.equal(await memory.tokens('hedges', 20), 20); // taken, then given back
 });
 
+test('each attempt has its own attemptTimeout: the first timing out while its hedge runs leaves the hedge to win', async () => {
+  const { started, fn } = recorder();
+  const outcomes = [];
+  const call = retry(fn, { hedgeDelay: 10, attemptTimeout: 60, maxAttempts: 3,
+    onEvent: (event) => { if (event.type === 'attempt') outcomes.push(`${event.attempt} ${event.outcome}`); } });
+  await until(() => started.length === 1);
+  // The moment the first attempt times out, the hedge (started at 10 ms, so before it) answers.
+  let hedgeAbortedThen;
+  started[0].signal.addEventListener('abort', () => {
+    hedgeAbortedThen = started[1].signal.aborted;
+    started[1].resolve('hedge');
+  });
+  assert.equal(await call, 'hedge');
+  assert.equal(started[0].signal.reason.name, 'TimeoutError');
+  assert.equal(hedgeAbortedThen, false);
+  assert.equal(started.length, 2);
+  assert.deepEqual(outcomes, ['1 timeout', '2 success']);
+});
+
 let server;
 let base;
 const seen = [];
