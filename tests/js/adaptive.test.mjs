@@ -37,6 +37,12 @@ test('a retry the budget paid for but that never went (its wait aborted, or refu
   assert.deepEqual(report.budget, { midWait: 495, message: 'stop', afterAbort: 500, refusedReason: 'deadline', afterRefusal: 500 });
 });
 
+test('a hedge waits for its token as any attempt does', () => {
+  // Throttled once, the rate lets an attempt go every ~626 ms: the first waits for a token, and
+  // the hedge (due 10 ms after the first began) for the next one.
+  assert.deepEqual(report.hedge, { took: 1252, result: 'hedge', starts: [[1, 626], [2, 1252]], fillRate: 2.048 });
+});
+
 test('bad use is a clear error', () => {
   assert.throws(() => retry(async () => 1, { rate: {} }), { name: 'TypeError', message: '`rate` must be an AdaptiveRate, got [object Object]' });
   assert.throws(() => new AdaptiveRate({ beta: 0.5 }), { name: 'TypeError', message: /AdaptiveRate takes no options/ });
