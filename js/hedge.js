@@ -116,5 +116,7 @@ export class HedgeLostError extends Error {
     this.name = 'HedgeLostError';
   }
 }
+// The build minifies class names; an exported class gets its own back (see index.js).
+Object.defineProperty(HedgeLostError, 'name', { value: 'HedgeLostError' });
 
 const now = () => performance.now();

@@ -403,6 +403,14 @@ export declare class AttemptTimeoutError extends Error {
 }
 
 /**
+ * Node builds: the reason an attempt's `signal` aborts with when another attempt of its call
+ * (a hedge, or the attempt it hedged) succeeded first (see `hedgeDelay`).
+ */
+export declare class HedgeLostError extends Error {
+  readonly name: 'HedgeLostError';
+}
+
+/**
  * Calls `fn({ attempt, signal })` until it succeeds or the policy stops.
  * An error the policy does not retry propagates unchanged; exhaustion rejects with
  * `RetryExhaustedError`; an abort rejects with `signal.reason`.

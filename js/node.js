@@ -2,3 +2,4 @@
 // the browser build's exports (the browser build's entry is index.js).
 export * from './index.js';
 export { retryBatch } from './batch.js';
+export { HedgeLostError } from './hedge.js';

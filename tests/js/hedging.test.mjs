@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { jsonLogger } from 'jitterbug/log';
-import { CircuitBreaker, MemoryStore, Policy, RetryBudget, RetryExhaustedError, createFetch, retry, retryFetch, toEnv } from 'jitterbug';
+import { CircuitBreaker, HedgeLostError, MemoryStore, Policy, RetryBudget, RetryExhaustedError, createFetch, retry, retryFetch, toEnv } from 'jitterbug';
 
 /** An attempt that settles only when `settle` is called for it or its signal aborts. */
 function recorder() {
@@ -39,6 +39,7 @@ test('a first attempt still running at the hedge delay gets a hedge; the first s
   started[1].resolve('from the hedge');
   assert.equal(await call, 'from the hedge');
   assert.equal(started[0].signal.aborted, true);
+  assert.ok(started[0].signal.reason instanceof HedgeLostError);
   assert.equal(started[0].signal.reason.name, 'HedgeLostError');
   assert.equal(started[1].signal.aborted, false); // the winner may still be reading its result
   assert.deepEqual(retries.map(({ attempt, hedge, delay, error, retriesLeft }) => ({ attempt, hedge, delay, error, retriesLeft })),

@@ -129,7 +129,7 @@ test('every exported class keeps its name in the minified CommonJS and ESM build
   for (const build of [esm, cjs]) {
     const classes = Object.entries(build).filter(([, v]) => typeof v === 'function' && /^class\b/.test(String(v)));
     assert.deepEqual(classes.map(([name]) => name).sort(), ['AdaptiveRate', 'AttemptTimeoutError', 'CircuitBreaker', 'CircuitOpenError',
-      'CoordinationError', 'HttpStatusError', 'Idempotency', 'IdempotencyError', 'MemoryStore', 'Policy', 'RetryBudget',
+      'CoordinationError', 'HedgeLostError', 'HttpStatusError', 'Idempotency', 'IdempotencyError', 'MemoryStore', 'Policy', 'RetryBudget',
       'RetryExhaustedError', 'RetrySlots']);
     for (const [exported, Class] of classes) assert.equal(Class.name, exported);
   }

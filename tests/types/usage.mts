@@ -6,7 +6,7 @@ import { CoordinationError, Idempotency, IdempotencyError, MemoryStore, RetrySlo
 import { RedisStore } from 'jitterbug/redis';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
-import { AdaptiveRate, eventTypes, retryBatch, subscribe } from 'jitterbug';
+import { AdaptiveRate, HedgeLostError, eventTypes, retryBatch, subscribe } from 'jitterbug';
 import type { JitterbugEvent } from 'jitterbug';
 import { jsonLogger } from 'jitterbug/log';
 import { prometheusMetrics } from 'jitterbug/prometheus';
@@ -110,7 +110,10 @@ async function main(): Promise<void> {
   void [charged, tokens];
   // Hedging: policy fields, and events that say which attempts were hedges.
   const hedgedFetch = createFetch({ hedgeDelay: 50, maxHedges: 2 });
-  await retry(async ({ signal }) => (await hedgedFetch('https://example.test/', { signal })).status, {
+  await retry(async ({ signal }) => {
+    signal.addEventListener('abort', () => { if (signal.reason instanceof HedgeLostError) { const lost: 'HedgeLostError' = signal.reason.name; void lost; } });
+    return (await hedgedFetch('https://example.test/', { signal })).status;
+  }, {
     hedgeDelay: 30,
     onRetry: (e: RetryEvent) => { if (e.hedge) { const started: number = e.attempt + 1; void started; } },
     onEvent: (e: JitterbugEvent) => { if (e.type === 'hedge') { const hedgeNumber: number = e.attempt; void hedgeNumber; } },
