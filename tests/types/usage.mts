@@ -122,6 +122,11 @@ async function main(): Promise<void> {
   const outcomes = await retryBatch([{ id: 'a' }], async (pending) => pending.map((o) => ({ status: 'fulfilled' as const, value: o.id.length })),
     { failFast: true, onRetry: ({ pending }) => void pending });
   for (const outcome of outcomes) { if (outcome.status === 'fulfilled') { const n: number = outcome.value + outcome.attempts; void n; } }
+  // As the README writes it: plain object literals, no `as const`.
+  const written = await retryBatch([{ id: 'a' }], async (pending) => pending.map(({ id }) =>
+    (id === 'b' ? { status: 'rejected', reason: new Error(id) } : { status: 'fulfilled', value: id })));
+  const firstId: string | undefined = written[0].status === 'fulfilled' ? written[0].value : undefined;
+  void firstId;
   // @ts-expect-error failFast is a boolean
   void retryBatch([1], async () => [], { failFast: 'yes' });
   // @ts-expect-error maxHedges is a number
