@@ -43,12 +43,18 @@ export async function hedgedAttempts(call, first, maxAttempts, signal, unref, st
   let wake;
   let last = first;
   let lastFailure;
+  let done = false;
   const begin = (attempt, hedge, cost) => {
     const controller = new AbortController();
     const attemptSignal = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
     running.push(controller);
     hedging.started(now(), hedge);
     start(attempt, attemptSignal, hedge).then((outcome) => {
+      // A hedge that lost while still waiting for a token was never sent: its price goes back.
+      if (done) {
+        if (hedge && outcome.notMade) call.giveBack(cost);
+        return;
+      }
       settled.push({ outcome, hedge, cost, controller });
       wake?.();
     });
@@ -56,6 +62,9 @@ export async function hedgedAttempts(call, first, maxAttempts, signal, unref, st
   // The others are aborted; never the winner's own signal, which may still be reading its
   // result (a response's body).
   const finish = (outcome, winner) => {
+    done = true;
+    // Outcomes that settled with the winner's, unread: an unsent hedge's price goes back.
+    for (const { outcome: other, hedge, cost } of settled) if (hedge && other.notMade) call.giveBack(cost);
     for (const controller of running) if (controller !== winner) controller.abort(new HedgeLostError());
     if (lastFailure !== undefined && lastFailure !== outcome) callOptions?.discard?.(lastFailure.error);
     return { ...outcome, last };

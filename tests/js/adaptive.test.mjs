@@ -40,7 +40,11 @@ test('a retry the budget paid for but that never went (its wait aborted, or refu
 test('a hedge waits for its token as any attempt does', () => {
   // Throttled once, the rate lets an attempt go every ~626 ms: the first waits for a token, and
   // the hedge (due 10 ms after the first began) for the next one.
-  assert.deepEqual(report.hedge, { took: 1252, result: 'hedge', starts: [[1, 626], [2, 1252]], fillRate: 2.048 });
+  const { unsent, ...hedge } = report.hedge;
+  assert.deepEqual(hedge, { took: 1252, result: 'hedge', starts: [[1, 626], [2, 1252]], fillRate: 2.048 });
+  // A hedge still waiting for its token when the first attempt won was never sent: its price
+  // (5) goes back to the budget; the success adds its 1.
+  assert.deepEqual(unsent, { result: 'first', sent: [1], midway: [395], after: 401 });
 });
 
 test('bad use is a clear error', () => {
