@@ -2,7 +2,7 @@
 // answer from a script, so each sequence of pending items is pinned exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdaptiveRate, AttemptTimeoutError, CircuitBreaker, HttpStatusError, MemoryStore, Policy, RetryBudget, RetrySlots, retry, retryBatch } from 'jitterbug';
+import { AdaptiveRate, AttemptTimeoutError, CircuitBreaker, HttpStatusError, Idempotency, MemoryStore, Policy, RetryBudget, RetrySlots, retry, retryBatch } from 'jitterbug';
 
 const fulfilled = (value) => ({ status: 'fulfilled', value });
 const rejected = (reason) => ({ status: 'rejected', reason });
@@ -90,11 +90,14 @@ test('the most demanding failure of an attempt sets the wait: a throttled item w
 test('a retry of the batch pays a retry budget once, whatever the number of items; a full success refunds it', async () => {
   const budget = new RetryBudget({ capacity: 20, retryCost: 5 });
   let round = 0;
+  const duringRetry = [];
   await retryBatch(Array.from({ length: 25 }, (_, i) => i), async (pending) => {
     round += 1;
     return pending.map((n) => (round === 1 ? rejected(named('Busy')) : fulfilled(n)));
-  }, { ...fast, budget, onRetry: () => assert.equal(budget.tokens, 15) });
+  }, { ...fast, budget, onRetry: () => duringRetry.push(budget.tokens) });
   assert.equal(round, 2);
+  // (Read in onRetry, asserted here: an assertion thrown inside onRetry would be swallowed.)
+  assert.deepEqual(duringRetry, [15]);
   assert.equal(budget.tokens, 20);
   // A budget that cannot pay stops the batch: giveUp with reason 'budget'.
   const poor = new RetryBudget({ capacity: 20, retryCost: 5, tokens: 4 });
@@ -149,6 +152,10 @@ test('what a batch cannot honour is refused by name, never ignored: retryIf, ret
   await assert.rejects(batch({ backoff: () => 5 }), { name: 'TypeError', message: /^`backoff` does not apply to retryBatch: a backoff function/ });
   await assert.rejects(batch({ rate: new AdaptiveRate() }), { name: 'TypeError', message: /^`rate` does not apply to retryBatch/ });
   await assert.rejects(batch({ hedgeDelay: 10 }), { name: 'TypeError', message: /^`hedgeDelay` does not apply to retryBatch/ });
+  const once = new Idempotency({ store: new MemoryStore() });
+  await assert.rejects(batch(new Policy(), { idempotency: once }), { name: 'TypeError', message: /^`idempotency` does not apply to retryBatch/ });
+  await assert.rejects(batch(new Policy(), { idempotency: once, idempotencyKey: 'k' }), { name: 'TypeError', message: /^`idempotency` does not apply/ });
+  await assert.rejects(batch(new Policy(), { idempotencyKey: 'k' }), { name: 'TypeError', message: /^`idempotencyKey` does not apply to retryBatch/ });
   await assert.rejects(batch(new Policy({ slotWidth: 50 }), { slots: new RetrySlots({ store: new MemoryStore(), key: 'batch', limit: 5 }) }), { name: 'TypeError', message: /^`slots` does not apply to retryBatch/ });
   await assert.rejects(batch(new Policy(), { retryIf: () => true }), { name: 'TypeError', message: /^`retryIf` does not apply/ });
   // A backoff named or listed is the schedule's, and applies.
@@ -186,7 +193,7 @@ test('an attempt cut off at the deadline was sent: the batch stops, and the retr
   const reasons = [];
   const outcomes = await retryBatch(['a'], (pending, { attempt, signal }) => (attempt === 1 ? [rejected(named('Busy'))]
     : new Promise((resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)))),
-  { ...fast, maxElapsed: 60, budget, onGiveUp: ({ reason, attempts }) => reasons.push([reason, attempts]) });
+  { ...fast, maxElapsed: 300, budget, onGiveUp: ({ reason, attempts }) => reasons.push([reason, attempts]) });
   assert.deepEqual(reasons, [['deadline', 2]]);
   assert.ok(outcomes[0].reason instanceof AttemptTimeoutError);
   assert.equal(outcomes[0].attempts, 2);
@@ -230,4 +237,15 @@ test('an onRetry that throws or rejects does not break the batch', async () => {
   } finally {
     process.off('unhandledRejection', onUnhandled);
   }
+});
+
+test('the longest wait a failed item asked for (its retryAfter) is the batch\'s', async () => {
+  const delays = [];
+  let round = 0;
+  await retryBatch(['a', 'b', 'c'], async (pending) => {
+    round += 1;
+    if (round > 1) return pending.map(fulfilled);
+    return [rejected(Object.assign(named('Busy'), { retryAfter: 30 })), rejected(Object.assign(named('Busy'), { retryAfter: 45 })), rejected(named('Busy'))];
+  }, { ...fast, maxRetryAfter: 100, onRetry: ({ delay }) => delays.push(delay) });
+  assert.deepEqual(delays, [45]);
 });

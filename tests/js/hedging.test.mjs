@@ -150,11 +150,11 @@ test('an open circuit refuses a hedge: the budget gets its price back and the fi
   // The first attempt is admitted while the circuit is closed; another call opens it meanwhile.
   const fresh = new CircuitBreaker({ failureThreshold: 1, minimumCalls: 1, openDelay: 60_000 });
   const { started, fn } = recorder();
-  const call = retry(fn, { hedgeDelay: 30, maxAttempts: 5, breaker: fresh, budget });
+  const call = retry(fn, { hedgeDelay: 100, maxAttempts: 5, breaker: fresh, budget });
   await until(() => started.length === 1);
   await retry(() => Promise.reject(new Error('down')), { maxAttempts: 1, breaker: fresh }).catch(() => {});
   assert.equal(fresh.state, 'open');
-  await tick(80);
+  await tick(160);
   assert.equal(started.length, 1);
   assert.equal(budget.tokens, 20);
   started[0].resolve('first');
