@@ -5,7 +5,7 @@ import { freshSeed } from './engine.js';
 import { newEngineBatch } from './engine-overload.js';
 import { readCallOptions, readOptions, MAX_ATTEMPTS, STOP_REASONS } from './options.js';
 import { planIfPolicy } from './policy.js';
-import { DECIDED, attemptThrough, identifiers, isBug, notify } from './retry.js';
+import { attemptThrough, classify, notify, stop } from './retry.js';
 import { budgetEngine, sharedBudget } from './budget.js';
 import { observe } from './events.js';
 import { sleep } from './sleep.js';
@@ -54,11 +54,6 @@ function refuseUnapplied(plan) {
     if (value !== undefined) throw new TypeError(`\`${name === 'retrySlots' ? 'slots' : name}\` does not apply to retryBatch: ${instead}`);
   }
   if (plan.hedged) throw new TypeError('`hedgeDelay` does not apply to retryBatch: a batch is not hedged');
-}
-
-/** The engine's class code for an item's error (-1: not retried), as the retry loop classifies a failure. */
-function classify(engine, error, timedOut) {
-  return engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true, isBug(error));
 }
 
 /**
@@ -161,7 +156,7 @@ export async function retryBatch(items, fn, options, call) {
         paid = await shared.acquire(errorClass);
         if (paid < 0) {
           paid = NaN;
-          delay = -STOP_REASONS.indexOf('budget') - 1;
+          delay = stop('budget');
         }
       }
       if (delay === Infinity) {

@@ -182,7 +182,7 @@ function executeOnce(plan, fn, call) {
 }
 
 /** The engine's code for stopping with `reason` (a decision below 0). */
-const stop = (reason) => -STOP_REASONS.indexOf(reason) - 1;
+export const stop = (reason) => -STOP_REASONS.indexOf(reason) - 1;
 
 /**
  * The call stops for `reason` after `attempts` attempts, the last failing with `error`:
@@ -307,6 +307,11 @@ export function isBug(error) {
   return !FETCH_FAILURES.includes(readSafely(error, 'message')) && !(typeof code === 'string' && !code.startsWith('ERR_'));
 }
 
+/** The engine's class code for `error` under `engine` (-1: not retried); `timedOut`: the attempt timed out. */
+export function classify(engine, error, timedOut) {
+  return engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true, isBug(error));
+}
+
 /**
  * Set on an error whose retry another rule has decided (a response, by its status): the
  * policy's `abortOn` still applies to it, its `retryOn` (error names and codes) does not.
@@ -363,7 +368,7 @@ async function recover(plan, fn, call, signal, started, firstError, firstTimedOu
       if (isInstance(error, ResultCheckError)) throw error.cause;
       let elapsed = now() - origin;
       // -1: not retryable; else the error's class (its first delay and its price).
-      let errorClass = engine.classify(identifiers(error), timedOut, readSafely(error, DECIDED) === true, isBug(error));
+      let errorClass = classify(engine, error, timedOut);
       // A failed attempt is a response too: the rate slows down for a throttling one.
       if (NODE && rate !== undefined) recordResponse(rate, errorClass);
       if (errorClass >= 0 && retryIf !== undefined) {
