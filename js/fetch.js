@@ -162,8 +162,10 @@ function send(setup, fetchImpl, input, init = {}) {
     call.breaker = plan.breaker;
     // Hedging sends a request twice too: only one that may be retried. A failing response
     // that another attempt's outcome replaced is discarded as a retried one is.
-    call.mayHedge = mayRetry;
-    call.discard = discard;
+    if (plan.hedged) {
+      call.mayHedge = mayRetry;
+      call.discard = discard;
+    }
   }
   return execute(plan, attempt, call).catch((error) => {
     // fetch's contract: a response is a result, whatever its status; the last one is returned
