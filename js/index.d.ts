@@ -428,12 +428,17 @@ export type BatchItemOutcome<V> = BatchItemResult<V> & { attempts: number };
 export interface BatchRetryEvent extends RetryEvent {
   pending: number;
 }
-export interface BatchCallOptions extends Omit<CallOptions, 'onRetry'> {
+/** What retryBatch refuses (with a TypeError naming it): report item failures instead. */
+type NotForBatches = 'onRetry' | 'retryIf' | 'retryOnResult' | 'rate' | 'slots' | 'idempotency' | 'idempotencyKey';
+export interface BatchCallOptions extends Omit<CallOptions, NotForBatches> {
   /** Stop at the first item that fails for good (its error is not retried). Default: false. */
   failFast?: boolean;
   onRetry?: (event: BatchRetryEvent) => void;
 }
-export interface BatchOptions extends Omit<PolicyOptions, 'onRetry'>, BatchCallOptions {}
+export interface BatchOptions extends Omit<PolicyOptions, NotForBatches | 'backoff' | 'hedgeDelay' | 'maxHedges'>, BatchCallOptions {
+  /** A name or a list of delays: a backoff function is not applied to batches. */
+  backoff?: Backoff | readonly number[];
+}
 /**
  * Node builds: sends `items` through `fn(pending, context)`, which resolves to one settled
  * result per pending item, in their order; only the items that failed with a retryable error

@@ -127,6 +127,10 @@ async function main(): Promise<void> {
     (id === 'b' ? { status: 'rejected', reason: new Error(id) } : { status: 'fulfilled', value: id })));
   const firstId: string | undefined = written[0].status === 'fulfilled' ? written[0].value : undefined;
   void firstId;
+  // @ts-expect-error a batch classifies item failures itself: retryIf is refused
+  void retryBatch([1], async () => [], { retryIf: () => true });
+  // @ts-expect-error nor is a batch hedged
+  void retryBatch([1], async () => [], { hedgeDelay: 10 });
   // @ts-expect-error failFast is a boolean
   void retryBatch([1], async () => [], { failFast: 'yes' });
   // @ts-expect-error maxHedges is a number
