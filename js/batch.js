@@ -124,7 +124,6 @@ export async function retryBatch(items, fn, options, call) {
       }
       let failed = 0;
       let firstError;
-      let retryAfter = NaN;
       results.forEach((result, k) => {
         const index = indices[k];
         const status = readSafely(result, 'status');
@@ -138,9 +137,9 @@ export async function retryBatch(items, fn, options, call) {
         outcomes[index] = { status, reason, attempts: attempt };
         failed += 1;
         firstError ??= reason;
-        batch.failed(index, classify(engine, reason, !outcome.ok && outcome.timedOut));
+        // The wait its answer asked for (an HttpStatusError's, or any error's), NaN for none.
         const hint = readSafely(reason, 'retryAfter');
-        if (typeof hint === 'number' && !(hint <= retryAfter)) retryAfter = hint;
+        batch.failed(index, classify(engine, reason, !outcome.ok && outcome.timedOut), typeof hint === 'number' ? hint : NaN);
       });
       const elapsed = now() - origin;
       observer?.emit('attempt', { attempt, duration: now() - begun, outcome: failed === 0 ? 'success' : 'failure', error: firstError, failed });
@@ -149,8 +148,7 @@ export async function retryBatch(items, fn, options, call) {
         finish(observer, onGiveUp, 'deadline', attempt, firstError, elapsed);
         break;
       }
-      let delay = bucket === undefined ? batch.decide(run, engine, attempt, elapsed, retryAfter)
-        : batch.decideWithin(run, engine, bucket, attempt, elapsed, retryAfter);
+      let delay = bucket === undefined ? batch.decide(run, engine, attempt, elapsed) : batch.decideWithin(run, engine, bucket, attempt, elapsed);
       const errorClass = batch.retryClass();
       if (delay >= 0 && delay !== Infinity && shared !== undefined) {
         paid = await shared.acquire(errorClass);

@@ -24,9 +24,12 @@ impl EngineBatch {
     }
 
     /// Item `index` failed with an error of class `class` (a code from `EnginePolicy.classify`;
-    /// -1: not retryable).
-    pub fn failed(&mut self, index: usize, class: i32) {
+    /// -1: not retryable), whose answer asked to wait `retry_after` ms (NaN: asked nothing).
+    pub fn failed(&mut self, index: usize, class: i32, retry_after: f64) {
         self.0.failed(index, class_of(class));
+        if !retry_after.is_nan() {
+            self.0.asked(retry_after);
+        }
     }
 
     /// The class code the last retry was decided for (-1: none), for events and a shared budget.
@@ -47,19 +50,16 @@ impl EngineBatch {
 
     /// After attempt `attempt`: `Infinity` when no item is pending, else the delay in ms before
     /// the pending items are sent again, or `-(i + 1)` to stop (`i` indexing `stopReasons`).
-    /// `retry_after`: the longest wait a failed item asked for, NaN for none.
     pub fn decide(
         &mut self,
         run: &mut EngineRun,
         policy: &EnginePolicy,
         attempt: u32,
         elapsed: f64,
-        retry_after: f64,
     ) -> f64 {
-        let retry_after = (!retry_after.is_nan()).then_some(retry_after);
         encode(
             self.0
-                .after_attempt(&mut run.0, &policy.0, attempt, elapsed, retry_after, None),
+                .after_attempt(&mut run.0, &policy.0, attempt, elapsed, None),
         )
     }
 
@@ -72,17 +72,11 @@ impl EngineBatch {
         budget: &mut EngineBudget,
         attempt: u32,
         elapsed: f64,
-        retry_after: f64,
     ) -> f64 {
-        let retry_after = (!retry_after.is_nan()).then_some(retry_after);
-        encode(self.0.after_attempt(
-            &mut run.0,
-            &policy.0,
-            attempt,
-            elapsed,
-            retry_after,
-            Some(&mut budget.0),
-        ))
+        encode(
+            self.0
+                .after_attempt(&mut run.0, &policy.0, attempt, elapsed, Some(&mut budget.0)),
+        )
     }
 }
 

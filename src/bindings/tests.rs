@@ -206,7 +206,7 @@ fn batch_steps_cross_as_one_number() {
     let mut run = policy.start(7.0);
     let mut batch = EngineBatch::new(2, false);
     batch.succeeded(0);
-    batch.failed(1, 1); // throttling
+    batch.failed(1, 1, f64::NAN); // throttling
     assert_eq!(
         (
             batch.pending_count(),
@@ -215,20 +215,17 @@ fn batch_steps_cross_as_one_number() {
         ),
         (1, false, true)
     );
-    let delay = batch.decide(&mut run, &policy, 1, 0.0, f64::NAN);
+    let delay = batch.decide(&mut run, &policy, 1, 0.0);
     assert!((0.0..=100.0).contains(&delay), "{delay}");
     assert_eq!(batch.retry_class(), 1);
-    batch.failed(1, 0);
-    assert!(batch.decide(&mut run, &policy, 2, 0.0, f64::NAN) >= 0.0);
+    batch.failed(1, 0, 40.0); // asked for 40 ms: the wait is at least that
+    assert!(batch.decide(&mut run, &policy, 2, 0.0) >= 40.0);
     assert_eq!(batch.retry_class(), 0);
-    batch.failed(1, 0);
+    batch.failed(1, 0, f64::NAN);
     // Attempts run out: stop reason "attempts" (index 0 → -1).
-    assert_eq!(batch.decide(&mut run, &policy, 3, 0.0, f64::NAN), -1.0);
+    assert_eq!(batch.decide(&mut run, &policy, 3, 0.0), -1.0);
     let mut done = EngineBatch::new(1, true);
-    done.failed(0, -1); // not retryable: failed for good
-    assert_eq!(
-        done.decide(&mut run, &policy, 1, 0.0, f64::NAN),
-        f64::INFINITY
-    );
+    done.failed(0, -1, f64::NAN); // not retryable: failed for good
+    assert_eq!(done.decide(&mut run, &policy, 1, 0.0), f64::INFINITY);
     assert_eq!(done.retry_class(), -1);
 }

@@ -41,6 +41,8 @@ pub struct Batch {
     /// The most demanding class among this attempt's retryable failures, which sets the wait
     /// and the price of the retry; `None` before any.
     class: Option<ErrorClass>,
+    /// The longest wait (ms) a failed item's answer asked for at this attempt, if any.
+    asked: Option<f64>,
     /// The class the last retry was decided for (its wait and its price).
     retry_class: Option<ErrorClass>,
     failed_for_good: bool,
@@ -63,6 +65,7 @@ impl Batch {
             items: vec![Item::Pending; count],
             fail_fast,
             class: None,
+            asked: None,
             retry_class: None,
             failed_for_good: false,
         }
@@ -95,6 +98,14 @@ impl Batch {
         }
     }
 
+    /// A failed item's answer asked to wait `retry_after` ms (a `Retry-After`) before it is
+    /// sent again: the batch waits for the longest an attempt's answers asked for.
+    pub fn asked(&mut self, retry_after: f64) {
+        if self.asked.is_none_or(|longest| retry_after > longest) {
+            self.asked = Some(retry_after);
+        }
+    }
+
     /// Whether item `index` is still to be sent.
     pub fn is_pending(&self, index: usize) -> bool {
         self.items.get(index) == Some(&Item::Pending)
@@ -114,8 +125,7 @@ impl Batch {
     }
 
     /// What follows attempt `attempt`, once every pending item's outcome is reported:
-    /// `elapsed` ms since the first attempt, `retry_after` the longest wait a failed item's
-    /// answer asked for. A retry of the batch is one retry: it draws one delay, and `budget`
+    /// `elapsed` ms since the first attempt. A retry of the batch is one retry: it draws one delay, and `budget`
     /// (if any) pays for it once.
     pub fn after_attempt(
         &mut self,
@@ -123,10 +133,10 @@ impl Batch {
         policy: &Policy,
         attempt: u32,
         elapsed: f64,
-        retry_after: Option<f64>,
         budget: Option<&mut Budget>,
     ) -> BatchStep {
         let class = self.class.take();
+        let retry_after = self.asked.take();
         self.retry_class = None;
         if self.pending_count() == 0 {
             return BatchStep::Done;
@@ -194,20 +204,20 @@ mod tests {
         batch.failed(4, None);
         sequence.push((
             pending(&batch, 5),
-            batch.after_attempt(&mut schedule, &p, 1, 0.0, None, None),
+            batch.after_attempt(&mut schedule, &p, 1, 0.0, None),
         ));
         // Attempt 2: item 3 done, item 1 fails again (an ordinary error this time).
         batch.succeeded(3);
         batch.failed(1, Some(ErrorClass::Other));
         sequence.push((
             pending(&batch, 5),
-            batch.after_attempt(&mut schedule, &p, 2, 1000.0, None, None),
+            batch.after_attempt(&mut schedule, &p, 2, 1000.0, None),
         ));
         // Attempt 3: item 1 done.
         batch.succeeded(1);
         sequence.push((
             pending(&batch, 5),
-            batch.after_attempt(&mut schedule, &p, 3, 1200.0, None, None),
+            batch.after_attempt(&mut schedule, &p, 3, 1200.0, None),
         ));
         assert_eq!(
             sequence,
@@ -246,18 +256,18 @@ mod tests {
             for (i, class) in classes.into_iter().enumerate() {
                 batch.failed(i, Some(class));
             }
-            let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None, None);
+            let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None);
             assert_eq!(step, BatchStep::Retry { delay: 1000.0 }, "{classes:?}");
         }
         let mut batch = Batch::new(2, false);
         batch.failed(0, Some(ErrorClass::Other));
         batch.failed(1, Some(ErrorClass::Transient));
-        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None, None);
+        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None);
         assert_eq!(step, BatchStep::Retry { delay: 300.0 });
         assert_eq!(batch.retry_class(), Some(ErrorClass::Transient));
         batch.succeeded(0);
         batch.succeeded(1);
-        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 2, 0.0, None, None);
+        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 2, 0.0, None);
         assert_eq!((step, batch.retry_class()), (BatchStep::Done, None));
     }
 
@@ -269,14 +279,14 @@ mod tests {
         batch.failed(0, Some(ErrorClass::Throttling));
         batch.failed(1, Some(ErrorClass::Other));
         assert_eq!(
-            batch.after_attempt(&mut schedule, &p, 1, 0.0, None, None),
+            batch.after_attempt(&mut schedule, &p, 1, 0.0, None),
             BatchStep::Retry { delay: 1000.0 }
         );
         // Attempt 2 has no throttled item: the backoff grows from initialDelay.
         batch.succeeded(0);
         batch.failed(1, Some(ErrorClass::Other));
         assert_eq!(
-            batch.after_attempt(&mut schedule, &p, 2, 0.0, None, None),
+            batch.after_attempt(&mut schedule, &p, 2, 0.0, None),
             BatchStep::Retry { delay: 200.0 }
         );
     }
@@ -289,7 +299,7 @@ mod tests {
             batch.succeeded(0);
             batch.failed(1, None);
             batch.failed(2, Some(ErrorClass::Other));
-            let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None, None);
+            let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None);
             let expected = if fail_fast {
                 BatchStep::Stop(StopReason::NotRetryable)
             } else {
@@ -302,7 +312,7 @@ mod tests {
         let mut batch = Batch::new(2, true);
         batch.succeeded(0);
         batch.failed(1, None);
-        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None, None);
+        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None);
         assert_eq!(step, BatchStep::Done);
     }
 
@@ -312,19 +322,39 @@ mod tests {
         let mut schedule = Schedule::new(&p, 1);
         let mut batch = Batch::new(1, false);
         batch.failed(0, Some(ErrorClass::Other));
+        // The longest wait an answer asked for, whatever the order they came in.
+        for retry_after in [120.0, 250.0, 30.0] {
+            batch.asked(retry_after);
+        }
         assert_eq!(
-            batch.after_attempt(&mut schedule, &p, 1, 0.0, Some(250.0), None),
+            batch.after_attempt(&mut schedule, &p, 1, 0.0, None),
             BatchStep::Retry { delay: 250.0 }
         );
+        // An attempt's asks are its own: the next one's answer asked for nothing.
         batch.failed(0, Some(ErrorClass::Other));
         assert_eq!(
-            batch.after_attempt(&mut schedule, &p, 2, 0.0, None, None),
+            batch.after_attempt(&mut schedule, &p, 2, 0.0, None),
             BatchStep::Stop(StopReason::Attempts)
         );
         let mut batch = Batch::new(1, false);
         batch.failed(0, Some(ErrorClass::Other));
-        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, Some(60_000.0), None);
+        batch.asked(60_000.0);
+        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None);
         assert_eq!(step, BatchStep::Stop(StopReason::RetryAfter));
+        // A stop clears the asks too: asked nothing the next time, the schedule's own delay
+        // (100 ms, no jitter).
+        let mut again = Batch::new(1, false);
+        again.failed(0, Some(ErrorClass::Other));
+        again.asked(60_000.0);
+        assert_eq!(
+            again.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None),
+            BatchStep::Stop(StopReason::RetryAfter)
+        );
+        again.failed(0, Some(ErrorClass::Other));
+        assert_eq!(
+            again.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None),
+            BatchStep::Retry { delay: 100.0 }
+        );
     }
 
     #[test]
@@ -345,8 +375,7 @@ mod tests {
             for i in 0..4 {
                 batch.failed(i, Some(ErrorClass::Other));
             }
-            let step =
-                batch.after_attempt(&mut schedule, &p, attempt, 0.0, None, Some(&mut budget));
+            let step = batch.after_attempt(&mut schedule, &p, attempt, 0.0, Some(&mut budget));
             steps.push((step, budget.tokens()));
         }
         assert_eq!(
@@ -369,7 +398,7 @@ mod tests {
         batch.succeeded(9);
         assert_eq!(pending(&batch, 2), [1]);
         batch.failed(1, Some(ErrorClass::Other));
-        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None, None);
+        let step = batch.after_attempt(&mut Schedule::new(&p, 1), &p, 1, 0.0, None);
         assert_eq!(step, BatchStep::Retry { delay: 100.0 });
     }
 }
