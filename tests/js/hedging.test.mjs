@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { spawnSync } from 'node:child_process';
 import { jsonLogger } from 'jitterbug/log';
 import { CircuitBreaker, HedgeLostError, MemoryStore, Policy, RetryBudget, RetryExhaustedError, createFetch, retry, retryFetch, toEnv } from 'jitterbug';
 
@@ -212,6 +213,17 @@ test('each attempt has its own attemptTimeout: the first timing out while its he
   assert.equal(hedgeAbortedThen, false);
   assert.equal(started.length, 2);
   assert.deepEqual(outcomes, ['1 timeout', '2 success']);
+});
+
+test('unref: a hedge due in a minute does not keep a process alive; without it, it does', () => {
+  const body = (unref) => `import { retry } from 'jitterbug';
+    retry(() => new Promise(() => {}), { hedgeDelay: 60000${unref ? ', unref: true' : ''} });`;
+  const started = performance.now();
+  const freed = spawnSync(process.execPath, ['--input-type=module', '-e', body(true)], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(freed.signal, null, `the process lived ${(performance.now() - started).toFixed(0)} ms`);
+  assert.equal(freed.status, 0, freed.stderr);
+  const kept = spawnSync(process.execPath, ['--input-type=module', '-e', body(false)], { encoding: 'utf8', timeout: 1500 });
+  assert.equal(kept.signal, 'SIGTERM', 'the hedge timer keeps a process without unref alive');
 });
 
 let server;
